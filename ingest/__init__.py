@@ -1,0 +1,1 @@
+"""Turn folders of publications into a searchable index on disk."""

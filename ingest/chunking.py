@@ -1,0 +1,115 @@
+"""Cut units (PDF pages, text bodies) into passages of roughly 150–350 words.
+
+Passages follow sentence boundaries, start a new passage at a heading when the current one
+is long enough, repeat a few words of the previous passage (overlap) so an idea split in two
+is still found whole, and never leave their unit, hence never span two documents. Each
+passage's text is exactly ``unit.text[char_start:char_end]``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.documents import Heading, Passage, Unit
+
+# A sentence ends at . ! ? … or a blank line; the next one starts after the spaces.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n\s*\n|\n(?=[-•▪◦*]\s|\d+[.)°]\s)")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class ChunkParams:
+    min_words: int = 150
+    target_words: int = 220
+    max_words: int = 350
+    overlap_words: int = 30
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    words: int
+
+
+def chunk_units(doc_id: str, units: tuple[Unit, ...] | list[Unit], params: ChunkParams) -> list[Passage]:
+    passages: list[Passage] = []
+    for unit_index, unit in enumerate(units):
+        for start, end in chunk_spans(unit.text, [h.offset for h in unit.headings], params):
+            passages.append(Passage(
+                doc_id=doc_id, ordinal=len(passages), unit=unit_index, page=unit.page,
+                section=section_path(unit, start), char_start=start, char_end=end,
+                text=unit.text[start:end]))
+    return passages
+
+
+def chunk_spans(text: str, breaks: list[int], params: ChunkParams) -> list[tuple[int, int]]:
+    """Character spans covering every word of ``text``; ``breaks`` are preferred cut points."""
+    pieces = _pieces(text, params.max_words)
+    if not pieces:
+        return []
+    break_set = set(breaks)
+    spans: list[tuple[int, int]] = []
+    first = 0
+    while first < len(pieces):
+        last, words = first, pieces[first].words
+        while last + 1 < len(pieces):
+            nxt = pieces[last + 1]
+            at_heading = any(pieces[last].end <= b <= nxt.start for b in break_set)
+            if words + nxt.words > params.max_words:
+                break
+            if words >= params.target_words or (at_heading and words >= params.min_words):
+                break
+            last, words = last + 1, words + nxt.words
+        spans.append((pieces[first].start, pieces[last].end))
+        if last + 1 >= len(pieces):
+            break
+        first = _overlap_start(pieces, first, last, params.overlap_words)
+    return spans
+
+
+def _overlap_start(pieces: list[_Span], first: int, last: int, overlap: int) -> int:
+    """Step back over whole sentences worth at most ``overlap`` words, always moving forward."""
+    start, words = last + 1, 0
+    while start - 1 > first and words + pieces[start - 1].words <= overlap:
+        start -= 1
+        words += pieces[start].words
+    return start
+
+
+def _pieces(text: str, max_words: int) -> list[_Span]:
+    """Sentences (or word runs, for a sentence longer than ``max_words``) as spans."""
+    pieces: list[_Span] = []
+    position = 0
+    for match in list(_SENTENCE_END.finditer(text)) + [None]:
+        end = match.start() if match else len(text)
+        pieces.extend(_split_long(text, position, end, max_words))
+        if match:
+            position = match.end()
+    return pieces
+
+
+def _split_long(text: str, start: int, end: int, max_words: int) -> list[_Span]:
+    words = [m.span() for m in _WORD.finditer(text, start, end)]
+    spans = []
+    for i in range(0, len(words), max_words):
+        run = words[i:i + max_words]
+        spans.append(_Span(run[0][0], run[-1][1], len(run)))
+    return spans
+
+
+def section_path(unit: Unit, offset: int) -> str:
+    """Heading path ("Titre > Sous-titre") in force at ``offset``, or the PDF outline section."""
+    path: list[Heading] = []
+    for heading in unit.headings:
+        if heading.offset > offset:
+            # A passage starting just before its heading belongs to that heading's section.
+            break
+        while path and path[-1].level >= heading.level:
+            path.pop()
+        path.append(heading)
+    titles = [h.title for h in path]
+    if unit.section and not titles:
+        return unit.section
+    return " > ".join(titles)

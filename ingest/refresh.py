@@ -1,0 +1,221 @@
+"""Refresh an index from folders: extract what changed, embed it, write a new build, swap.
+
+Unchanged documents (same content hash, same model and chunking) are carried over with their
+vectors; changed ones are re-extracted and re-embedded; documents gone from the given folders
+are removed. A file that fails keeps its previous version in the index, if it had one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ingest.chunking import ChunkParams, chunk_units
+from ingest.documents import Document, Failure, Passage, RefreshReport
+from ingest.errors import BoussoleError, ExtractionError
+from ingest.lock import refresh_lock
+from ingest.model import Embedder, ModelSource, resolve_model
+from ingest.settings import Settings
+from ingest.sources import SourceFile, content_hash, load_document, read_bytes, scan_folder
+from ingest.store import (IndexedDocument, Manifest, current_build, load_documents,
+                          prune_builds, read_manifest, write_build)
+from retrieval.dense import build_dense
+from retrieval.lexical import build_lexical
+
+Progress = Callable[[str, int, int], None]  # stage, done, total
+PASSAGE_FORMAT = "title-section-text/1"
+EMBED_BATCH = 256
+
+
+def chunk_params(settings: Settings) -> ChunkParams:
+    return ChunkParams(settings.chunk_min_words, settings.chunk_target_words,
+                       settings.chunk_max_words, settings.chunk_overlap_words)
+
+
+def index_identity(source: ModelSource, params: ChunkParams) -> str:
+    key = json.dumps([source.name, source.origin, asdict(params), PASSAGE_FORMAT])
+    return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def embedding_text(document: Document, passage: Passage) -> str:
+    """Title and heading path go into the vector: a passage is read in its context."""
+    head = " — ".join(x for x in (document.metadata.title, passage.section) if x)
+    return f"{head}\n{passage.text}" if head else passage.text
+
+
+def lexical_text(document: Document, passage: Passage) -> str:
+    m = document.metadata
+    return "\n".join([m.title, passage.section, " ".join(m.themes), passage.text])
+
+
+def refresh(settings: Settings, paths: list[Path] | None = None, full: bool = False,
+            progress: Progress | None = None, embedder: Embedder | None = None,
+            show_bars: bool = False) -> RefreshReport:
+    index_dir = settings.index_path
+    with refresh_lock(index_dir):
+        return _refresh(settings, paths or [settings.sources_path], full, progress, embedder,
+                        show_bars)
+
+
+def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshReport:
+    started = time.perf_counter()
+    report = RefreshReport()
+    index_dir = settings.index_path
+    prune_builds(index_dir)
+    params = chunk_params(settings)
+    source = embedder.source if embedder else resolve_model(settings)
+    identity = index_identity(source, params)
+    live = current_build(index_dir)
+    old = read_manifest(live) if live else None
+    if old and old.identity != identity:
+        report.warnings.append("model or chunking changed: every document is re-embedded")
+        full = True
+    old_docs = old.documents if old else {}
+
+    files, roots = _scan(paths, report)
+    keep: set[str] = set()
+    fresh: list[Document] = []
+    seen: set[str] = set()
+    t0 = time.perf_counter()
+    bar = tqdm(files, desc="Extraction", unit="fichier", disable=not show_bars)
+    for done, file in enumerate(bar, start=1):
+        if progress:
+            progress("extract", done, len(files))
+        seen.add(file.doc_id)
+        previous = old_docs.get(file.doc_id)
+        try:
+            raw = read_bytes(file, settings)
+            digest = content_hash(raw, file.catalogued)
+            if previous and previous["content_hash"] == digest and not full:
+                keep.add(file.doc_id)
+                report.unchanged += 1
+                continue
+            document, warnings = load_document(file, raw, digest, settings)
+            report.warnings.extend(warnings)
+            fresh.append(document)
+        except (BoussoleError, OSError) as exc:
+            report.failures.append(Failure(str(file.path), _reason(exc, file)))
+            if previous:
+                keep.add(file.doc_id)  # a broken update loses nothing: the old version stays
+    report.seconds["extract"] = time.perf_counter() - t0
+
+    removed = {d for d, info in old_docs.items()
+               if info["root"] in roots and d not in seen}
+    # Documents of folders not named in this run stay as they are.
+    keep |= {d for d, info in old_docs.items() if info["root"] not in roots}
+    keep -= removed
+    report.removed = len(removed)
+    report.added = sum(1 for d in fresh if d.doc_id not in old_docs)
+    report.updated = len(fresh) - report.added
+    if old and not fresh and not removed and not full:
+        report.documents = len(old_docs)
+        report.passages = old.counts.get("passages", 0)
+        report.build_id = old.build_id
+        report.seconds["total"] = time.perf_counter() - started
+        return report
+
+    t0 = time.perf_counter()
+    chunked = [(d, chunk_units(d.doc_id, d.units, params)) for d in fresh]
+    empty = [d for d, ps in chunked if not ps]
+    for d in empty:
+        report.failures.append(Failure(str(Path(d.root) / d.source), "no passage could be cut from its text"))
+    chunked = [(d, ps) for d, ps in chunked if ps]
+    report.seconds["chunk"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    texts = [embedding_text(d, p) for d, ps in chunked for p in ps]
+    if texts and embedder is None:
+        embedder = Embedder(source, settings.batch_size)
+    vectors = _embed(embedder, texts, progress, show_bars) if texts else None
+    report.embedded = len(texts)
+    report.seconds["embed"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    items: list[IndexedDocument] = load_documents(live, keep) if live else []
+    offset = 0
+    for document, passages in chunked:
+        items.append(IndexedDocument(document, passages, vectors[offset:offset + len(passages)]))
+        offset += len(passages)
+    items.sort(key=lambda item: (item.document.root, item.document.source))
+    dimension = embedder.dimension if embedder else (old.dimension if old else 0)
+    manifest = _manifest(items, source, params, identity, dimension, report)
+    if progress:
+        progress("write", 0, 1)
+    write_build(index_dir, manifest, items,
+                [lexical_text(i.document, p) for i in items for p in i.passages],
+                lambda v: build_dense(v, settings.hnsw_threshold), build_lexical)
+    prune_builds(index_dir)
+    report.seconds["write"] = time.perf_counter() - t0
+    report.seconds["total"] = time.perf_counter() - started
+    report.documents = len(items)
+    report.passages = manifest.counts["passages"]
+    report.pages = manifest.counts["pages"]
+    report.build_id = manifest.build_id
+    if progress:
+        progress("write", 1, 1)
+    return report
+
+
+def _scan(paths: list[Path], report: RefreshReport) -> tuple[list[SourceFile], set[str]]:
+    files: list[SourceFile] = []
+    roots: set[str] = set()
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            scan = scan_folder(path)
+            files += scan.files
+            roots.add(str(path.resolve()))
+            report.warnings += scan.problems
+            report.failures += [Failure(str(p), reason) for p, reason in scan.unsupported]
+        elif path.is_file():
+            scan = scan_folder(path.parent)
+            files += [f for f in scan.files if f.path == path.resolve()]
+            if not any(f.path == path.resolve() for f in scan.files):
+                report.failures += [Failure(str(p), r) for p, r in scan.unsupported if p == path.resolve()]
+        else:
+            report.failures.append(Failure(str(path), "no such file or folder"))
+    return files, roots
+
+
+def _reason(exc: Exception, file: SourceFile) -> str:
+    message = str(exc)
+    prefix = f"{file.source}: "
+    return message[len(prefix):] if message.startswith(prefix) else message
+
+
+def _embed(embedder: Embedder, texts: list[str], progress: Progress | None, show_bars: bool):
+    import numpy as np
+
+    parts = []
+    with tqdm(total=len(texts), desc="Embedding", unit="passage", disable=not show_bars) as bar:
+        for start in range(0, len(texts), EMBED_BATCH):
+            batch = texts[start:start + EMBED_BATCH]
+            parts.append(embedder.embed_passages(batch))
+            bar.update(len(batch))
+            if progress:
+                progress("embed", min(start + EMBED_BATCH, len(texts)), len(texts))
+    return np.concatenate(parts)
+
+
+def _manifest(items, source: ModelSource, params: ChunkParams, identity: str, dimension: int,
+              report: RefreshReport) -> Manifest:
+    now = datetime.now(timezone.utc)
+    return Manifest(
+        build_id=now.strftime("%Y%m%dT%H%M%S%f") + "-" + secrets.token_hex(3),
+        created_at=now.isoformat(timespec="seconds"),
+        model={"name": source.name, "origin": source.origin},
+        dimension=dimension, chunking=asdict(params), identity=identity,
+        counts={"documents": len(items), "passages": sum(len(i.passages) for i in items),
+                "pages": sum(i.document.pages for i in items)},
+        documents={i.document.doc_id: {"source": i.document.source, "root": i.document.root,
+                                       "content_hash": i.document.content_hash,
+                                       "passages": len(i.passages)} for i in items},
+        seconds={k: round(v, 3) for k, v in report.seconds.items()})

@@ -1,0 +1,103 @@
+"""One settings object, read from environment variables and passed down explicitly.
+
+Every field has a default and a one-line description. Unknown ``BOUSSOLE_*`` variables
+fail loudly so that a typo is not silently ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from ingest.errors import SettingsError
+
+ENV_PREFIX = "BOUSSOLE_"
+
+
+def project_root() -> Path:
+    """The checkout (or install) folder; `data/` lives beside the packages."""
+    return Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=lambda: project_root() / "data",
+                           metadata={"help": "Folder holding sources/, index/ and feedback."})
+    index_dir: Path | None = field(default=None, metadata={"help": "Index folder (default: DATA_DIR/index)."})
+    sources: Path | None = field(default=None, metadata={"help": "Default folder to ingest (default: DATA_DIR/sources)."})
+    model: str = field(default="intfloat/multilingual-e5-small",
+                       metadata={"help": "sentence-transformers model name or local path."})
+    model_dir: Path = field(default_factory=lambda: project_root() / "models",
+                            metadata={"help": "Where the offline rebuild of the default model is written."})
+    chunk_min_words: int = field(default=150, metadata={"help": "Passages shorter than this are merged when possible."})
+    chunk_max_words: int = field(default=350, metadata={"help": "Hard upper bound on passage length."})
+    chunk_target_words: int = field(default=220, metadata={"help": "Preferred passage length."})
+    chunk_overlap_words: int = field(default=30, metadata={"help": "Words repeated from the previous passage."})
+    batch_size: int = field(default=32, metadata={"help": "Embedding batch size."})
+    k: int = field(default=8, metadata={"help": "Number of passages returned by default."})
+    max_per_doc: int = field(default=2, metadata={"help": "At most this many passages of one document per result page."})
+    rrf_k: int = field(default=60, metadata={"help": "Reciprocal-rank-fusion constant."})
+    dense_weight: float = field(default=1.0, metadata={"help": "Weight of the dense ranking in fusion."})
+    lexical_weight: float = field(default=0.5, metadata={"help": "Weight of the BM25 ranking in fusion."})
+    candidates: int = field(default=100, metadata={"help": "Passages taken from each ranker before fusion."})
+    abstain_threshold: float = field(default=0.80, metadata={"help": "Best dense cosine below this: no answer."})
+    max_file_bytes: int = field(default=100 * 1024 * 1024, metadata={"help": "Files larger than this are refused."})
+    max_pdf_pages: int = field(default=2000, metadata={"help": "PDFs with more pages are refused."})
+    max_seconds_per_file: float = field(default=120.0, metadata={"help": "Extraction time limit per file."})
+    hnsw_threshold: int = field(default=200_000, metadata={"help": "Above this many passages, use an HNSW index."})
+    llm_url: str = field(default="", metadata={"help": "OpenAI-compatible endpoint base URL (optional)."})
+    llm_model: str = field(default="", metadata={"help": "Model name sent to the LLM endpoint."})
+    llm_api_key: str = field(default="", metadata={"help": "Bearer token for the LLM endpoint."})
+    llm_timeout: float = field(default=30.0, metadata={"help": "Seconds before the LLM call falls back."})
+    admin_password: str = field(default="", metadata={"help": "Password of the Administration page."})
+    max_upload_bytes: int = field(default=50 * 1024 * 1024, metadata={"help": "Largest file accepted by upload."})
+
+    @property
+    def index_path(self) -> Path:
+        return Path(self.index_dir) if self.index_dir else Path(self.data_dir) / "index"
+
+    @property
+    def sources_path(self) -> Path:
+        return Path(self.sources) if self.sources else Path(self.data_dir) / "sources"
+
+    @property
+    def feedback_path(self) -> Path:
+        return Path(self.data_dir) / "feedback.sqlite"
+
+    def with_(self, **changes) -> "Settings":
+        """A copy with some fields replaced; None values are ignored (unset CLI options)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        known = {f.name: f for f in fields(cls)}
+        values = {}
+        for key, raw in env.items():
+            if not key.startswith(ENV_PREFIX):
+                continue
+            name = key[len(ENV_PREFIX):].lower()
+            if name == "index":
+                name = "index_dir"
+            if name not in known:
+                raise SettingsError(
+                    f"Unknown setting {key}; known: "
+                    + ", ".join(ENV_PREFIX + n.upper() for n in sorted(known)))
+            values[name] = _parse(known[name], raw, key)
+        return cls(**values)
+
+
+def _parse(f: dataclasses.Field, raw: str, key: str):
+    kind = str(f.type)
+    try:
+        if "Path" in kind:
+            return Path(raw).expanduser()
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{key}={raw!r} is not a valid {kind}") from exc
+    return raw

@@ -1,0 +1,213 @@
+"""The index on disk: one folder per build, and a CURRENT pointer swapped atomically.
+
+    INDEX/CURRENT                  name of the live build (replaced with os.replace)
+    INDEX/builds/<id>/manifest.json
+    INDEX/builds/<id>/passages.sqlite   documents, their units (page/section text), passages
+    INDEX/builds/<id>/vectors.npy       one L2-normalised row per passage (row = passage id)
+    INDEX/builds/<id>/dense.faiss       FAISS index over those rows
+    INDEX/builds/<id>/lexical/          BM25 over the same passages (bm25s)
+
+A build is written in ``builds/.tmp-<id>`` and renamed when complete; only then does
+CURRENT change. A crash at any point leaves the previous build live and whole.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from ingest.documents import Document, Heading, Metadata, Passage, Unit
+from ingest.errors import IndexMissing
+
+CURRENT = "CURRENT"
+BUILDS = "builds"
+SCHEMA = """
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY, source TEXT, root TEXT, kind TEXT, title TEXT, url TEXT,
+    date TEXT, type TEXT, themes TEXT, pages INTEGER, content_hash TEXT, passages INTEGER);
+CREATE TABLE units (
+    doc_id TEXT, unit INTEGER, page INTEGER, section TEXT, headings TEXT, text TEXT,
+    PRIMARY KEY (doc_id, unit));
+CREATE TABLE passages (
+    id INTEGER PRIMARY KEY, doc_id TEXT, ordinal INTEGER, unit INTEGER, page INTEGER,
+    section TEXT, char_start INTEGER, char_end INTEGER, text TEXT);
+CREATE INDEX passages_doc ON passages (doc_id, ordinal);
+"""
+
+
+@dataclass
+class Manifest:
+    build_id: str
+    created_at: str
+    model: dict  # name, origin
+    dimension: int
+    chunking: dict
+    identity: str  # hash of model, weights' origin and chunking: a mismatch forces a full rebuild
+    dense: dict = field(default_factory=dict)  # FAISS index kind and parameters
+    counts: dict = field(default_factory=dict)
+    documents: dict = field(default_factory=dict)  # doc_id -> {source, root, content_hash, passages}
+    seconds: dict = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Manifest":
+        return cls(**json.loads(text))
+
+
+def current_build(index_dir: Path) -> Path | None:
+    pointer = Path(index_dir) / CURRENT
+    if not pointer.is_file():
+        return None
+    build = Path(index_dir) / BUILDS / pointer.read_text().strip()
+    return build if (build / "manifest.json").is_file() else None
+
+
+def require_build(index_dir: Path) -> Path:
+    build = current_build(index_dir)
+    if build is None:
+        raise IndexMissing(f"No index in {index_dir}: run `boussole ingest` first")
+    return build
+
+
+def read_manifest(build: Path) -> Manifest:
+    return Manifest.from_json((build / "manifest.json").read_text(encoding="utf-8"))
+
+
+@dataclass
+class IndexedDocument:
+    """A document with its passages and their vectors, ready to be written."""
+    document: Document
+    passages: list[Passage]
+    vectors: np.ndarray
+
+
+def write_build(index_dir: Path, manifest: Manifest, docs: list[IndexedDocument],
+                lexical_texts: list[str], build_dense, build_lexical) -> Path:
+    """Write a complete build beside the live one, then swap CURRENT to it."""
+    builds = Path(index_dir) / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    tmp = builds / f".tmp-{manifest.build_id}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    vectors = (np.concatenate([d.vectors for d in docs]) if docs
+               else np.zeros((0, manifest.dimension), dtype=np.float32)).astype(np.float32)
+    _write_sqlite(tmp / "passages.sqlite", docs)
+    np.save(tmp / "vectors.npy", vectors)
+    index, manifest.dense = build_dense(vectors)
+    faiss.write_index(index, str(tmp / "dense.faiss"))
+    build_lexical(lexical_texts, tmp / "lexical")
+    (tmp / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+    _fsync_tree(tmp)
+    final = builds / manifest.build_id
+    os.rename(tmp, final)
+    _swap_current(Path(index_dir), manifest.build_id)
+    return final
+
+
+def _write_sqlite(path: Path, docs: list[IndexedDocument]) -> None:
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(SCHEMA)
+        next_id = 0
+        for item in docs:
+            d, m = item.document, item.document.metadata
+            db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (
+                d.doc_id, d.source, d.root, d.kind, m.title, m.url, m.date, m.type,
+                json.dumps(list(m.themes), ensure_ascii=False), d.pages, d.content_hash,
+                len(item.passages)))
+            db.executemany("INSERT INTO units VALUES (?,?,?,?,?,?)", [
+                (d.doc_id, i, u.page, u.section,
+                 json.dumps([[h.offset, h.level, h.title] for h in u.headings], ensure_ascii=False),
+                 u.text) for i, u in enumerate(d.units)])
+            db.executemany("INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?)", [
+                (next_id + j, p.doc_id, p.ordinal, p.unit, p.page, p.section, p.char_start,
+                 p.char_end, p.text) for j, p in enumerate(item.passages)])
+            next_id += len(item.passages)
+        db.commit()
+    finally:
+        db.close()
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _swap_current(index_dir: Path, build_id: str) -> None:
+    tmp = index_dir / f".{CURRENT}.tmp"
+    tmp.write_text(build_id + "\n")
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, index_dir / CURRENT)
+    fd = os.open(index_dir, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def prune_builds(index_dir: Path, keep: int = 2) -> None:
+    """Remove unfinished builds and all but the ``keep`` newest complete ones.
+
+    Readers that still hold an older build keep working: their files stay open on Linux.
+    """
+    builds = Path(index_dir) / BUILDS
+    if not builds.is_dir():
+        return
+    live = current_build(index_dir)
+    complete = sorted((p for p in builds.iterdir() if not p.name.startswith(".")),
+                      key=lambda p: p.name, reverse=True)
+    for stale in [p for p in builds.iterdir() if p.name.startswith(".tmp-")] + complete[keep:]:
+        if live is None or stale.resolve() != live.resolve():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def load_documents(build: Path, doc_ids: set[str]) -> list[IndexedDocument]:
+    """Read documents back from a build (to carry unchanged ones into the next build)."""
+    if not doc_ids:
+        return []
+    vectors = np.load(build / "vectors.npy", mmap_mode="r")
+    db = sqlite3.connect(f"file:{build / 'passages.sqlite'}?mode=ro", uri=True)
+    try:
+        out = []
+        for doc_id in sorted(doc_ids):
+            row = db.execute("SELECT doc_id, source, root, kind, title, url, date, type, themes, "
+                             "pages, content_hash FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+            if row is None:
+                continue
+            units = tuple(
+                Unit(text=text, page=page, section=section or "",
+                     headings=tuple(Heading(*h) for h in json.loads(headings)))
+                for page, section, headings, text in db.execute(
+                    "SELECT page, section, headings, text FROM units WHERE doc_id = ? ORDER BY unit",
+                    (doc_id,)))
+            document = Document(
+                doc_id=row[0], source=row[1], root=row[2], kind=row[3],
+                metadata=Metadata(title=row[4], url=row[5], date=row[6], type=row[7],
+                                  themes=tuple(json.loads(row[8]))),
+                units=units, pages=row[9], content_hash=row[10])
+            rows = db.execute("SELECT id, ordinal, unit, page, section, char_start, char_end, text "
+                              "FROM passages WHERE doc_id = ? ORDER BY ordinal", (doc_id,)).fetchall()
+            passages = [Passage(doc_id, r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows]
+            ids = [r[0] for r in rows]
+            out.append(IndexedDocument(document, passages, np.asarray(vectors[ids], dtype=np.float32)))
+        return out
+    finally:
+        db.close()

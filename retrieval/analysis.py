@@ -1,0 +1,42 @@
+"""French text analysis for BM25: case and accent folding, elisions, stop words, stemming.
+
+Accents are folded before stemming, on passages and questions alike, so « egalite » typed
+without accents meets « égalité » in the guides.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_FRENCH
+
+_ELISION = re.compile(r"\b(?:[lmtsdncj]|qu|jusqu|lorsqu|puisqu|quoiqu)['’]", re.IGNORECASE)
+_TOKEN = re.compile(r"[a-z0-9]+(?:\+)?")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: « Égalité » → « egalite »; œ/æ become oe/ae."""
+    text = text.lower().replace("œ", "oe").replace("æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    return frozenset(fold(w) for w in STOPWORDS_FRENCH)
+
+
+class Analyzer:
+    """Turns text into BM25 terms. One per thread: PyStemmer objects are not thread-safe."""
+
+    def __init__(self) -> None:
+        self._stemmer = Stemmer.Stemmer("french")
+
+    def terms(self, text: str) -> list[str]:
+        words = _TOKEN.findall(fold(_ELISION.sub(" ", text)))
+        stop = _stopwords()
+        kept = [w for w in words if w not in stop and (len(w) > 1 or w.isdigit())]
+        return self._stemmer.stemWords(kept)

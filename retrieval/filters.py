@@ -1,0 +1,49 @@
+"""Which documents a search may return: type, theme, period, source folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.catalogue import valid_date
+from ingest.errors import SettingsError
+from retrieval.analysis import fold
+
+
+@dataclass(frozen=True)
+class Filters:
+    types: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    since: str = ""  # YYYY, YYYY-MM or YYYY-MM-DD, inclusive
+    until: str = ""
+    folders: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        for bound in (self.since, self.until):
+            if bound and not valid_date(bound):
+                raise SettingsError(f"date {bound!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+
+    @property
+    def active(self) -> bool:
+        return bool(self.types or self.themes or self.since or self.until or self.folders)
+
+    def allows(self, doc) -> bool:
+        if self.types and fold(doc.type) not in {fold(t) for t in self.types}:
+            return False
+        if self.themes and not {fold(t) for t in doc.themes} & {fold(t) for t in self.themes}:
+            return False
+        if self.folders and doc.folder not in self.folders and doc.root not in self.folders:
+            return False
+        if self.since and (not doc.date or doc.date[:len(self.since)] < self.since):
+            return False
+        if self.until and (not doc.date or doc.date[:len(self.until)] > self.until):
+            return False
+        return True
+
+    def passage_mask(self, index) -> np.ndarray | None:
+        """Boolean mask over passages, or None when nothing is filtered."""
+        if not self.active:
+            return None
+        allowed = np.array([self.allows(index.documents[d]) for d in index.doc_ids], dtype=bool)
+        return allowed[index.passage_doc] if len(allowed) else np.zeros(0, dtype=bool)

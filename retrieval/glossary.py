@@ -1,0 +1,75 @@
+"""The urban-policy glossary: acronyms and terms, their full forms and plain explanations.
+
+Used both ways: to expand a question (acronym ↔ full form) and to explain acronyms found in
+an answer or excerpt to residents who are not specialists.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+from retrieval.analysis import fold
+
+
+@dataclass(frozen=True)
+class Entry:
+    term: str
+    full: str
+    explanation: str
+    variants: tuple[str, ...] = ()
+    case_sensitive: bool = False
+
+    @property
+    def is_acronym(self) -> bool:
+        return self.term.replace("+", "").isupper()
+
+
+@dataclass(frozen=True)
+class Glossary:
+    entries: tuple[Entry, ...]
+
+    def found_in(self, text: str) -> list[Entry]:
+        """Entries whose term (or, for terms, a variant) appears in ``text``."""
+        return [e for e in self.entries if _matches_term(e, text)]
+
+    def expand(self, question: str) -> str:
+        """Words to add to a question: the full form of each acronym and vice versa."""
+        additions = []
+        folded = _phrase(question)
+        for entry in self.entries:
+            if not entry.is_acronym:
+                continue
+            if _matches_term(entry, question):
+                if not _contains(folded, _phrase(entry.full)):
+                    additions.append(entry.full)
+            elif any(_contains(folded, _phrase(f)) for f in (entry.full, *entry.variants)):
+                additions.append(entry.term)
+        return " ".join(dict.fromkeys(additions))
+
+
+def _matches_term(entry: Entry, text: str) -> bool:
+    if entry.is_acronym:
+        flags = 0 if entry.case_sensitive else re.IGNORECASE
+        return re.search(rf"(?<![\w+]){re.escape(entry.term)}(?![\w+])", text, flags) is not None
+    folded = _phrase(text)
+    return any(_contains(folded, _phrase(v)) for v in (entry.term, *entry.variants))
+
+
+def _phrase(text: str) -> str:
+    """Folded words separated by single spaces: apostrophes and hyphens do not matter."""
+    return " " + " ".join(re.findall(r"[a-z0-9+]+", fold(text))) + " "
+
+
+def _contains(phrase_text: str, phrase: str) -> bool:
+    return phrase in phrase_text
+
+
+@lru_cache(maxsize=1)
+def load_glossary() -> Glossary:
+    raw = json.loads(files("retrieval").joinpath("glossary.json").read_text(encoding="utf-8"))
+    return Glossary(tuple(Entry(e["term"], e["full"], e["explanation"], tuple(e.get("variants", ())),
+                                bool(e.get("case_sensitive", False))) for e in raw))

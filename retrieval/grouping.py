@@ -1,0 +1,44 @@
+"""Turn a passage ranking into a page of results that no single document fills."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from retrieval.fusion import Ranking
+
+
+def group_by_document(ranking: Ranking, doc_of: dict[int, str] | callable, per_doc: int,
+                      limit: int) -> Ranking:
+    """Keep at most ``per_doc`` passages of each document and ``limit`` in all.
+
+    Documents come in the order of their best passage; a document's passages stay together,
+    best first, so the page reads document by document.
+    """
+    lookup = doc_of if callable(doc_of) else doc_of.__getitem__
+    by_doc: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    order: list[str] = []
+    for item, score in ranking:
+        doc = lookup(item)
+        if doc not in by_doc:
+            order.append(doc)
+        if len(by_doc[doc]) < per_doc:
+            by_doc[doc].append((item, score))
+    out: Ranking = []
+    for doc in order:
+        for entry in by_doc[doc]:
+            if len(out) == limit:
+                return out
+            out.append(entry)
+    return out
+
+
+def rank_documents(ranking: Ranking, doc_of, second_weight: float = 0.0) -> list[tuple[str, float]]:
+    """Documents scored by their best passage, plus ``second_weight`` × their second best."""
+    lookup = doc_of if callable(doc_of) else doc_of.__getitem__
+    best: dict[str, list[float]] = defaultdict(list)
+    for item, score in ranking:
+        scores = best[lookup(item)]
+        if len(scores) < 2:
+            scores.append(score)
+    scored = [(doc, s[0] + second_weight * (s[1] if len(s) > 1 else 0.0)) for doc, s in best.items()]
+    return sorted(scored, key=lambda x: -x[1])

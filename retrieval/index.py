@@ -1,0 +1,149 @@
+"""A loaded build: FAISS, BM25 and the SQLite chunk store, opened read-only.
+
+Texts stay in SQLite and are fetched only for the passages a query returns. A reader keeps the
+build it opened; ``IndexHandle`` reopens when CURRENT points to a newer build.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ingest.store import Manifest, read_manifest, require_build
+from retrieval.dense import load_dense
+from retrieval.lexical import LexicalIndex
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    doc_id: str
+    source: str
+    root: str
+    kind: str
+    title: str
+    url: str
+    date: str
+    type: str
+    themes: tuple[str, ...]
+    pages: int
+    passages: int
+
+    @property
+    def folder(self) -> str:
+        return Path(self.root).name
+
+    @property
+    def path(self) -> Path:
+        return Path(self.root) / self.source
+
+
+@dataclass(frozen=True)
+class PassageRecord:
+    id: int
+    doc_id: str
+    ordinal: int
+    unit: int
+    page: int | None
+    section: str
+    char_start: int
+    char_end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    unit: int
+    page: int | None
+    section: str
+    headings: tuple[tuple[int, int, str], ...]
+    text: str
+
+
+class Index:
+    def __init__(self, build: Path):
+        self.build = build
+        self.manifest: Manifest = read_manifest(build)
+        self.size = int(self.manifest.counts.get("passages", 0))
+        self.dense = load_dense(str(build / "dense.faiss"), self.manifest.dense)
+        self.lexical = LexicalIndex(build / "lexical", self.size)
+        self._db = sqlite3.connect(f"file:{build / 'passages.sqlite'}?mode=ro", uri=True,
+                                   check_same_thread=False)
+        self._db_lock = threading.Lock()
+        self.documents: dict[str, DocumentInfo] = self._read_documents()
+        # passage id -> row of its document, for filters and grouping without touching texts
+        self.passage_doc = self._passage_documents()
+
+    @classmethod
+    def open(cls, index_dir: Path) -> "Index":
+        return cls(require_build(index_dir))
+
+    @property
+    def build_id(self) -> str:
+        return self.manifest.build_id
+
+    def _query(self, sql: str, args=()):
+        with self._db_lock:
+            return self._db.execute(sql, args).fetchall()
+
+    def _read_documents(self) -> dict[str, DocumentInfo]:
+        rows = self._query("SELECT doc_id, source, root, kind, title, url, date, type, themes, "
+                           "pages, passages FROM documents ORDER BY title")
+        return {r[0]: DocumentInfo(*r[:8], tuple(json.loads(r[8])), r[9], r[10]) for r in rows}
+
+    def _passage_documents(self) -> np.ndarray:
+        self.doc_ids = list(self.documents)
+        position = {d: i for i, d in enumerate(self.doc_ids)}
+        out = np.zeros(self.size, dtype=np.int32)
+        for pid, doc_id in self._query("SELECT id, doc_id FROM passages"):
+            out[pid] = position[doc_id]
+        return out
+
+    def passages(self, ids: list[int]) -> dict[int, PassageRecord]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._query(f"SELECT id, doc_id, ordinal, unit, page, section, char_start, char_end, "
+                           f"text FROM passages WHERE id IN ({marks})", [int(i) for i in ids])
+        return {r[0]: PassageRecord(*r) for r in rows}
+
+    def neighbours(self, passage: PassageRecord) -> tuple[PassageRecord | None, PassageRecord | None]:
+        rows = self._query("SELECT id, doc_id, ordinal, unit, page, section, char_start, char_end, "
+                           "text FROM passages WHERE doc_id = ? AND ordinal IN (?, ?)",
+                           (passage.doc_id, passage.ordinal - 1, passage.ordinal + 1))
+        by_ordinal = {r[2]: PassageRecord(*r) for r in rows}
+        return by_ordinal.get(passage.ordinal - 1), by_ordinal.get(passage.ordinal + 1)
+
+    def units(self, doc_id: str) -> list[UnitRecord]:
+        rows = self._query("SELECT unit, page, section, headings, text FROM units WHERE doc_id = ? "
+                           "ORDER BY unit", (doc_id,))
+        return [UnitRecord(r[0], r[1], r[2] or "", tuple(tuple(h) for h in json.loads(r[3])), r[4])
+                for r in rows]
+
+    def document_passages(self, doc_id: str) -> list[PassageRecord]:
+        rows = self._query("SELECT id, doc_id, ordinal, unit, page, section, char_start, char_end, "
+                           "text FROM passages WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
+        return [PassageRecord(*r) for r in rows]
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class IndexHandle:
+    """Gives the current build, reopening it when a refresh has swapped in a new one."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._index: Index | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Index:
+        build = require_build(self.index_dir)
+        with self._lock:
+            if self._index is None or self._index.build != build:
+                self._index = Index(build)
+            return self._index

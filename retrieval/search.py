@@ -1,0 +1,127 @@
+"""Hybrid search: dense (FAISS) and lexical (BM25) rankings, fused, grouped, with abstention."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import faiss
+import numpy as np
+
+from ingest.model import Embedder
+from ingest.settings import Settings
+from retrieval.filters import Filters
+from retrieval.fusion import Ranking, reciprocal_rank_fusion
+from retrieval.glossary import load_glossary
+from retrieval.grouping import group_by_document, rank_documents
+from retrieval.index import DocumentInfo, Index, IndexHandle, PassageRecord
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    score: float
+    passage: PassageRecord
+    document: DocumentInfo
+
+    @property
+    def label(self) -> str:
+        """A readable citation: « Titre, p. 4 » or « Titre — Section »."""
+        where = f", p. {self.passage.page}" if self.passage.page else (
+            f" — {self.passage.section}" if self.passage.section else "")
+        return f"{self.document.title}{where}"
+
+
+@dataclass
+class SearchResult:
+    query: str
+    expansion: str
+    hits: list[Hit]
+    no_answer: bool
+    documents: list[tuple[str, float]]  # every candidate document, best first (for evaluation)
+    best_dense: float
+    build_id: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    use_dense: bool = True
+    use_lexical: bool = True
+    use_glossary: bool = True
+
+
+class Searcher:
+    def __init__(self, settings: Settings, embedder: Embedder, handle: IndexHandle):
+        self.settings = settings
+        self.embedder = embedder
+        self.handle = handle
+        self.glossary = load_glossary()
+
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None,
+               options: SearchOptions = SearchOptions(), per_doc: int | None = None) -> SearchResult:
+        s = self.settings
+        k = k or s.k
+        index = self.handle.get()
+        timings = {}
+        t = time.perf_counter()
+        expansion = self.glossary.expand(query) if options.use_glossary else ""
+        text = f"{query} ({expansion})" if expansion else query
+        mask = (filters or Filters()).passage_mask(index)
+        rankings, weights = [], []
+        best_dense = 0.0
+        if options.use_dense:
+            vector = self.embedder.embed_queries([text])
+            timings["embed"] = _ms(t)
+            t = time.perf_counter()
+            dense = dense_ranking(index, vector, s.candidates, mask)
+            best_dense = dense[0][1] if dense else 0.0
+            rankings.append(dense)
+            weights.append(s.dense_weight)
+            timings["dense"] = _ms(t)
+        if options.use_lexical:
+            t = time.perf_counter()
+            rankings.append(lexical_ranking(index, text, s.candidates, mask))
+            weights.append(s.lexical_weight)
+            timings["lexical"] = _ms(t)
+        t = time.perf_counter()
+        fused = reciprocal_rank_fusion(rankings, weights, s.rrf_k) if len(rankings) > 1 else rankings[0]
+        doc_of = lambda pid: index.doc_ids[index.passage_doc[pid]]
+        documents = rank_documents(fused, doc_of)
+        no_answer = (not fused) or (options.use_dense and best_dense < s.abstain_threshold)
+        grouped = [] if no_answer else group_by_document(fused, doc_of, per_doc or s.max_per_doc, k)
+        records = index.passages([pid for pid, _ in grouped])
+        hits = [Hit(rank, score, records[pid], index.documents[records[pid].doc_id])
+                for rank, (pid, score) in enumerate(grouped, start=1)]
+        timings["fusion"] = _ms(t)
+        return SearchResult(query, expansion, hits, no_answer, documents, best_dense,
+                            index.build_id, timings)
+
+
+def dense_ranking(index: Index, vector: np.ndarray, n: int, mask: np.ndarray | None) -> Ranking:
+    if index.size == 0:
+        return []
+    params = None
+    if mask is not None:
+        allowed = np.flatnonzero(mask).astype(np.int64)
+        if not len(allowed):
+            return []
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+    scores, ids = index.dense.search(vector, min(n, index.size), params=params)
+    return [(int(i), float(sc)) for i, sc in zip(ids[0], scores[0]) if i >= 0]
+
+
+def lexical_ranking(index: Index, text: str, n: int, mask: np.ndarray | None) -> Ranking:
+    scores = index.lexical.scores(index.lexical.terms(text))
+    if mask is not None:
+        scores = np.where(mask, scores, 0.0)
+    n = min(n, len(scores))
+    if n == 0:
+        return []
+    top = np.argpartition(-scores, n - 1)[:n]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)

@@ -1,0 +1,1 @@
+"""The edges users meet: the command line and the Streamlit web app."""

@@ -1,0 +1,147 @@
+"""The `boussole` command: a thin layer over the ingest and retrieval packages.
+
+Every command reads its defaults from BOUSSOLE_* environment variables; errors become one
+French line and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from ingest.errors import BoussoleError
+from ingest.settings import Settings
+from ui.messages import french_message
+
+
+def _edge(func):
+    """Turn library errors into a French message and exit code 1 — once, here."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except BoussoleError as exc:
+            raise click.ClickException(french_message(exc)) from exc
+    return wrapper
+
+
+def _settings(index: str | None) -> Settings:
+    try:
+        settings = Settings.from_env()
+    except BoussoleError as exc:
+        raise click.ClickException(french_message(exc)) from exc
+    return settings.with_(index_dir=Path(index) if index else None)
+
+
+index_option = click.option("--index", "index", type=click.Path(file_okay=False), default=None,
+                            help="Index folder (default: BOUSSOLE_INDEX or data/index).")
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log details to stderr.")
+def main(verbose: bool) -> None:
+    """Boussole: search the publications of a politique de la ville resource centre."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@index_option
+@click.option("--full", is_flag=True, help="Re-extract and re-embed every document.")
+@_edge
+def ingest(paths: tuple[str, ...], index: str | None, full: bool) -> None:
+    """Index folders of publications (default: data/sources/), incrementally.
+
+    Example: boussole ingest data/sources ../autres-guides --index data/index
+    """
+    from ingest.refresh import refresh
+
+    settings = _settings(index)
+    report = refresh(settings, [Path(p) for p in paths] or None, full=full, show_bars=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(report.summary())
+    for failure in report.failures:
+        click.echo(f"failed: {failure.path}: {failure.reason}")
+
+
+def _filters(types, themes, since, until, folders):
+    from retrieval.filters import Filters
+    return Filters(tuple(types), tuple(themes), since or "", until or "", tuple(folders))
+
+
+filter_options = [
+    click.option("--type", "types", multiple=True, help="Only this document type (repeatable)."),
+    click.option("--theme", "themes", multiple=True, help="Only this theme (repeatable)."),
+    click.option("--since", help="Documents dated from (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    click.option("--until", help="Documents dated until (inclusive)."),
+    click.option("--folder", "folders", multiple=True, help="Only documents ingested from this folder."),
+]
+
+
+def with_filters(func):
+    for option in reversed(filter_options):
+        func = option(func)
+    return func
+
+
+@main.command()
+@click.argument("question")
+@index_option
+@click.option("-k", "k", type=int, default=None, help="Number of passages (default: BOUSSOLE_K).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@with_filters
+@_edge
+def search(question, index, k, as_json, types, themes, since, until, folders) -> None:
+    """Find the passages that answer a question.
+
+    Example: boussole search "Comment intégrer l'égalité femmes-hommes ?" -k 5 --json
+    """
+    from retrieval.service import open_searcher
+    from ui.output import search_json, search_text
+
+    settings = _settings(index)
+    result = open_searcher(settings).search(question, k=k, filters=_filters(types, themes, since, until, folders))
+    if as_json:
+        click.echo(json.dumps(search_json(result), ensure_ascii=False, indent=1))
+    else:
+        click.echo(search_text(result))
+
+
+@main.command()
+@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--address", default="localhost", show_default=True)
+@index_option
+def ui(port: int, address: str, index: str | None) -> None:
+    """Start the web app (Streamlit)."""
+    import os
+    import subprocess
+
+    app = Path(__file__).with_name("app.py")
+    env = dict(os.environ)
+    if index:
+        env["BOUSSOLE_INDEX"] = str(Path(index).resolve())
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+           "--server.address", address, "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]
+    raise SystemExit(subprocess.call(cmd, env=env))
+
+
+@main.command()
+@_edge
+def model() -> None:
+    """Make sure the embedding model is available (rebuilds it offline if needed)."""
+    from ingest.model import resolve_model
+
+    source = resolve_model(_settings(None))
+    click.echo(f"{source.name}: {source.origin} ({source.path})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+"""French messages for the errors users meet, shared by the CLI and the web app."""
+
+from __future__ import annotations
+
+from ingest.errors import (BoussoleError, CatalogueError, ExtractionError, IndexBusy, IndexMissing,
+                           ModelUnavailable, SettingsError)
+
+_FRENCH = {
+    IndexMissing: "Aucun index n'est encore construit : lancez « boussole ingest » (ou « make run »).",
+    IndexBusy: "Une mise à jour de l'index est déjà en cours ; réessayez quand elle sera terminée.",
+    ModelUnavailable: "Le modèle d'embeddings est introuvable ; lancez « make install » ou réglez BOUSSOLE_MODEL.",
+    SettingsError: "Un réglage est invalide.",
+    ExtractionError: "Un fichier n'a pas pu être lu.",
+    CatalogueError: "Une ligne du catalogue est invalide.",
+}
+
+
+def french_message(error: BoussoleError) -> str:
+    """A French sentence saying what to do, followed by the technical detail."""
+    for kind, text in _FRENCH.items():
+        if isinstance(error, kind):
+            return f"{text} (détail : {error})"
+    return f"Erreur : {error}"
