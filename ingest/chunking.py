@@ -49,23 +49,24 @@ def chunk_spans(text: str, breaks: list[int], params: ChunkParams) -> list[tuple
     pieces = _pieces(text, params.max_words)
     if not pieces:
         return []
-    break_set = set(breaks)
+    breaks = sorted(set(breaks))
+    at_heading = lambda i: any(pieces[i].end <= b <= pieces[i + 1].start for b in breaks)
     spans: list[tuple[int, int]] = []
     first = 0
     while first < len(pieces):
         last, words = first, pieces[first].words
         while last + 1 < len(pieces):
             nxt = pieces[last + 1]
-            at_heading = any(pieces[last].end <= b <= nxt.start for b in break_set)
             if words + nxt.words > params.max_words:
                 break
-            if words >= params.target_words or (at_heading and words >= params.min_words):
+            if words >= params.target_words or (words >= params.min_words and at_heading(last)):
                 break
             last, words = last + 1, words + nxt.words
         spans.append((pieces[first].start, pieces[last].end))
         if last + 1 >= len(pieces):
             break
-        first = _overlap_start(pieces, first, last, params.overlap_words)
+        # No overlap across a heading: the next passage starts its own section.
+        first = last + 1 if at_heading(last) else _overlap_start(pieces, first, last, params.overlap_words)
     return spans
 
 
