@@ -79,15 +79,23 @@ def _overlap_start(pieces: list[_Span], first: int, last: int, overlap: int) -> 
     return start
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text`` (also used to compose answers)."""
+    spans, position = [], 0
+    for match in list(_SENTENCE_END.finditer(text)) + [None]:
+        end = match.start() if match else len(text)
+        if text[position:end].strip():
+            spans.append((position, end))
+        if match:
+            position = match.end()
+    return spans
+
+
 def _pieces(text: str, max_words: int) -> list[_Span]:
     """Sentences (or word runs, for a sentence longer than ``max_words``) as spans."""
     pieces: list[_Span] = []
-    position = 0
-    for match in list(_SENTENCE_END.finditer(text)) + [None]:
-        end = match.start() if match else len(text)
-        pieces.extend(_split_long(text, position, end, max_words))
-        if match:
-            position = match.end()
+    for start, end in sentence_spans(text):
+        pieces.extend(_split_long(text, start, end, max_words))
     return pieces
 
 

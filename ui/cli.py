@@ -114,6 +114,29 @@ def search(question, index, k, as_json, types, themes, since, until, folders) ->
         click.echo(search_text(result))
 
 
+@main.command("eval")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False))
+@index_option
+@click.option("-k", "k", type=int, default=10, show_default=True, help="Depth of the ranking.")
+@click.option("--json", "as_json", is_flag=True, help="Per-question details as JSON.")
+@click.option("--verbose", is_flag=True, help="List the questions whose document was missed.")
+@_edge
+def evaluate_command(questions, index, k, as_json, verbose) -> None:
+    """Measure retrieval on a JSONL question set.
+
+    Example: boussole eval data/eval/questions.jsonl -k 10
+    """
+    from retrieval.evaluation import evaluate, load_questions
+    from retrieval.service import open_searcher
+    from ui.output import eval_text
+
+    report = evaluate(open_searcher(_settings(index)), load_questions(Path(questions)), k=k)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(eval_text(report, verbose))
+
+
 @main.command()
 @click.option("--port", type=int, default=8501, show_default=True)
 @click.option("--address", default="localhost", show_default=True)
@@ -123,7 +146,7 @@ def ui(port: int, address: str, index: str | None) -> None:
     import os
     import subprocess
 
-    app = Path(__file__).with_name("app.py")
+    app = Path(__file__).with_name("server.py")
     env = dict(os.environ)
     if index:
         env["BOUSSOLE_INDEX"] = str(Path(index).resolve())
@@ -131,6 +154,31 @@ def ui(port: int, address: str, index: str | None) -> None:
            "--server.address", address, "--server.headless", "true",
            "--browser.gatherUsageStats", "false"]
     raise SystemExit(subprocess.call(cmd, env=env))
+
+
+@main.command()
+@click.argument("question")
+@index_option
+@click.option("-k", "k", type=int, default=5, show_default=True, help="Number of excerpts.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@with_filters
+@_edge
+def ask(question, index, k, as_json, types, themes, since, until, folders) -> None:
+    """Answer a question with sentences from the documents, each citing its excerpt.
+
+    Example: boussole ask "Comment intégrer l'égalité femmes-hommes dans nos actions ?"
+    """
+    from retrieval.respond import respond
+    from retrieval.service import open_searcher
+    from ui.output import answer_text
+
+    settings = _settings(index)
+    searcher = open_searcher(settings)
+    answer = respond(settings, searcher, question, k=k, filters=_filters(types, themes, since, until, folders))
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(answer_text(answer))
 
 
 @main.command()

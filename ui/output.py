@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from retrieval.answer import Answer
+from retrieval.evaluation import EvalReport
 from retrieval.search import Hit, SearchResult
 
 
@@ -29,3 +31,28 @@ def search_text(result: SearchResult) -> str:
         excerpt = " ".join(hit.passage.text.split())
         lines.append("    " + (excerpt[:400] + "…" if len(excerpt) > 400 else excerpt))
     return "\n".join(lines)
+
+
+def eval_text(report: EvalReport, verbose: bool = False) -> str:
+    lines = [f"{name:>20}  {value}" for name, value in report.metrics.items()]
+    lines.append(f"{'latency p50 (ms)':>20}  {report.latency_ms['p50']}")
+    lines.append(f"{'latency p95 (ms)':>20}  {report.latency_ms['p95']}")
+    if verbose:
+        for q in report.questions:
+            if q.relevant and (q.rank is None or q.rank > 1):
+                lines.append(f"miss (rank {q.rank}): {q.question} -> expected {q.relevant}, "
+                             f"got {q.ranked_sources[:3]}")
+            if not q.relevant and not q.no_answer:
+                lines.append(f"answered off-topic: {q.question} -> {q.ranked_sources[:1]}")
+            if q.relevant and q.no_answer:
+                lines.append(f"declined on-topic: {q.question}")
+    return "\n".join(lines)
+
+
+def answer_text(answer: Answer) -> str:
+    lines = [answer.text, ""]
+    lines += [f"({notice})" for notice in answer.notices]
+    for c in answer.citations:
+        hit = c.hit
+        lines.append(f"[{c.n}] {hit.label}" + (f" — {hit.document.url}" if hit.document.url else ""))
+    return "\n".join(lines).rstrip()

@@ -1,0 +1,125 @@
+"""Extractive answers: the 2–5 sentences of the top passages that best answer the question,
+each followed by the number of the excerpt it comes from. Nothing is written that is not in
+a passage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ingest.chunking import sentence_spans
+from ingest.model import Embedder
+from retrieval.analysis import Analyzer
+from retrieval.search import Hit, SearchResult
+
+MIN_SENTENCE_WORDS = 5
+MAX_SENTENCE_WORDS = 80
+OVERLAP_WEIGHT = 0.3
+# Sentences scoring this far below the best one are left out: they answer something else.
+SCORE_MARGIN = 0.08
+DUPLICATE_COSINE = 0.92
+NO_ANSWER_TEXT = ("Je n'ai trouvé aucun passage pertinent dans les documents pour cette question. "
+                  "Essayez de la reformuler avec d'autres mots, ou parcourez les guides par thème "
+                  "dans la page « Documents ».")
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    hit: Hit
+
+    def to_json(self) -> dict:
+        d, p = self.hit.document, self.hit.passage
+        return {"n": self.n, "doc_id": d.doc_id, "title": d.title, "source": d.source, "url": d.url,
+                "page": p.page, "section": p.section, "text": p.text}
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    text: str
+    n: int  # citation number
+    supported: bool = True
+
+
+@dataclass
+class Answer:
+    question: str
+    sentences: list[AnswerSentence]
+    citations: list[Citation]
+    mode: str = "extractive"
+    no_answer: bool = False
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        if self.no_answer:
+            return NO_ANSWER_TEXT
+        return " ".join(f"{s.text} [{s.n}]" + ("" if s.supported else " (non vérifié)")
+                        for s in self.sentences)
+
+    def to_json(self) -> dict:
+        return {"question": self.question, "answer": self.text, "mode": self.mode,
+                "citations": [c.to_json() for c in self.citations],
+                "no_answer": self.no_answer, "notices": self.notices}
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    text: str
+    n: int
+    position: int
+
+
+def extractive_answer(question: str, result: SearchResult, embedder: Embedder,
+                      max_sentences: int = 5, analyzer: Analyzer | None = None) -> Answer:
+    citations = [Citation(i, hit) for i, hit in enumerate(result.hits, start=1)]
+    if result.no_answer or not citations:
+        return Answer(question, [], citations, no_answer=True)
+    candidates = _candidates(citations)
+    if not candidates:
+        return Answer(question, [], citations, no_answer=True)
+    analyzer = analyzer or Analyzer()
+    vectors = embedder.embed_passages([c.text for c in candidates])
+    query = embedder.embed_queries([question])[0]
+    scores = vectors @ query + OVERLAP_WEIGHT * _overlap(question, candidates, analyzer)
+    chosen = _select(scores, vectors, max_sentences)
+    chosen.sort(key=lambda i: (candidates[i].n, candidates[i].position))
+    return Answer(question, [AnswerSentence(candidates[i].text, candidates[i].n) for i in chosen],
+                  citations)
+
+
+def _candidates(citations: list[Citation]) -> list[_Candidate]:
+    out, seen = [], set()
+    for c in citations:
+        text = c.hit.passage.text
+        for start, end in sentence_spans(text):
+            sentence = " ".join(text[start:end].split())
+            words = len(sentence.split())
+            if MIN_SENTENCE_WORDS <= words <= MAX_SENTENCE_WORDS and sentence not in seen:
+                seen.add(sentence)
+                out.append(_Candidate(sentence, c.n, start))
+    return out
+
+
+def _overlap(question: str, candidates: list[_Candidate], analyzer: Analyzer) -> np.ndarray:
+    wanted = set(analyzer.terms(question))
+    if not wanted:
+        return np.zeros(len(candidates))
+    return np.array([len(wanted & set(analyzer.terms(c.text))) / len(wanted) for c in candidates])
+
+
+def _select(scores: np.ndarray, vectors: np.ndarray, limit: int) -> list[int]:
+    """Best sentences first, skipping near-duplicates; at least two when there are two."""
+    order = np.argsort(-scores)
+    chosen: list[int] = []
+    for i in order:
+        if len(chosen) == limit:
+            break
+        if len(chosen) >= 2 and scores[i] < scores[order[0]] - SCORE_MARGIN:
+            break
+        if any(float(vectors[i] @ vectors[j]) > DUPLICATE_COSINE for j in chosen):
+            continue
+        chosen.append(int(i))
+    return chosen

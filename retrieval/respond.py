@@ -1,0 +1,18 @@
+"""Answer a question: search, then compose (with the LLM when one is configured, verified,
+else extractively)."""
+
+from __future__ import annotations
+
+from ingest.settings import Settings
+from retrieval.answer import Answer, extractive_answer
+from retrieval.filters import Filters
+from retrieval.search import Searcher
+
+
+def respond(settings: Settings, searcher: Searcher, question: str, k: int = 5,
+            filters: Filters | None = None, query: str | None = None, on_token=None) -> Answer:
+    result = searcher.search(query or question, k=k, filters=filters)
+    if settings.llm_url and settings.llm_model and not result.no_answer:
+        from retrieval.llm import generative_answer
+        return generative_answer(settings, question, result, searcher.embedder, on_token=on_token)
+    return extractive_answer(question, result, searcher.embedder)

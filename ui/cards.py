@@ -1,0 +1,101 @@
+"""HTML for excerpt cards and highlighted text. Pure functions: every piece of document text
+or metadata is escaped here, so a document containing ``<script>`` or Markdown links shows
+them as text."""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import quote
+
+from retrieval.glossary import Glossary
+from retrieval.highlight import split_marked
+from retrieval.search import Hit
+
+FILE_ROUTE = "/fichiers"
+
+
+def marked_html(text: str, spans: list[tuple[int, int]], mark_class: str = "") -> str:
+    attr = f' class="{mark_class}"' if mark_class else ""
+    return "".join(f"<mark{attr}>{html.escape(piece)}</mark>" if marked else html.escape(piece)
+                   for piece, marked in split_marked(text, spans))
+
+
+def source_link(hit: Hit) -> str:
+    """The document's public URL, else the local file served by the app; PDFs open at the page."""
+    d, p = hit.document, hit.passage
+    base = d.url or f"{FILE_ROUTE}/{quote(d.doc_id)}"
+    return f"{base}#page={p.page}" if p.page and d.kind == "pdf" else base
+
+
+def place(hit: Hit) -> str:
+    p = hit.passage
+    if p.page:
+        return f"p. {p.page}" + (f" — {p.section}" if p.section else "")
+    return p.section
+
+
+def card_html(n: int, hit: Hit, spans: list[tuple[int, int]], glossary: Glossary | None = None) -> str:
+    d = hit.document
+    facts = " · ".join(html.escape(x) for x in (d.type, d.date, place(hit)) if x)
+    excerpt = marked_html(" ".join(hit.passage.text.split()), _respace(hit.passage.text, spans))
+    notes = ""
+    if glossary:
+        entries = glossary.found_in(hit.passage.text + " " + d.title)
+        if entries:
+            notes = "<p class='bsl-gloss'>" + " · ".join(
+                f"<abbr title='{html.escape(e.explanation, quote=True)}'>{html.escape(e.term)}</abbr> : "
+                f"{html.escape(e.full)}" for e in entries) + "</p>"
+    return (f"<article class='bsl-card' aria-label='Extrait {n}'>"
+            f"<h4><span class='bsl-n'>[{n}]</span> {html.escape(d.title)}</h4>"
+            f"<p class='bsl-facts'>{facts}</p>"
+            f"<blockquote class='bsl-excerpt'>{excerpt}</blockquote>{notes}</article>")
+
+
+def _respace(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Map spans of ``text`` onto its whitespace-collapsed form (which the card shows)."""
+    mapping, out_pos, in_space = [], 0, False
+    stripped_start = len(text) - len(text.lstrip())
+    for i, ch in enumerate(text):
+        if i < stripped_start:
+            mapping.append(0)
+            continue
+        if ch.isspace():
+            if not in_space:
+                out_pos += 1
+            in_space = True
+            mapping.append(out_pos)
+        else:
+            in_space = False
+            mapping.append(out_pos)
+            out_pos += 1
+    mapping.append(out_pos)
+    return [(mapping[a], mapping[a] + (b - a)) for a, b in spans]
+
+
+def answer_html(text: str, glossary: Glossary | None = None) -> str:
+    """The answer, escaped, with acronyms explained on hover."""
+    body = html.escape(text)
+    if glossary:
+        for entry in glossary.found_in(text):
+            if entry.is_acronym:
+                term = html.escape(entry.term)
+                tip = html.escape(f"{entry.full} : {entry.explanation}", quote=True)
+                body = body.replace(term, f"<abbr title='{tip}'>{term}</abbr>", 1)
+    return f"<div class='bsl-answer'>{body}</div>"
+
+
+STYLE = """
+<style>
+.bsl-card {border:1px solid #c9ced6; border-radius:8px; padding:0.6rem 0.9rem; margin:0.4rem 0;}
+.bsl-card h4 {margin:0 0 0.2rem 0; font-size:1.02rem;}
+.bsl-n {color:#1f4e9c; font-weight:700;}
+.bsl-facts {color:#4a4f57; font-size:0.85rem; margin:0 0 0.3rem 0;}
+.bsl-excerpt {margin:0; padding-left:0.6rem; border-left:3px solid #1f4e9c; font-size:0.95rem;}
+.bsl-gloss {font-size:0.8rem; color:#4a4f57; margin:0.3rem 0 0 0;}
+.bsl-card mark, .bsl-doc mark {background:#ffe08a; padding:0 1px;}
+.bsl-doc mark.bsl-cited {background:#ffd24d; outline:2px solid #b8860b;}
+abbr {text-decoration: underline dotted; cursor: help;}
+a:focus, button:focus, input:focus, [tabindex]:focus {outline:3px solid #1f4e9c !important; outline-offset:2px;}
+@media (max-width: 640px) { .bsl-card {padding:0.5rem;} .bsl-card h4 {font-size:0.95rem;} }
+</style>
+"""

@@ -1,0 +1,108 @@
+"""« Administration »: add publications, edit their catalogue fields, refresh the index."""
+
+from __future__ import annotations
+
+import hmac
+
+import streamlit as st
+
+from ingest.documents import Metadata
+from ingest.errors import BoussoleError
+from ingest.refresh import refresh
+from ingest.stats import index_stats
+from ingest.uploads import ALLOWED, save_upload, update_catalogue
+from ui.messages import french_message
+from ui.pages.common import log
+from ui.services import admin_password, services
+
+STAGES = {"extract": "Lecture des fichiers", "embed": "Calcul des vecteurs", "write": "Écriture de l'index"}
+
+st.title("Administration")
+svc = services()
+settings = svc.settings
+password = admin_password(settings)
+if not password:
+    st.info("L'administration est désactivée. Pour l'activer, définissez la variable "
+            "d'environnement BOUSSOLE_ADMIN_PASSWORD (ou la clé du même nom dans "
+            ".streamlit/secrets.toml), puis redémarrez l'application.")
+    st.stop()
+
+if not st.session_state.get("admin_ok"):
+    with st.form("login"):
+        typed = st.text_input("Mot de passe", type="password")
+        if st.form_submit_button("Se connecter"):
+            if hmac.compare_digest(typed.encode(), password.encode()):
+                st.session_state["admin_ok"] = True
+                st.rerun()
+            else:
+                st.error("Mot de passe incorrect.")
+    st.stop()
+
+stats = index_stats(settings.index_path)
+st.subheader("Index")
+if stats:
+    cols = st.columns(4)
+    cols[0].metric("Documents", stats.documents)
+    cols[1].metric("Passages", stats.passages)
+    cols[2].metric("Taille sur disque", f"{stats.bytes_on_disk / 1e6:.1f} Mo")
+    cols[3].metric("Dernière mise à jour", stats.built_at[:16].replace("T", " "))
+    st.caption(f"Modèle : {stats.model} ({stats.model_origin}) · version {stats.build_id}")
+else:
+    st.write("Aucun index pour l'instant.")
+
+st.subheader("Ajouter des publications")
+uploads = st.file_uploader(f"Fichiers ({', '.join(ALLOWED)}) ; un catalogue.csv est accepté",
+                           accept_multiple_files=True, type=[e.lstrip(".") for e in ALLOWED])
+if uploads and st.button("Enregistrer les fichiers"):
+    for upload in uploads:
+        try:
+            saved = save_upload(settings.sources_path, upload.name, upload.getvalue(), settings.max_upload_bytes)
+            st.success(f"{upload.name} enregistré sous {saved.name}")
+        except BoussoleError as exc:
+            st.error(f"{upload.name} refusé : {exc}")
+
+st.subheader("Mettre à jour l'index")
+if st.button("Mettre à jour l'index", type="primary"):
+    bar = st.progress(0.0, text="Préparation…")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar.progress(min(1.0, done / total) if total else 1.0, text=f"{STAGES.get(stage, stage)} : {done}/{total}")
+
+    try:
+        report = refresh(settings, [settings.sources_path], progress=progress, embedder=svc.embedder)
+        st.session_state["last_report"] = report
+    except BoussoleError as exc:
+        log.exception("refresh failed")
+        st.error(french_message(exc))
+report = st.session_state.get("last_report")
+if report:
+    st.success(f"Index à jour : {report.added} ajouté(s), {report.updated} modifié(s), "
+               f"{report.unchanged} inchangé(s), {report.removed} retiré(s), {report.failed} en échec.")
+    for failure in report.failures:
+        st.warning(f"{failure.path} : {failure.reason}")
+    for warning in report.warnings:
+        st.caption(warning)
+
+st.subheader("Modifier la fiche d'un document")
+index = None
+try:
+    index = svc.handle.get()
+except BoussoleError:
+    st.write("Aucun document indexé.")
+if index:
+    own = [d for d in index.documents.values() if d.root == str(settings.sources_path.resolve())]
+    if own:
+        doc = st.selectbox("Document", own, format_func=lambda d: d.title)
+        with st.form(f"edit-{doc.doc_id}"):
+            title = st.text_input("Titre", doc.title)
+            url = st.text_input("Adresse (URL)", doc.url)
+            date = st.text_input("Date (AAAA, AAAA-MM ou AAAA-MM-JJ)", doc.date)
+            kind = st.text_input("Type", doc.type)
+            themes = st.text_input("Thèmes (séparés par ;)", ";".join(doc.themes))
+            if st.form_submit_button("Enregistrer la fiche"):
+                try:
+                    update_catalogue(settings.sources_path, doc.source,
+                                     Metadata(title, url, date, kind, tuple(themes.split(";"))))
+                    st.success("Fiche enregistrée ; mettez à jour l'index pour l'appliquer.")
+                except BoussoleError as exc:
+                    st.error(french_message(exc))

@@ -1,0 +1,105 @@
+"""« Poser une question »: chat with answers and numbered excerpt cards."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ingest.errors import BoussoleError
+from retrieval.conversation import Turn, contextual_query, conversation_markdown
+from retrieval.feedback import record_vote
+from retrieval.highlight import term_spans
+from ui.cards import STYLE, answer_html, card_html, place, source_link
+from ui.messages import french_message
+from ui.pages.common import log, open_index, sidebar_filters
+from ui.services import services
+
+STARTERS = [
+    "Comment intégrer l'égalité femmes-hommes dans nos actions ?",
+    "Comment favoriser l'accès à la culture des habitants des quartiers prioritaires ?",
+    "Quels leviers pour l'emploi dans les quartiers ?",
+    "Comment accompagner les habitants vers le numérique ?",
+]
+
+st.markdown(STYLE, unsafe_allow_html=True)
+st.title("Poser une question")
+st.caption("Boussole cherche la réponse dans les publications du centre de ressources et cite ses sources.")
+
+svc = services()
+index = open_index(svc)
+if index is None:
+    st.stop()
+filters, k = sidebar_filters(index)
+turns: list[dict] = st.session_state.setdefault("turns", [])
+
+
+def show_turn(i: int, turn: dict) -> None:
+    with st.chat_message("user"):
+        st.markdown(turn["question"].replace("<", "&lt;"), unsafe_allow_html=False)
+    with st.chat_message("assistant"):
+        if turn.get("error"):
+            st.error(turn["error"])
+            return
+        answer, result = turn["answer"], turn["result"]
+        if answer.no_answer:
+            st.info("**Aucun passage pertinent** n'a été trouvé pour cette question.\n\n"
+                    "Essayez : des mots plus simples ou plus précis, moins de filtres, "
+                    "ou parcourez les guides par thème dans la page « Documents ».")
+            return
+        st.markdown(answer_html(answer.text, svc.glossary), unsafe_allow_html=True)
+        for notice in answer.notices:
+            st.caption(notice)
+        for citation in answer.citations:
+            hit = citation.hit
+            spans = term_spans(hit.passage.text, turn["query"])
+            st.markdown(card_html(citation.n, hit, spans, svc.glossary), unsafe_allow_html=True)
+            cols = st.columns(2)
+            cols[0].link_button("Ouvrir la source", source_link(hit), help=f"{hit.document.title} {place(hit)}")
+            cols[1].page_link("pages/document.py", label="Voir dans le document",
+                              query_params={"doc": hit.document.doc_id, "passage": str(hit.passage.id)})
+        vote = st.feedback("thumbs", key=f"vote-{i}")
+        if vote is not None and not turn.get("voted"):
+            record_vote(svc.settings.feedback_path, turn["question"],
+                        [str(c.hit.passage.id) for c in answer.citations], 1 if vote == 1 else -1,
+                        result.build_id)
+            turn["voted"] = True
+            st.toast("Merci pour votre avis !")
+
+
+def ask(question: str) -> None:
+    previous = [t["question"] for t in turns]
+    query = contextual_query(previous, question)
+    try:
+        result = svc.searcher.search(query, k=k, filters=filters)
+        answer = svc.answer(question, result)
+        turns.append({"question": question, "query": query, "result": result, "answer": answer})
+    except BoussoleError as exc:
+        log.exception("search failed")
+        turns.append({"question": question, "query": query, "error": french_message(exc)})
+
+
+if not turns:
+    st.markdown("**Exemples de questions :**")
+    cols = st.columns(2)
+    for i, starter in enumerate(STARTERS):
+        if cols[i % 2].button(starter, key=f"starter-{i}", use_container_width=True):
+            st.session_state["pending"] = starter
+
+question = st.chat_input("Votre question (en français, avec vos mots)", key="question")
+question = question or st.session_state.pop("pending", None)
+if question:
+    with st.spinner("Recherche dans les documents…"):
+        ask(question.strip())
+
+for i, turn in enumerate(turns):
+    show_turn(i, turn)
+
+if turns:
+    exportable = [Turn(t["question"], t["answer"].text if "answer" in t else t.get("error", ""),
+                       [{"n": c.n, "label": c.hit.label, "url": c.hit.document.url}
+                        for c in t["answer"].citations] if "answer" in t else []) for t in turns]
+    cols = st.columns(2)
+    cols[0].download_button("Exporter la conversation (Markdown)", conversation_markdown(exportable),
+                            file_name="boussole-conversation.md", mime="text/markdown")
+    if cols[1].button("Nouvelle conversation"):
+        st.session_state["turns"] = []
+        st.rerun()
