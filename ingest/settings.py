@@ -42,7 +42,7 @@ class Settings:
     dense_weight: float = field(default=1.0, metadata={"help": "Weight of the dense ranking in fusion."})
     lexical_weight: float = field(default=0.5, metadata={"help": "Weight of the BM25 ranking in fusion."})
     candidates: int = field(default=100, metadata={"help": "Passages taken from each ranker before fusion."})
-    abstain_threshold: float = field(default=0.80, metadata={"help": "Best dense cosine below this: no answer."})
+    abstain_threshold: float = field(default=0.825, metadata={"help": "Best dense cosine below this: no answer (calibrated on data/eval)."})
     max_file_bytes: int = field(default=100 * 1024 * 1024, metadata={"help": "Files larger than this are refused."})
     max_pdf_pages: int = field(default=2000, metadata={"help": "PDFs with more pages are refused."})
     max_seconds_per_file: float = field(default=120.0, metadata={"help": "Extraction time limit per file."})

@@ -33,7 +33,7 @@ class Filters:
             return False
         if self.themes and not {fold(t) for t in doc.themes} & {fold(t) for t in self.themes}:
             return False
-        if self.folders and doc.folder not in self.folders and doc.root not in self.folders:
+        if self.folders and not any(_in_folder(doc, f) for f in self.folders):
             return False
         if self.since and (not doc.date or doc.date[:len(self.since)] < self.since):
             return False
@@ -47,3 +47,9 @@ class Filters:
             return None
         allowed = np.array([self.allows(index.documents[d]) for d in index.doc_ids], dtype=bool)
         return allowed[index.passage_doc] if len(allowed) else np.zeros(0, dtype=bool)
+
+
+def _in_folder(doc, folder: str) -> bool:
+    """The folder it was ingested from (by name or path), or a subfolder of it."""
+    folder = folder.rstrip("/")
+    return doc.folder == folder or doc.root == folder or doc.source.startswith(folder + "/")

@@ -81,3 +81,12 @@ def searcher(mixed_index, embedder):
     from retrieval.index import IndexHandle
     from retrieval.search import Searcher
     return Searcher(mixed_index, embedder, IndexHandle(mixed_index.index_path))
+
+
+@pytest.fixture(scope="session")
+def seed_index(base_settings, embedder, tmp_path_factory):
+    """The bundled sample corpus (data/sources), indexed once per session."""
+    from ingest.refresh import refresh
+    settings = base_settings.with_(index_dir=tmp_path_factory.mktemp("seed-index"), sources=SEED)
+    refresh(settings, embedder=embedder)
+    return settings

@@ -1,0 +1,50 @@
+"""Extractive answers: every sentence is copied from the excerpt its marker names."""
+
+import re
+
+import pytest
+
+from retrieval.answer import NO_ANSWER_TEXT, extractive_answer
+
+QUESTIONS = [
+    "Comment intégrer l'égalité femmes-hommes dans nos actions ?",
+    "Quels leviers pour l'emploi dans les quartiers prioritaires ?",
+    "Que se passe-t-il si un salarié abandonne son poste ?",
+    "Comment publier une réutilisation sur data.gouv.fr ?",
+]
+
+
+def squash(text):
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_sentence_is_verbatim_in_the_excerpt_its_marker_names(searcher, embedder, question):
+    result = searcher.search(question, k=5)
+    answer = extractive_answer(question, result, embedder)
+    assert not answer.no_answer
+    assert 2 <= len(answer.sentences) <= 5
+    for sentence in answer.sentences:
+        assert 1 <= sentence.n <= len(answer.citations)
+        assert sentence.text in squash(answer.citations[sentence.n - 1].hit.passage.text)
+    markers = [int(m) for m in re.findall(r"\[(\d+)\]", answer.text)]
+    assert markers and all(1 <= m <= len(answer.citations) for m in markers)
+
+
+def test_sentences_are_not_repeated(searcher, embedder):
+    answer = extractive_answer(QUESTIONS[0], searcher.search(QUESTIONS[0]), embedder)
+    texts = [s.text for s in answer.sentences]
+    assert len(texts) == len(set(texts))
+
+
+def test_the_answer_reads_in_excerpt_order(searcher, embedder):
+    answer = extractive_answer(QUESTIONS[1], searcher.search(QUESTIONS[1]), embedder)
+    numbers = [s.n for s in answer.sentences]
+    assert numbers == sorted(numbers)
+
+
+def test_nothing_relevant_gives_a_french_no_answer(searcher, embedder):
+    question = "Quelle est la recette de la pâte à crêpes ?"
+    answer = extractive_answer(question, searcher.search(question), embedder)
+    assert answer.no_answer and answer.text == NO_ANSWER_TEXT
+    assert "Documents" in answer.text

@@ -1,0 +1,86 @@
+"""The `boussole` command, through Click's CliRunner, on real indexes."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, SEED
+from ui.cli import main
+
+DEV_SET = ROOT / "data" / "eval" / "questions.jsonl"
+
+
+@pytest.fixture
+def run(base_settings, monkeypatch):
+    monkeypatch.setenv("BOUSSOLE_MODEL_DIR", str(base_settings.model_dir))
+
+    def invoke(*args):
+        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return invoke
+
+
+def test_ingest_prints_the_summary_line_and_each_failure(run, tmp_path):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "note.md").write_text("# Note\n\nLes conseils citoyens participent au contrat de ville.", encoding="utf-8")
+    (folder / "vide.pdf").write_bytes(b"")
+    result = run("ingest", folder, "--index", tmp_path / "index")
+    assert result.exit_code == 0, result.output
+    assert "added 1, updated 0, unchanged 0, removed 0, failed 1" in result.output
+    assert f"failed: {folder / 'vide.pdf'}: " in result.output and "empty" in result.output
+
+
+def test_search_json_has_the_stable_schema(run, seed_index):
+    result = run("search", "Comment intégrer l'égalité femmes-hommes ?", "--index", seed_index.index_path,
+                 "-k", 3, "--json")
+    payload = json.loads(result.stdout)
+    assert payload["query"] == "Comment intégrer l'égalité femmes-hommes ?" and payload["no_answer"] is False
+    assert len(payload["results"]) == 3
+    first = payload["results"][0]
+    assert set(first) == {"rank", "score", "doc_id", "title", "source", "url", "page", "section",
+                          "date", "type", "themes", "text"}
+    assert first["source"] == "guide-egalite-femmes-hommes.txt" and first["themes"][0] == "égalité femmes-hommes"
+
+
+def test_search_filters_from_the_command_line(run, seed_index):
+    result = run("search", "les habitants", "--index", seed_index.index_path, "--type", "dossier", "--json")
+    assert {r["type"] for r in json.loads(result.stdout)["results"]} == {"dossier"}
+
+
+def test_search_without_an_index_fails_in_french(run, tmp_path):
+    result = CliRunner().invoke(main, ["search", "emploi", "--index", str(tmp_path / "rien")])
+    assert result.exit_code == 1
+    assert "Aucun index" in result.output
+
+
+def test_eval_on_the_dev_set_meets_its_thresholds(run, seed_index):
+    result = run("eval", DEV_SET, "--index", seed_index.index_path, "--json")
+    report = json.loads(result.stdout)
+    metrics = report["metrics"]
+    assert metrics["questions"] == 30 and metrics["off_topic"] == 10
+    assert metrics["recall@5"] >= 0.9 and metrics["mrr@10"] >= 0.8, metrics
+    assert metrics["declined_off_topic"] >= 8, metrics
+    assert metrics["declined_on_topic"] <= 1, metrics
+    assert set(report["latency_ms"]) == {"p50", "p95"}
+    first = report["questions"][0]
+    assert set(first) == {"question", "relevant", "ranked_sources", "no_answer", "answer_found"}
+    assert first["ranked_sources"][0] == "guide-egalite-femmes-hommes.txt"
+
+
+def test_eval_text_output_lists_misses_when_verbose(run, seed_index, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"question": "Comment manger local dans les quartiers ?",
+                                     "relevant": ["leviers-emploi-quartiers.txt"]}) + "\n", encoding="utf-8")
+    result = run("eval", questions, "--index", seed_index.index_path, "--verbose")
+    assert "recall@1" in result.output and "miss" in result.output
+
+
+def test_ask_json_has_the_answer_schema(run, seed_index):
+    result = run("ask", "Comment intégrer l'égalité femmes-hommes dans nos actions ?", "--index",
+                 seed_index.index_path, "--json")
+    payload = json.loads(result.stdout)
+    assert payload["mode"] == "extractive" and payload["no_answer"] is False
+    assert set(payload) == {"question", "answer", "mode", "citations", "no_answer", "notices"}
+    assert set(payload["citations"][0]) == {"n", "doc_id", "title", "source", "url", "page", "section", "text"}
+    assert "[1]" in payload["answer"]
