@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import numpy as np
 from retrieval.analysis import Analyzer
 
 _EMPTY = "__vide__"  # bm25s needs at least one term per passage
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # its DEBUG lines drown the summary
 
 
 def build_lexical(texts: list[str], folder: Path) -> None:

@@ -69,8 +69,9 @@ if st.button("Mettre à jour l'index", type="primary"):
         bar.progress(min(1.0, done / total) if total else 1.0, text=f"{STAGES.get(stage, stage)} : {done}/{total}")
 
     try:
-        report = refresh(settings, [settings.sources_path], progress=progress, embedder=svc.embedder)
-        st.session_state["last_report"] = report
+        st.session_state["last_report"] = refresh(settings, [settings.sources_path], progress=progress,
+                                                  embedder=svc.embedder)
+        st.rerun()  # show the new index's figures above
     except BoussoleError as exc:
         log.exception("refresh failed")
         st.error(french_message(exc))

@@ -1,0 +1,173 @@
+"""Every page of the web app, driven by Streamlit's AppTest on small real indexes."""
+
+import shutil
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT, SEED
+from ingest.refresh import refresh
+
+APP = str(ROOT / "ui" / "app.py")
+TIMEOUT = 180
+CARD = "<article class='bsl-card'"
+
+
+@pytest.fixture
+def app(mixed_index, monkeypatch):
+    monkeypatch.setenv("BOUSSOLE_INDEX", str(mixed_index.index_path))
+    st.cache_resource.clear()
+
+    def start(page=None, **params):
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        return at
+    yield start
+    st.cache_resource.clear()
+
+
+def html_of(at):
+    return "\n".join(m.value for m in at.markdown)
+
+
+def ask(at, question):
+    at.chat_input[0].set_value(question).run()
+    return at
+
+
+def test_asking_shows_numbered_excerpt_cards_with_titles_and_links(app):
+    at = ask(app(), "Comment intégrer l'égalité femmes-hommes dans nos actions ?")
+    assert not at.exception
+    page = html_of(at)
+    assert "<span class='bsl-n'>[1]</span> Intégrer l’égalité femmes-hommes" in page
+    assert "<span class='bsl-n'>[2]</span>" in page
+    assert "[1]" in page.split("bsl-answer")[1].split("</div>")[0]
+    labels = [b.proto.label for b in at.get("link_button")]
+    assert labels.count("Ouvrir la source") >= 2
+    assert any(p.proto.label == "Voir dans le document" for p in at.get("page_link"))
+
+
+def test_starter_questions_are_offered_on_an_empty_page(app):
+    at = app()
+    assert any("égalité femmes-hommes" in b.label for b in at.button)
+    at.button(key="starter-0").click().run()
+    assert CARD in html_of(at)
+
+
+def test_an_off_topic_question_shows_the_no_result_state(app):
+    at = ask(app(), "Quelle est la recette de la pâte à crêpes ?")
+    assert any("Aucun passage pertinent" in i.value for i in at.info)
+    assert CARD not in html_of(at)
+
+
+def test_the_type_filter_changes_the_results(app):
+    at = app()
+    at.multiselect(key="f-type").set_value(["webinaire"]).run()
+    ask(at, "Comment intégrer l'égalité femmes-hommes dans nos actions ?")
+    page = html_of(at)
+    assert "webinaire ·" in page and "guide ·" not in page
+
+
+def test_a_follow_up_question_keeps_the_context(app):
+    at = ask(app(), "Comment favoriser l'accès à la culture des habitants ?")
+    ask(at, "et les musées ?")
+    cards = [m.value for m in at.markdown if CARD in m.value]
+    assert "offre culturelle" in cards[-5]  # the first card of the second answer
+
+
+def test_the_conversation_can_be_exported_as_markdown(app):
+    at = ask(app(), "Comment intégrer l'égalité femmes-hommes dans nos actions ?")
+    assert any(b.proto.label == "Exporter la conversation (Markdown)" for b in at.get("download_button"))
+
+
+def test_documents_page_lists_and_ranks_documents(app):
+    at = app("pages/documents.py")
+    assert not at.exception
+    labels = [p.proto.label for p in at.get("page_link")]
+    assert len(labels) == 13
+    at.text_input[0].set_value("démission d'un salarié").run()
+    labels = [p.proto.label for p in at.get("page_link")]
+    assert labels[0] == "La démission"
+
+
+def test_document_page_highlights_the_cited_passage(app, searcher):
+    hit = searcher.search("Comment publier une réutilisation sur data.gouv.fr ?").hits[0]
+    at = app("pages/document.py", doc=hit.document.doc_id, passage=str(hit.passage.id))
+    assert not at.exception
+    page = html_of(at)
+    assert "<mark id='passage-cite' class=\"bsl-cited\">" in page
+    assert at.title[0].value == hit.document.title
+
+
+def test_document_page_without_a_document_says_what_to_do(app):
+    at = app("pages/document.py")
+    assert "Choisissez un document" in at.info[0].value
+
+
+def test_admin_without_password_explains_how_to_enable_it(app):
+    at = app("pages/admin.py")
+    assert "BOUSSOLE_ADMIN_PASSWORD" in at.info[0].value
+    assert not at.button
+
+
+@pytest.fixture
+def admin_app(base_settings, embedder, tmp_path, monkeypatch):
+    sources = tmp_path / "sources"
+    shutil.copytree(SEED, sources)
+    settings = base_settings.with_(index_dir=tmp_path / "index", sources=sources)
+    refresh(settings, embedder=embedder)
+    monkeypatch.setenv("BOUSSOLE_INDEX", str(settings.index_path))
+    monkeypatch.setenv("BOUSSOLE_SOURCES", str(sources))
+    monkeypatch.setenv("BOUSSOLE_ADMIN_PASSWORD", "s3cret")
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("pages/admin.py").run()
+    yield at, sources
+    st.cache_resource.clear()
+
+
+def test_admin_refuses_a_wrong_password(admin_app):
+    at, _ = admin_app
+    at.text_input[0].set_value("mauvais")
+    at.button[0].click().run()
+    assert "Mot de passe incorrect." in [e.value for e in at.error]
+    assert not any(b.label == "Mettre à jour l'index" for b in at.button)
+
+
+def test_admin_runs_a_refresh_with_the_right_password(admin_app):
+    at, sources = admin_app
+    at.text_input[0].set_value("s3cret")
+    at.button[0].click().run()
+    assert at.metric[0].label == "Documents" and at.metric[0].value == "10"
+    (sources / "nouvelle-note.md").write_text(
+        "# Jardins partagés\n\nLes jardins partagés rassemblent les habitants du quartier.", encoding="utf-8")
+    next(b for b in at.button if b.label == "Mettre à jour l'index").click().run()
+    assert any("1 ajouté(s)" in s.value and "10 inchangé(s)" in s.value for s in at.success)
+    assert at.metric[0].value == "11"
+
+
+def test_script_in_a_document_is_rendered_inert(base_settings, embedder, tmp_path, monkeypatch):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "piege.txt").write_text(
+        "Fiche jardins <script>alert(1)</script>\n\nLes jardins partagés du quartier "
+        "<script>alert(1)</script> et [un lien](javascript:alert(2)) réunissent les habitants.",
+        encoding="utf-8")
+    settings = base_settings.with_(index_dir=tmp_path / "index")
+    refresh(settings, [folder], embedder=embedder)
+    monkeypatch.setenv("BOUSSOLE_INDEX", str(settings.index_path))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    ask(at, "Les jardins partagés réunissent-ils les habitants du quartier ?")
+    page = html_of(at)
+    assert CARD in page
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<a href" not in page and "[un lien](javascript:alert(2))" in page
+    st.cache_resource.clear()
