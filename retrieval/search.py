@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 import faiss
 import numpy as np
 
+from ingest.errors import SettingsError
 from ingest.model import Embedder
 from ingest.settings import Settings
 from retrieval.filters import Filters
-from retrieval.fusion import Ranking, reciprocal_rank_fusion
+from retrieval.fusion import Ranking, reciprocal_rank_fusion, zscore_fusion
 from retrieval.glossary import load_glossary
 from retrieval.grouping import group_by_document, rank_documents
 from retrieval.index import DocumentInfo, Index, IndexHandle, PassageRecord
@@ -85,9 +86,9 @@ class Searcher:
             weights.append(s.lexical_weight)
             timings["lexical"] = _ms(t)
         t = time.perf_counter()
-        fused = reciprocal_rank_fusion(rankings, weights, s.rrf_k) if len(rankings) > 1 else rankings[0]
+        fused = fuse(rankings, weights, s.fusion, s.rrf_k)
         doc_of = lambda pid: index.doc_ids[index.passage_doc[pid]]
-        documents = rank_documents(fused, doc_of)
+        documents = rank_documents(fused, doc_of, s.second_passage_weight)
         no_answer = (not fused) or (options.use_dense and best_dense < s.abstain_threshold)
         grouped = [] if no_answer else group_by_document(fused, doc_of, per_doc or s.max_per_doc, k)
         records = index.passages([pid for pid, _ in grouped])
@@ -96,6 +97,16 @@ class Searcher:
         timings["fusion"] = _ms(t)
         return SearchResult(query, expansion, hits, no_answer, documents, best_dense,
                             index.build_id, timings)
+
+
+def fuse(rankings: list[Ranking], weights: list[float], method: str, rrf_k: int) -> Ranking:
+    if len(rankings) == 1:
+        return rankings[0]
+    if method == "zscore":
+        return zscore_fusion(rankings, weights)
+    if method == "rrf":
+        return reciprocal_rank_fusion(rankings, weights, rrf_k)
+    raise SettingsError(f"BOUSSOLE_FUSION={method!r}: expected 'rrf' or 'zscore'")
 
 
 def dense_ranking(index: Index, vector: np.ndarray, n: int, mask: np.ndarray | None) -> Ranking:
