@@ -27,6 +27,7 @@ from ingest.settings import Settings
 from ingest.sources import SourceFile, content_hash, load_document, read_bytes, scan_folder
 from ingest.store import (IndexedDocument, Manifest, current_build, load_documents,
                           prune_builds, read_manifest, write_build)
+from retrieval.abstention import PROBES, calibrate
 from retrieval.dense import build_dense
 from retrieval.lexical import build_lexical
 
@@ -132,7 +133,7 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
 
     t0 = time.perf_counter()
     texts = [embedding_text(d, p) for d, ps in chunked for p in ps]
-    if texts and embedder is None:
+    if embedder is None:
         embedder = Embedder(source, settings.batch_size)
     vectors = _embed(embedder, texts, progress, show_bars) if texts else None
     report.embedded = len(texts)
@@ -145,13 +146,17 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
         items.append(IndexedDocument(document, passages, vectors[offset:offset + len(passages)]))
         offset += len(passages)
     items.sort(key=lambda item: (item.document.root, item.document.source))
-    dimension = embedder.dimension if embedder else (old.dimension if old else 0)
-    manifest = _manifest(items, source, params, identity, dimension, report)
+    manifest = _manifest(items, source, params, identity, embedder.dimension, report)
     if progress:
         progress("write", 0, 1)
+    probes = embedder.embed_queries(PROBES)
+
+    def dense(vectors):
+        index, described = build_dense(vectors, settings.hnsw_threshold)
+        return index, {**described, "abstention": calibrate(index, probes)}
+
     write_build(index_dir, manifest, items,
-                [lexical_text(i.document, p) for i in items for p in i.passages],
-                lambda v: build_dense(v, settings.hnsw_threshold), build_lexical)
+                [lexical_text(i.document, p) for i in items for p in i.passages], dense, build_lexical)
     prune_builds(index_dir)
     report.seconds["write"] = time.perf_counter() - t0
     report.seconds["total"] = time.perf_counter() - started

@@ -44,7 +44,7 @@ class Settings:
     fusion: str = field(default="rrf", metadata={"help": "How rankings are combined: 'rrf' or 'zscore'."})
     second_passage_weight: float = field(default=0.0, metadata={"help": "Share of a document's second-best passage in its score."})
     candidates: int = field(default=100, metadata={"help": "Passages taken from each ranker before fusion."})
-    abstain_threshold: float = field(default=0.825, metadata={"help": "Best dense cosine below this: no answer (calibrated on data/eval)."})
+    abstain_threshold: float = field(default=0.0, metadata={"help": "Best dense cosine below this: no answer (0: calibrated per index)."})
     max_file_bytes: int = field(default=100 * 1024 * 1024, metadata={"help": "Files larger than this are refused."})
     max_pdf_pages: int = field(default=2000, metadata={"help": "PDFs with more pages are refused."})
     max_seconds_per_file: float = field(default=120.0, metadata={"help": "Extraction time limit per file."})

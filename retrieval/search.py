@@ -11,6 +11,7 @@ import numpy as np
 from ingest.errors import SettingsError
 from ingest.model import Embedder
 from ingest.settings import Settings
+from retrieval.abstention import threshold_for
 from retrieval.filters import Filters
 from retrieval.fusion import Ranking, reciprocal_rank_fusion, zscore_fusion
 from retrieval.glossary import load_glossary
@@ -89,7 +90,8 @@ class Searcher:
         fused = fuse(rankings, weights, s.fusion, s.rrf_k)
         doc_of = lambda pid: index.doc_ids[index.passage_doc[pid]]
         documents = rank_documents(fused, doc_of, s.second_passage_weight)
-        no_answer = (not fused) or (options.use_dense and best_dense < s.abstain_threshold)
+        threshold = threshold_for(index.manifest.dense, s.abstain_threshold)
+        no_answer = (not fused) or (options.use_dense and best_dense < threshold)
         grouped = [] if no_answer else group_by_document(fused, doc_of, per_doc or s.max_per_doc, k)
         records = index.passages([pid for pid, _ in grouped])
         hits = [Hit(rank, score, records[pid], index.documents[records[pid].doc_id])

@@ -86,7 +86,7 @@ def test_other_folders_are_kept_when_one_folder_is_refreshed(settings, sources, 
 
 def test_a_different_chunking_forces_a_full_rebuild(settings, sources, embedder):
     refresh(settings, [sources], embedder=embedder)
-    report = refresh(settings.with_(chunk_max_words=300), [sources], embedder=embedder)
+    report = refresh(settings.with_(chunk_max_words=250), [sources], embedder=embedder)
     assert report.updated == 10 and report.unchanged == 0
     assert any("re-embedded" in w for w in report.warnings)
 

@@ -13,10 +13,12 @@ import streamlit as st
 
 from ingest.model import Embedder, load_embedder
 from ingest.settings import Settings
-from retrieval.answer import Answer, extractive_answer
+from retrieval.answer import Answer
+from retrieval.filters import Filters
 from retrieval.glossary import Glossary, load_glossary
 from retrieval.index import IndexHandle
-from retrieval.search import Searcher, SearchResult
+from retrieval.respond import respond
+from retrieval.search import Searcher
 
 log = logging.getLogger("boussole.ui")
 
@@ -29,8 +31,9 @@ class Services:
     searcher: Searcher
     glossary: Glossary
 
-    def answer(self, question: str, result: SearchResult) -> Answer:
-        return extractive_answer(question, result, self.embedder)
+    def answer(self, question: str, query: str, k: int, filters: Filters, on_token=None) -> Answer:
+        return respond(self.settings, self.searcher, question, k=k, filters=filters, query=query,
+                       on_token=on_token)
 
 
 @st.cache_resource(show_spinner="Chargement du modèle de recherche…")

@@ -39,7 +39,7 @@ def show_turn(i: int, turn: dict) -> None:
         if turn.get("error"):
             st.error(turn["error"])
             return
-        answer, result = turn["answer"], turn["result"]
+        answer = turn["answer"]
         if answer.no_answer:
             st.info("**Aucun passage pertinent** n'a été trouvé pour cette question.\n\n"
                     "Essayez : des mots plus simples ou plus précis, moins de filtres, "
@@ -60,7 +60,7 @@ def show_turn(i: int, turn: dict) -> None:
         if vote is not None and not turn.get("voted"):
             record_vote(svc.settings.feedback_path, turn["question"],
                         [str(c.hit.passage.id) for c in answer.citations], 1 if vote == 1 else -1,
-                        result.build_id)
+                        turn["build_id"])
             turn["voted"] = True
             st.toast("Merci pour votre avis !")
 
@@ -68,13 +68,21 @@ def show_turn(i: int, turn: dict) -> None:
 def ask(question: str) -> None:
     previous = [t["question"] for t in turns]
     query = contextual_query(previous, question)
+    stream = st.empty()
+    streamed: list[str] = []
+
+    def show_token(token: str) -> None:  # an LLM's answer appears as it is written
+        streamed.append(token)
+        stream.markdown(answer_html("".join(streamed)), unsafe_allow_html=True)
+
     try:
-        result = svc.searcher.search(query, k=k, filters=filters)
-        answer = svc.answer(question, result)
-        turns.append({"question": question, "query": query, "result": result, "answer": answer})
+        answer = svc.answer(question, query, k, filters, on_token=show_token)
+        turns.append({"question": question, "query": query, "answer": answer,
+                      "build_id": svc.handle.get().build_id})
     except BoussoleError as exc:
         log.exception("search failed")
         turns.append({"question": question, "query": query, "error": french_message(exc)})
+    stream.empty()
 
 
 if not turns:
