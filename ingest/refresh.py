@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from tqdm import tqdm
 from ingest.chunking import ChunkParams, chunk_units
 from ingest.documents import Document, Failure, Passage, RefreshReport
 from ingest.errors import BoussoleError, ExtractionError
+from ingest.limits import time_limit
 from ingest.lock import refresh_lock
 from ingest.model import Embedder, ModelSource, resolve_model
 from ingest.settings import Settings
@@ -31,6 +33,7 @@ from retrieval.abstention import PROBES, calibrate
 from retrieval.dense import build_dense
 from retrieval.lexical import build_lexical
 
+log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # stage, done, total
 PASSAGE_FORMAT = "title-section-text/1"
 EMBED_BATCH = 256
@@ -99,10 +102,13 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
                 keep.add(file.doc_id)
                 report.unchanged += 1
                 continue
-            document, warnings = load_document(file, raw, digest, settings)
+            with time_limit(settings.max_seconds_per_file, file.source):
+                document, warnings = load_document(file, raw, digest, settings)
             report.warnings.extend(warnings)
             fresh.append(document)
-        except (BoussoleError, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 — one unreadable file must not stop the refresh
+            if not isinstance(exc, (BoussoleError, OSError)):
+                log.exception("unexpected error while reading %s", file.path)
             report.failures.append(Failure(str(file.path), _reason(exc, file)))
             if previous:
                 keep.add(file.doc_id)  # a broken update loses nothing: the old version stays
@@ -191,6 +197,8 @@ def _scan(paths: list[Path], report: RefreshReport) -> tuple[list[SourceFile], s
 
 
 def _reason(exc: Exception, file: SourceFile) -> str:
+    if not isinstance(exc, BoussoleError):
+        return f"could not be read ({type(exc).__name__}: {str(exc)[:200]})"
     message = str(exc)
     prefix = f"{file.source}: "
     return message[len(prefix):] if message.startswith(prefix) else message
