@@ -31,12 +31,20 @@ def parse_catalogue(raw: bytes, name: str = CATALOGUE_NAME) -> Catalogue:
     catalogue = Catalogue()
     if not text.strip():
         return catalogue
-    reader = csv.DictReader(io.StringIO(text), dialect=_dialect(text))
+    try:
+        _read_rows(text, name, catalogue)
+    except csv.Error as exc:
+        catalogue.problems.append(f"{name}: not a readable CSV file ({exc}); rows after the error are ignored")
+    return catalogue
+
+
+def _read_rows(text: str, name: str, catalogue: Catalogue) -> None:
+    reader = csv.DictReader(io.StringIO(text.replace("\x00", ""), newline=""), dialect=_dialect(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
     if "file" not in header:
         catalogue.problems.append(f"{name}: no 'file' column in the header ({', '.join(header)})")
-        return catalogue
+        return
     for line, row in enumerate(reader, start=2):
         try:
             key, metadata, warning = _row(row)
@@ -49,7 +57,6 @@ def parse_catalogue(raw: bytes, name: str = CATALOGUE_NAME) -> Catalogue:
             catalogue.problems.append(f"{name}, line {line}: duplicate row for {key}; the first one is kept")
             continue
         catalogue.rows[key] = metadata
-    return catalogue
 
 
 def _decode(raw: bytes) -> str:
