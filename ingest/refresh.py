@@ -60,6 +60,11 @@ def lexical_text(document: Document, passage: Passage) -> str:
     return "\n".join([m.title, passage.section, " ".join(m.themes), passage.text])
 
 
+def document_text(document: Document) -> str:
+    m = document.metadata
+    return "\n".join([m.title, " ".join(m.themes)] + [u.text for u in document.units])
+
+
 def refresh(settings: Settings, paths: list[Path] | None = None, full: bool = False,
             progress: Progress | None = None, embedder: Embedder | None = None,
             show_bars: bool = False) -> RefreshReport:
@@ -162,7 +167,8 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
         return index, {**described, "abstention": calibrate(index, probes)}
 
     write_build(index_dir, manifest, items,
-                [lexical_text(i.document, p) for i in items for p in i.passages], dense, build_lexical)
+                [lexical_text(i.document, p) for i in items for p in i.passages],
+                [document_text(i.document) for i in items], dense, build_lexical)
     prune_builds(index_dir)
     report.seconds["write"] = time.perf_counter() - t0
     report.seconds["total"] = time.perf_counter() - started

@@ -6,6 +6,7 @@
     INDEX/builds/<id>/vectors.npy       one L2-normalised row per passage (row = passage id)
     INDEX/builds/<id>/dense.faiss       FAISS index over those rows
     INDEX/builds/<id>/lexical/          BM25 over the same passages (bm25s)
+    INDEX/builds/<id>/lexical-docs/     BM25 over whole documents, in documents' rowid order
 
 A build is written in ``builds/.tmp-<id>`` and renamed when complete; only then does
 CURRENT change. A crash at any point leaves the previous build live and whole.
@@ -91,7 +92,7 @@ class IndexedDocument:
 
 
 def write_build(index_dir: Path, manifest: Manifest, docs: list[IndexedDocument],
-                lexical_texts: list[str], build_dense, build_lexical) -> Path:
+                lexical_texts: list[str], document_texts: list[str], build_dense, build_lexical) -> Path:
     """Write a complete build beside the live one, then swap CURRENT to it."""
     builds = Path(index_dir) / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
@@ -106,6 +107,7 @@ def write_build(index_dir: Path, manifest: Manifest, docs: list[IndexedDocument]
     index, manifest.dense = build_dense(vectors)
     faiss.write_index(index, str(tmp / "dense.faiss"))
     build_lexical(lexical_texts, tmp / "lexical")
+    build_lexical(document_texts, tmp / "lexical-docs")
     (tmp / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
     _fsync_tree(tmp)
     final = builds / manifest.build_id

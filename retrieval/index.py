@@ -75,6 +75,11 @@ class Index:
                                    check_same_thread=False)
         self._db_lock = threading.Lock()
         self.documents: dict[str, DocumentInfo] = self._read_documents()
+        # whole-document BM25 rows follow the documents' insertion order
+        self.lexical_doc_ids = [d for (d,) in self._query("SELECT doc_id FROM documents ORDER BY rowid")]
+        docs_folder = build / "lexical-docs"
+        self.lexical_docs = (LexicalIndex(docs_folder, len(self.lexical_doc_ids))
+                             if docs_folder.is_dir() else None)
         # passage id -> row of its document, for filters and grouping without touching texts
         self.passage_doc = self._passage_documents()
 

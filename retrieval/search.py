@@ -90,15 +90,36 @@ class Searcher:
         fused = fuse(rankings, weights, s.fusion, s.rrf_k)
         doc_of = lambda pid: index.doc_ids[index.passage_doc[pid]]
         documents = rank_documents(fused, doc_of, s.second_passage_weight)
+        if options.use_lexical and s.document_lexical_weight > 0 and index.lexical_docs:
+            documents = with_whole_documents(index, documents, text, filters or Filters(),
+                                             s.document_lexical_weight, s.candidates)
         threshold = threshold_for(index.manifest.dense, s.abstain_threshold)
         no_answer = (not fused) or (options.use_dense and best_dense < threshold)
-        grouped = [] if no_answer else group_by_document(fused, doc_of, per_doc or s.max_per_doc, k)
+        grouped = [] if no_answer else group_by_document(
+            order_like(fused, documents, doc_of), doc_of, per_doc or s.max_per_doc, k)
         records = index.passages([pid for pid, _ in grouped])
         hits = [Hit(rank, score, records[pid], index.documents[records[pid].doc_id])
                 for rank, (pid, score) in enumerate(grouped, start=1)]
         timings["fusion"] = _ms(t)
         return SearchResult(query, expansion, hits, no_answer, documents, best_dense,
                             index.build_id, timings)
+
+
+def with_whole_documents(index: Index, documents: list[tuple[str, float]], text: str,
+                         filters: Filters, weight: float, n: int) -> list[tuple[str, float]]:
+    """Re-rank documents by their passages and by BM25 over their whole text (z-scored)."""
+    scores = index.lexical_docs.scores(index.lexical_docs.terms(text))
+    ids = index.lexical_doc_ids
+    allowed = [i for i in np.argsort(-scores)[:n]
+               if scores[i] > 0 and filters.allows(index.documents[ids[i]])]
+    whole = [(ids[i], float(scores[i])) for i in allowed]
+    return zscore_fusion([documents, whole], [1.0, weight])
+
+
+def order_like(ranking: Ranking, documents: list[tuple[str, float]], doc_of) -> Ranking:
+    """Passages re-ordered so their documents come in the order of ``documents``."""
+    position = {doc: i for i, (doc, _) in enumerate(documents)}
+    return sorted(ranking, key=lambda item: position.get(doc_of(item[0]), len(position)))
 
 
 def fuse(rankings: list[Ranking], weights: list[float], method: str, rrf_k: int) -> Ranking:
