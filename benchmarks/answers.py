@@ -9,7 +9,6 @@ citation points to the relevant sheet. One JSON line.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import statistics
@@ -17,12 +16,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import corpus_arguments, indexed_settings  # noqa: E402
 
-from ingest.refresh import refresh  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
-from ingest.store import current_build  # noqa: E402
 from retrieval.answer import extractive_answer  # noqa: E402
 from retrieval.evaluation import load_questions, squash  # noqa: E402
 from retrieval.service import open_searcher  # noqa: E402
@@ -43,13 +39,8 @@ def token_f1(prediction: str, reference: str) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--index", type=Path, default=Path("/tmp/boussole-bench/service-public"))
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    args = parser.parse_args()
-    settings = Settings.from_env().with_(index_dir=args.index)
-    if current_build(args.index) is None:
-        refresh(settings, [args.shared / "corpus" / "service-public"], show_bars=True)
+    args = corpus_arguments(__doc__, "service-public")
+    settings = indexed_settings(args)
     searcher = open_searcher(settings)
     questions = load_questions(args.shared / "eval" / "service-public" / "answers.jsonl")
     contains, f1s, cited_right, sentences, declined = 0, [], 0, 0, 0

@@ -12,7 +12,6 @@ side, then the ratios Boussole/peer. One JSON line.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sqlite3
 import statistics
@@ -22,11 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import corpus_arguments, indexed_settings  # noqa: E402
 
-from ingest.refresh import embedding_text, refresh  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
+from ingest.refresh import embedding_text  # noqa: E402
 from ingest.store import current_build, load_documents  # noqa: E402
 from retrieval.evaluation import evaluate, load_questions  # noqa: E402
 from retrieval.service import open_searcher  # noqa: E402
@@ -80,13 +78,8 @@ def peer_eval(store, questions, k=10):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--index", type=Path, default=Path("/tmp/boussole-bench/service-public"))
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    args = parser.parse_args()
-    settings = Settings.from_env().with_(index_dir=args.index)
-    if current_build(args.index) is None:
-        refresh(settings, [args.shared / "corpus" / "service-public"], show_bars=True)
+    args = corpus_arguments(__doc__, "service-public")
+    settings = indexed_settings(args)
     questions = load_questions(args.shared / "eval" / "service-public" / "questions.jsonl")
     searcher = open_searcher(settings)
     ours = evaluate(searcher, questions, k=10)

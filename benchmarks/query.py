@@ -9,7 +9,6 @@ texts fetched from SQLite. Prints one JSON line.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
@@ -17,21 +16,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import corpus_arguments, indexed_settings  # noqa: E402
 
-from ingest.refresh import refresh  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
-from ingest.store import current_build  # noqa: E402
 from retrieval.evaluation import load_questions  # noqa: E402
 from retrieval.service import open_searcher  # noqa: E402
-
-DEFAULT_INDEX = Path("/tmp/boussole-bench/fiches-travail")
-
-
-def ensure_index(settings: Settings, corpus: Path) -> None:
-    if current_build(settings.index_path) is None:
-        refresh(settings, [corpus], show_bars=True)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -40,16 +29,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX)
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--questions", type=int, default=200)
-    args = parser.parse_args()
-    settings = Settings.from_env().with_(index_dir=args.index)
-    ensure_index(settings, args.shared / "corpus" / "fiches-travail")
+    args = corpus_arguments(__doc__, "fiches-travail")
+    settings = indexed_settings(args)
     searcher = open_searcher(settings)
     questions = [q.question for q in load_questions(args.shared / "eval" / "service-public" / "questions.jsonl")]
-    questions = questions[: args.questions]
+    questions = questions[: args.questions or 200]
     searcher.search(questions[0])
     latencies, stages = [], {}
     for question in questions:

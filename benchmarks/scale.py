@@ -19,7 +19,6 @@ import sys
 import time
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent

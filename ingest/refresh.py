@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from ingest.chunking import ChunkParams, chunk_units
 from ingest.documents import Document, Failure, Passage, RefreshReport
-from ingest.errors import BoussoleError, ExtractionError
+from ingest.errors import BoussoleError
 from ingest.limits import time_limit
 from ingest.lock import refresh_lock
 from ingest.model import Embedder, ModelSource, resolve_model

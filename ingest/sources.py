@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from ingest.catalogue import CATALOGUE_NAME, Catalogue, parse_catalogue
-from ingest.documents import Document, Metadata, Unit
+from ingest.documents import Document, Metadata
 from ingest.errors import ExtractionError
 from ingest.html import load_html
 from ingest.markdown import first_heading, first_line, markdown_unit, text_unit

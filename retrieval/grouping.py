@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 
 from retrieval.fusion import Ranking
 
 
-def group_by_document(ranking: Ranking, doc_of: dict[int, str] | callable, per_doc: int,
-                      limit: int) -> Ranking:
+DocOf = Mapping[int, str] | Callable[[int], str]
+
+
+def group_by_document(ranking: Ranking, doc_of: DocOf, per_doc: int, limit: int) -> Ranking:
     """Keep at most ``per_doc`` passages of each document and ``limit`` in all.
 
     Documents come in the order of their best passage; a document's passages stay together,
@@ -32,7 +35,7 @@ def group_by_document(ranking: Ranking, doc_of: dict[int, str] | callable, per_d
     return out
 
 
-def rank_documents(ranking: Ranking, doc_of, second_weight: float = 0.0) -> list[tuple[str, float]]:
+def rank_documents(ranking: Ranking, doc_of: DocOf, second_weight: float = 0.0) -> list[tuple[str, float]]:
     """Documents scored by their best passage, plus ``second_weight`` × their second best."""
     lookup = doc_of if callable(doc_of) else doc_of.__getitem__
     best: dict[str, list[float]] = defaultdict(list)

@@ -90,3 +90,11 @@ def seed_index(base_settings, embedder, tmp_path_factory):
     settings = base_settings.with_(index_dir=tmp_path_factory.mktemp("seed-index"), sources=SEED)
     refresh(settings, embedder=embedder)
     return settings
+
+
+@pytest.fixture
+def sources(tmp_path):
+    """A writable copy of the bundled sample corpus."""
+    folder = tmp_path / "sources"
+    shutil.copytree(SEED, folder)
+    return folder

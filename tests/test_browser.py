@@ -1,6 +1,5 @@
 """End to end in a real browser (Debian's headless Chromium driven by Playwright)."""
 
-import shutil
 from pathlib import Path
 
 import pytest

@@ -5,7 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, SEED
+from conftest import ROOT
 from ui.cli import main
 
 DEV_SET = ROOT / "data" / "eval" / "questions.jsonl"

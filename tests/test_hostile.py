@@ -5,7 +5,6 @@ import zipfile
 
 from pypdf import PdfWriter
 
-from conftest import CORPUS, copy_files
 from ingest.refresh import refresh
 from retrieval.index import Index
 

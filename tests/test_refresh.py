@@ -1,23 +1,16 @@
 """Refreshing an index: incremental, atomic, and tolerant of bad files."""
 
-import shutil
 
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from conftest import CORPUS, SEED, copy_files
+from conftest import CORPUS, copy_files
 from ingest.refresh import refresh
 from ingest.store import current_build, read_manifest
 from retrieval.index import Index
 
 PDF = CORPUS / "etalab-guides" / "guide-reutilisation.pdf"
 
-
-@pytest.fixture
-def sources(tmp_path):
-    folder = tmp_path / "sources"
-    shutil.copytree(SEED, folder)
-    return folder
 
 
 def test_first_run_adds_every_document_with_metadata_from_the_catalogue(settings, sources, embedder):

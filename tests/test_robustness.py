@@ -1,7 +1,6 @@
 """Refresh while serving, one refresh at a time, and SIGKILL at every stage of a real run."""
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, SEED, copy_files
+from conftest import CORPUS, copy_files
 from ingest.errors import IndexBusy
 from ingest.lock import refresh_lock
 from ingest.refresh import refresh
@@ -19,12 +18,6 @@ from retrieval.index import Index, IndexHandle
 
 BOUSSOLE = str(Path(sys.executable).with_name("boussole"))
 
-
-@pytest.fixture
-def sources(tmp_path):
-    folder = tmp_path / "sources"
-    shutil.copytree(SEED, folder)
-    return folder
 
 
 def test_a_reader_keeps_its_index_until_it_asks_again(settings, sources, embedder):

@@ -9,10 +9,6 @@ from retrieval.search import SearchOptions
 EQUALITY = "guide-egalite-femmes-hommes.txt"
 
 
-def sources(result, index):
-    return [index.documents[d].source for d, _ in result.documents]
-
-
 def test_the_equality_guide_answers_the_equality_question(searcher):
     result = searcher.search("Comment intégrer l'égalité femmes-hommes dans nos actions ?")
     assert not result.no_answer

@@ -1,0 +1,36 @@
+"""What the benchmark scripts share: where the shared corpus is, and an index built once."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from ingest.refresh import refresh  # noqa: E402
+from ingest.settings import Settings  # noqa: E402
+from ingest.store import current_build  # noqa: E402
+
+BENCH_INDEXES = Path("/tmp/boussole-bench")
+
+
+def corpus_arguments(description: str, corpus: str) -> argparse.Namespace:
+    """--index (default /tmp/boussole-bench/<corpus>) and --shared (default ../shared)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--index", type=Path, default=BENCH_INDEXES / corpus)
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--questions", type=int, default=0, help="Use only the first N questions (0: all).")
+    args = parser.parse_args()
+    args.corpus = corpus
+    return args
+
+
+def indexed_settings(args: argparse.Namespace) -> Settings:
+    """Settings pointing at the benchmark index, built from the shared corpus if missing."""
+    settings = Settings.from_env().with_(index_dir=args.index)
+    if current_build(args.index) is None:
+        refresh(settings, [args.shared / "corpus" / args.corpus], show_bars=True)
+    return settings
