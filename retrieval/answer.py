@@ -20,6 +20,9 @@ OVERLAP_WEIGHT = 0.3
 # Sentences scoring this far below the best one are left out: they answer something else.
 SCORE_MARGIN = 0.08
 DUPLICATE_COSINE = 0.92
+# Only the sentences sharing most words with the question are embedded: embedding every
+# sentence of five passages costs more than the whole search.
+MAX_EMBEDDED = 16
 NO_ANSWER_TEXT = ("Je n'ai trouvé aucun passage pertinent dans les documents pour cette question. "
                   "Essayez de la reformuler avec d'autres mots, ou parcourez les guides par thème "
                   "dans la page « Documents ».")
@@ -81,9 +84,13 @@ def extractive_answer(question: str, result: SearchResult, embedder: Embedder,
     if not candidates:
         return Answer(question, [], citations, no_answer=True)
     analyzer = analyzer or Analyzer()
+    overlap = _overlap(question, candidates, analyzer)
+    # ties keep excerpt order, so better-ranked excerpts are preferred
+    keep = sorted(np.argsort(-overlap, kind="stable")[:MAX_EMBEDDED])
+    candidates, overlap = [candidates[i] for i in keep], overlap[keep]
     vectors = embedder.embed_passages([c.text for c in candidates])
     query = embedder.embed_queries([question])[0]
-    scores = vectors @ query + OVERLAP_WEIGHT * _overlap(question, candidates, analyzer)
+    scores = vectors @ query + OVERLAP_WEIGHT * overlap
     chosen = _select(scores, vectors, max_sentences)
     chosen.sort(key=lambda i: (candidates[i].n, candidates[i].position))
     return Answer(question, [AnswerSentence(candidates[i].text, candidates[i].n) for i in chosen],
