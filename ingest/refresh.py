@@ -30,6 +30,7 @@ from ingest.sources import SourceFile, content_hash, load_document, read_bytes, 
 from ingest.store import (IndexedDocument, Manifest, current_build, load_documents,
                           prune_builds, read_manifest, write_build)
 from retrieval.abstention import PROBES, calibrate
+from retrieval.analysis import ANALYZER_VERSION
 from retrieval.dense import build_dense
 from retrieval.lexical import build_lexical
 
@@ -127,7 +128,7 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
     report.removed = len(removed)
     report.added = sum(1 for d in fresh if d.doc_id not in old_docs)
     report.updated = len(fresh) - report.added
-    if old and not fresh and not removed and not full:
+    if old and not fresh and not removed and not full and old.lexical == ANALYZER_VERSION:
         report.documents = len(old_docs)
         report.passages = old.counts.get("passages", 0)
         report.build_id = old.build_id
@@ -237,4 +238,4 @@ def _manifest(items, source: ModelSource, params: ChunkParams, identity: str, di
         documents={i.document.doc_id: {"source": i.document.source, "root": i.document.root,
                                        "content_hash": i.document.content_hash,
                                        "passages": len(i.passages)} for i in items},
-        seconds={k: round(v, 3) for k, v in report.seconds.items()})
+        seconds={k: round(v, 3) for k, v in report.seconds.items()}, lexical=ANALYZER_VERSION)

@@ -55,6 +55,7 @@ class Manifest:
     counts: dict = field(default_factory=dict)
     documents: dict = field(default_factory=dict)  # doc_id -> {source, root, content_hash, passages}
     seconds: dict = field(default_factory=dict)
+    lexical: str = ""  # analyzer version the BM25 indexes were built with
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1)

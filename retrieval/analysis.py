@@ -13,6 +13,8 @@ from functools import lru_cache
 import Stemmer
 from bm25s.stopwords import STOPWORDS_FRENCH
 
+# Bump when ``terms`` changes: the next refresh rebuilds the BM25 indexes (not the vectors).
+ANALYZER_VERSION = "2"
 _ELISION = re.compile(r"\b(?:[lmtsdncj]|qu|jusqu|lorsqu|puisqu|quoiqu)['’]", re.IGNORECASE)
 _TOKEN = re.compile(r"[a-z0-9]+(?:\+)?")
 
@@ -38,5 +40,13 @@ class Analyzer:
     def terms(self, text: str) -> list[str]:
         words = _TOKEN.findall(fold(_ELISION.sub(" ", text)))
         stop = _stopwords()
-        kept = [w for w in words if w not in stop and (len(w) > 1 or w.isdigit())]
+        kept = [_singular(w) for w in words if w not in stop and (len(w) > 1 or w.isdigit())]
         return self._stemmer.stemWords(kept)
+
+
+def _singular(word: str) -> str:
+    """Snowball keeps the plural « s » after a vowel (« emplois », « lois »), so « emploi » and
+    « emplois » would not meet; drop it first, on passages and questions alike."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word

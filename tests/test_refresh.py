@@ -171,3 +171,12 @@ def test_a_crash_during_the_write_leaves_the_previous_index_live(settings, sourc
     assert index.build_id == first.build_id and len(index.documents) == 10
     report = refresh(settings, [sources], embedder=embedder)
     assert report.added == 1
+
+
+def test_a_new_text_analyzer_rebuilds_bm25_without_re_embedding(settings, sources, embedder, monkeypatch):
+    first = refresh(settings, [sources], embedder=embedder)
+    monkeypatch.setattr("ingest.refresh.ANALYZER_VERSION", "next")
+    again = refresh(settings, [sources], embedder=embedder)
+    assert again.embedded == 0 and again.unchanged == 10
+    assert again.build_id != first.build_id
+    assert read_manifest(current_build(settings.index_path)).lexical == "next"

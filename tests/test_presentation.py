@@ -1,0 +1,48 @@
+"""Pure pieces behind the pages: highlighting, cards, conversation, feedback."""
+
+from retrieval.conversation import Turn, contextual_query, conversation_markdown
+from retrieval.feedback import record_vote, votes
+from retrieval.glossary import load_glossary
+from retrieval.highlight import split_marked, term_spans
+from ui.cards import answer_html, marked_html
+
+
+def test_question_terms_are_found_through_stemming_and_accents():
+    text = "L'emploi des habitants et l'égalité réelle."
+    found = [text[a:b] for a, b in term_spans(text, "emplois egalite")]
+    assert found == ["emploi", "égalité"]
+
+
+def test_split_marked_covers_the_text_in_order():
+    pieces = split_marked("abcdef", [(1, 3), (4, 5)])
+    assert "".join(p for p, _ in pieces) == "abcdef"
+    assert [p for p, marked in pieces if marked] == ["bc", "e"]
+
+
+def test_marked_html_escapes_document_text():
+    html = marked_html("<b>x</b> & y", [(0, 3)])
+    assert html == "<mark>&lt;b&gt;</mark>x&lt;/b&gt; &amp; y"
+
+
+def test_acronyms_in_answers_are_explained_on_hover():
+    html = answer_html("Les habitants des QPV participent [1].", load_glossary())
+    assert "<abbr title='quartier prioritaire de la politique de la ville" in html
+
+
+def test_a_short_follow_up_is_read_with_the_previous_question():
+    assert contextual_query(["Comment aider les jeunes à trouver un emploi ?"], "et les femmes ?") == \
+        "Comment aider les jeunes à trouver un emploi ? et les femmes ?"
+    assert contextual_query(["x"], "Quels financements pour les associations culturelles du quartier ?") == \
+        "Quels financements pour les associations culturelles du quartier ?"
+
+
+def test_conversation_export_lists_citations():
+    md = conversation_markdown([Turn("Q ?", "Réponse [1].", [{"n": 1, "label": "Guide, p. 4", "url": "https://x"}])])
+    assert "## Q ?" in md and "[1] Guide, p. 4 — https://x" in md
+
+
+def test_votes_are_stored_without_personal_data(tmp_path):
+    db = tmp_path / "feedback.sqlite"
+    record_vote(db, "Comment ?", ["12", "40"], 1, "build-1")
+    record_vote(db, "Pourquoi ?", ["3"], -1)
+    assert votes(db) == [("Comment ?", ["12", "40"], 1), ("Pourquoi ?", ["3"], -1)]
