@@ -23,6 +23,7 @@ DUPLICATE_COSINE = 0.92
 # Only the sentences sharing most words with the question are embedded: embedding every
 # sentence of five passages costs more than the whole search.
 MAX_EMBEDDED = 16
+ANSWER_DOCUMENTS = 2
 NO_ANSWER_TEXT = ("Je n'ai trouvé aucun passage pertinent dans les documents pour cette question. "
                   "Essayez de la reformuler avec d'autres mots, ou parcourez les guides par thème "
                   "dans la page « Documents ».")
@@ -98,8 +99,13 @@ def extractive_answer(question: str, result: SearchResult, embedder: Embedder,
 
 
 def _candidates(citations: list[Citation]) -> list[_Candidate]:
+    """Sentences of the excerpts of the best ``ANSWER_DOCUMENTS`` documents: an answer stitched
+    from many documents mixes situations (the other excerpts are still shown and cited)."""
     out, seen = [], set()
+    documents = list(dict.fromkeys(c.hit.document.doc_id for c in citations))[:ANSWER_DOCUMENTS]
     for c in citations:
+        if c.hit.document.doc_id not in documents:
+            continue
         text = c.hit.passage.text
         for start, end in sentence_spans(text):
             sentence = " ".join(text[start:end].split())

@@ -1,0 +1,53 @@
+"""What each retrieval component adds, in one run, on the external PIAF set.
+
+    python benchmarks/ablation.py [--index /tmp/boussole-bench/service-public]
+
+Rows: dense alone, BM25 alone, passage-level RRF, passage-level z-score fusion, the default
+(z-score fusion + BM25 over whole documents), the default without the glossary. Prints a
+Markdown table (document level, k = 10) and the answer-span share on answers.jsonl.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import corpus_arguments, indexed_settings  # noqa: E402
+
+from retrieval.evaluation import evaluate, load_questions  # noqa: E402
+from retrieval.search import SearchOptions  # noqa: E402
+from retrieval.service import open_searcher  # noqa: E402
+
+ROWS = [
+    ("dense alone (e5-small, passages with title and headings)", {}, SearchOptions(use_lexical=False)),
+    ("BM25 alone (French analysis, passages)", {}, SearchOptions(use_dense=False)),
+    ("passage RRF, k=60, weights 1/0.5", {"fusion": "rrf", "lexical_weight": 0.5, "document_lexical_weight": 0},
+     SearchOptions()),
+    ("passage z-score fusion, weights 1/0.2", {"document_lexical_weight": 0}, SearchOptions()),
+    ("**default**: z-score + whole-document BM25 0.2", {}, SearchOptions()),
+    ("default without the glossary", {}, SearchOptions(use_glossary=False)),
+]
+
+
+def main() -> None:
+    args = corpus_arguments(__doc__, "service-public")
+    base = indexed_settings(args)
+    searcher = open_searcher(base)
+    eval_dir = args.shared / "eval" / "service-public"
+    questions = load_questions(eval_dir / "questions.jsonl")
+    with_spans = load_questions(eval_dir / "answers.jsonl")
+    print("| configuration | recall@1 | recall@5 | recall@10 | MRR@10 | span in top-5 | declined | p50 ms | p95 ms |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name, changes, options in ROWS:
+        searcher.settings = base.with_(**changes)
+        report = evaluate(searcher, questions, k=10, options=options)
+        spans = evaluate(searcher, with_spans, k=10, options=options)
+        m = report.metrics
+        print(f"| {name} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['recall@10']:.3f} | "
+              f"{m['mrr@10']:.3f} | {spans.metrics['answer_in_top5']:.3f} | {m['declined_on_topic']} | "
+              f"{report.latency_ms['p50']} | {report.latency_ms['p95']} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
