@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from langchain_core.embeddings import Embeddings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import corpus_arguments, indexed_settings  # noqa: E402
@@ -30,7 +31,7 @@ from retrieval.evaluation import evaluate, load_questions  # noqa: E402
 from retrieval.service import open_searcher  # noqa: E402
 
 
-class SameModel:
+class SameModel(Embeddings):
     """LangChain's Embeddings interface over Boussole's loaded model (same prompts)."""
 
     def __init__(self, embedder):

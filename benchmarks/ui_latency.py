@@ -26,7 +26,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 QUESTIONS = ["Comment intégrer l'égalité femmes-hommes dans nos actions ?",
              "Quels leviers pour l'emploi dans les quartiers prioritaires ?",
              "Comment accompagner les habitants vers le numérique ?",
-             "Comment favoriser l'accès à la culture en QPV ?"]
+             "Comment favoriser l'accès à la culture en QPV ?",
+             "Comment aider un jeune éloigné de l'emploi à trouver un parcours d'insertion ?"]
 
 
 def free_port() -> int:
@@ -73,15 +74,16 @@ def browser():
 
 
 def ask(page, question: str, timeout_ms: int = 120_000) -> float:
-    """Type a question, press Enter, return milliseconds until a new excerpt card is shown."""
-    cards = page.locator("article.bsl-card")
-    before = cards.count()
+    """Type a question, press Enter, return milliseconds until its result is shown: a new
+    excerpt card, or the « Aucun passage pertinent » notice."""
+    shown = "article.bsl-card, [data-testid='stAlert']"
+    before = page.locator(shown).count()
     box = page.get_by_placeholder("Votre question")
     box.wait_for(timeout=timeout_ms)
     box.fill(question)
     started = time.perf_counter()
     box.press("Enter")
-    page.wait_for_function(f"document.querySelectorAll('article.bsl-card').length > {before}",
+    page.wait_for_function(f"document.querySelectorAll(\"{shown}\").length > {before}",
                            timeout=timeout_ms)
     elapsed = (time.perf_counter() - started) * 1000
     # let the run finish (the status widget disappears) before the caller reads the page
