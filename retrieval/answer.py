@@ -110,7 +110,9 @@ def _candidates(citations: list[Citation]) -> list[_Candidate]:
         for start, end in sentence_spans(text):
             sentence = " ".join(text[start:end].split())
             words = len(sentence.split())
-            if MIN_SENTENCE_WORDS <= words <= MAX_SENTENCE_WORDS and sentence not in seen:
+            # a question restated by the excerpt is not an answer to it
+            if (MIN_SENTENCE_WORDS <= words <= MAX_SENTENCE_WORDS and sentence not in seen
+                    and not sentence.endswith("?")):
                 seen.add(sentence)
                 out.append(_Candidate(sentence, c.n, start))
     return out

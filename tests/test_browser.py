@@ -33,11 +33,15 @@ def test_a_practitioner_asks_reads_an_excerpt_and_opens_it_in_the_document(chrom
         assert "Intégrer l’égalité femmes-hommes" in first_card.inner_text()
         source = answer.get_by_role("link", name="Ouvrir la source").first
         assert source.get_attribute("href").startswith("/fichiers/")
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(ARTIFACTS / "question-desktop.png"), full_page=False)
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(ARTIFACTS / "question-phone.png"), full_page=False)
+        # a viewport tall enough for the whole conversation, so the answer is on screen
+        page.set_viewport_size({"width": 1280, "height": 2400})
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(ARTIFACTS / "question-desktop.png"),
+                        clip={"x": 0, "y": 0, "width": 1280, "height": 1300})
+        page.set_viewport_size({"width": 390, "height": 5000})
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(ARTIFACTS / "question-phone.png"),
+                        clip={"x": 0, "y": 0, "width": 390, "height": 1700})
         page.set_viewport_size({"width": 1280, "height": 900})
 
         served = page.request.get(url + source.get_attribute("href"))

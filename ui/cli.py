@@ -152,7 +152,8 @@ def ui(port: int, address: str, index: str | None) -> None:
         env["BOUSSOLE_INDEX"] = str(Path(index).resolve())
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
            "--server.address", address, "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]
+           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+           "--client.showErrorDetails", "none"]
     raise SystemExit(subprocess.call(cmd, env=env))
 
 

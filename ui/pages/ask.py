@@ -34,7 +34,7 @@ turns: list[dict] = st.session_state.setdefault("turns", [])
 
 def show_turn(i: int, turn: dict) -> None:
     with st.chat_message("user"):
-        st.markdown(turn["question"].replace("<", "&lt;"), unsafe_allow_html=False)
+        st.text(turn["question"])  # typed text, never interpreted as Markdown
     with st.chat_message("assistant"):
         if turn.get("error"):
             st.error(turn["error"])
