@@ -91,12 +91,45 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
     old_docs = old.documents if old else {}
 
     files, roots = _scan(paths, report)
-    keep: set[str] = set()
+    fresh, keep, seen = _extract(files, old_docs, full, settings, report, progress, show_bars)
+    removed = {d for d, info in old_docs.items() if info["root"] in roots and d not in seen}
+    # Documents of folders not named in this run stay as they are.
+    keep = (keep | {d for d, info in old_docs.items() if info["root"] not in roots}) - removed
+    report.removed = len(removed)
+    report.added = sum(1 for d in fresh if d.doc_id not in old_docs)
+    report.updated = len(fresh) - report.added
+    if old and not fresh and not removed and not full and old.lexical == ANALYZER_VERSION:
+        report.documents, report.build_id = len(old_docs), old.build_id
+        report.passages = old.counts.get("passages", 0)
+        report.seconds["total"] = time.perf_counter() - started
+        return report
+
+    embedder = embedder or Embedder(source, settings.batch_size)
+    new_items = _chunk_and_embed(fresh, params, embedder, report, progress, show_bars)
+    t0 = time.perf_counter()
+    items = (load_documents(live, keep) if live else []) + new_items
+    items.sort(key=lambda item: (item.document.root, item.document.source))
+    manifest = _manifest(items, source, params, identity, embedder.dimension, report)
+    if progress:
+        progress("write", 0, 1)
+    _write(index_dir, manifest, items, embedder, settings)
+    report.seconds["write"] = time.perf_counter() - t0
+    report.seconds["total"] = time.perf_counter() - started
+    report.documents, report.build_id = len(items), manifest.build_id
+    report.passages, report.pages = manifest.counts["passages"], manifest.counts["pages"]
+    if progress:
+        progress("write", 1, 1)
+    return report
+
+
+def _extract(files: list[SourceFile], old_docs: dict, full: bool, settings: Settings,
+             report: RefreshReport, progress, show_bars) -> tuple[list[Document], set[str], set[str]]:
+    """Read the files that changed. Returns them, the ids to carry over, and every id seen."""
     fresh: list[Document] = []
+    keep: set[str] = set()
     seen: set[str] = set()
     t0 = time.perf_counter()
-    bar = tqdm(files, desc="Extraction", unit="fichier", disable=not show_bars)
-    for done, file in enumerate(bar, start=1):
+    for done, file in enumerate(tqdm(files, desc="Extraction", unit="fichier", disable=not show_bars), start=1):
         if progress:
             progress("extract", done, len(files))
         seen.add(file.doc_id)
@@ -119,48 +152,35 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
             if previous:
                 keep.add(file.doc_id)  # a broken update loses nothing: the old version stays
     report.seconds["extract"] = time.perf_counter() - t0
+    return fresh, keep, seen
 
-    removed = {d for d, info in old_docs.items()
-               if info["root"] in roots and d not in seen}
-    # Documents of folders not named in this run stay as they are.
-    keep |= {d for d, info in old_docs.items() if info["root"] not in roots}
-    keep -= removed
-    report.removed = len(removed)
-    report.added = sum(1 for d in fresh if d.doc_id not in old_docs)
-    report.updated = len(fresh) - report.added
-    if old and not fresh and not removed and not full and old.lexical == ANALYZER_VERSION:
-        report.documents = len(old_docs)
-        report.passages = old.counts.get("passages", 0)
-        report.build_id = old.build_id
-        report.seconds["total"] = time.perf_counter() - started
-        return report
 
+def _chunk_and_embed(fresh: list[Document], params: ChunkParams, embedder: Embedder,
+                     report: RefreshReport, progress, show_bars) -> list[IndexedDocument]:
     t0 = time.perf_counter()
-    chunked = [(d, chunk_units(d.doc_id, d.units, params)) for d in fresh]
-    empty = [d for d, ps in chunked if not ps]
-    for d in empty:
-        report.failures.append(Failure(str(Path(d.root) / d.source), "no passage could be cut from its text"))
-    chunked = [(d, ps) for d, ps in chunked if ps]
+    chunked = []
+    for document in fresh:
+        passages = chunk_units(document.doc_id, document.units, params)
+        if passages:
+            chunked.append((document, passages))
+        else:
+            report.failures.append(Failure(str(Path(document.root) / document.source),
+                                           "no passage could be cut from its text"))
     report.seconds["chunk"] = time.perf_counter() - t0
-
     t0 = time.perf_counter()
     texts = [embedding_text(d, p) for d, ps in chunked for p in ps]
-    if embedder is None:
-        embedder = Embedder(source, settings.batch_size)
     vectors = _embed(embedder, texts, progress, show_bars) if texts else None
     report.embedded = len(texts)
     report.seconds["embed"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    items: list[IndexedDocument] = load_documents(live, keep) if live else []
-    offset = 0
+    items, offset = [], 0
     for document, passages in chunked:
         items.append(IndexedDocument(document, passages, vectors[offset:offset + len(passages)]))
         offset += len(passages)
-    items.sort(key=lambda item: (item.document.root, item.document.source))
-    manifest = _manifest(items, source, params, identity, embedder.dimension, report)
-    if progress:
-        progress("write", 0, 1)
+    return items
+
+
+def _write(index_dir: Path, manifest: Manifest, items: list[IndexedDocument], embedder: Embedder,
+           settings: Settings) -> None:
     probes = embedder.embed_queries(PROBES)
 
     def dense(vectors):
@@ -171,15 +191,6 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
                 [lexical_text(i.document, p) for i in items for p in i.passages],
                 [document_text(i.document) for i in items], dense, build_lexical)
     prune_builds(index_dir)
-    report.seconds["write"] = time.perf_counter() - t0
-    report.seconds["total"] = time.perf_counter() - started
-    report.documents = len(items)
-    report.passages = manifest.counts["passages"]
-    report.pages = manifest.counts["pages"]
-    report.build_id = manifest.build_id
-    if progress:
-        progress("write", 1, 1)
-    return report
 
 
 def _scan(paths: list[Path], report: RefreshReport) -> tuple[list[SourceFile], set[str]]:
