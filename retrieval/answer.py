@@ -90,7 +90,7 @@ def extractive_answer(question: str, result: SearchResult, embedder: Embedder,
     keep = sorted(np.argsort(-overlap, kind="stable")[:MAX_EMBEDDED])
     candidates, overlap = [candidates[i] for i in keep], overlap[keep]
     vectors = embedder.embed_passages([c.text for c in candidates])
-    query = embedder.embed_queries([question])[0]
+    query = result.query_vector if result.query_vector is not None else embedder.embed_queries([question])[0]
     scores = vectors @ query + OVERLAP_WEIGHT * overlap
     chosen = _select(scores, vectors, max_sentences)
     chosen.sort(key=lambda i: (candidates[i].n, candidates[i].position))

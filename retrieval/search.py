@@ -44,6 +44,7 @@ class SearchResult:
     best_dense: float
     build_id: str
     timings_ms: dict[str, float] = field(default_factory=dict)
+    query_vector: np.ndarray | None = None  # reused to compose the answer
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Searcher:
         text = f"{query} ({expansion})" if expansion else query
         mask = (filters or Filters()).passage_mask(index)
         rankings, weights = [], []
-        best_dense = 0.0
+        best_dense, vector = 0.0, None
         if options.use_dense:
             vector = self.embedder.embed_queries([text])
             timings["embed"] = _ms(t)
@@ -102,7 +103,7 @@ class Searcher:
                 for rank, (pid, score) in enumerate(grouped, start=1)]
         timings["fusion"] = _ms(t)
         return SearchResult(query, expansion, hits, no_answer, documents, best_dense,
-                            index.build_id, timings)
+                            index.build_id, timings, None if vector is None else vector[0])
 
 
 def with_whole_documents(index: Index, documents: list[tuple[str, float]], text: str,

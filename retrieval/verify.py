@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from ingest.chunking import sentence_spans
 from ingest.model import Embedder
 from retrieval.analysis import Analyzer
@@ -35,12 +37,14 @@ def verify_answer(text: str, citations: list[Citation], embedder: Embedder,
     """Supported sentences (one per cited excerpt marker), and how many were dropped."""
     analyzer = analyzer or Analyzer()
     valid = {c.n: c for c in citations}
+    excerpt_vectors: dict[int, np.ndarray] = {}  # each excerpt is embedded once, when first needed
     kept, dropped = [], 0
     for sentence in split_sentences(text):
         numbers = [int(n) for n in MARKER.findall(sentence)]
         plain = MARKER.sub("", sentence).strip()
         cited = [n for n in dict.fromkeys(numbers) if n in valid]
-        support = next((n for n in cited if supports(valid[n], plain, embedder, analyzer)), None)
+        support = next((n for n in cited
+                        if supports(valid[n], plain, embedder, analyzer, excerpt_vectors)), None)
         if plain and support is not None:
             kept.append(AnswerSentence(plain.rstrip(), support))
         elif plain:
@@ -48,12 +52,14 @@ def verify_answer(text: str, citations: list[Citation], embedder: Embedder,
     return kept, dropped
 
 
-def supports(citation: Citation, sentence: str, embedder: Embedder, analyzer: Analyzer) -> bool:
+def supports(citation: Citation, sentence: str, embedder: Embedder, analyzer: Analyzer,
+             cache: dict[int, np.ndarray]) -> bool:
     excerpt = citation.hit.passage.text
     terms = set(analyzer.terms(sentence))
     if terms and len(terms & set(analyzer.terms(excerpt))) / len(terms) >= MIN_OVERLAP:
         return True
-    pieces = [excerpt[a:b] for a, b in sentence_spans(excerpt)] or [excerpt]
-    vectors = embedder.embed_passages(pieces)
-    query = embedder.embed_passages([sentence])[0]
-    return float((vectors @ query).max()) >= MIN_COSINE
+    if citation.n not in cache:
+        pieces = [excerpt[a:b] for a, b in sentence_spans(excerpt)] or [excerpt]
+        cache[citation.n] = embedder.embed_passages(pieces)
+    vector = embedder.embed_passages([sentence])[0]
+    return float((cache[citation.n] @ vector).max()) >= MIN_COSINE

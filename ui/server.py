@@ -8,36 +8,39 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import streamlit as st
 from starlette.responses import FileResponse, PlainTextResponse
 from starlette.routing import Route
 
-from ingest.errors import BoussoleError
 from ingest.settings import Settings
-from retrieval.index import IndexHandle
+from ingest.store import current_build
 
 log = logging.getLogger("boussole.ui")
 HERE = Path(__file__).parent
 
 
-def indexed_file(handle: IndexHandle, doc_id: str) -> Path | None:
-    """The file of an indexed document, if it still lies inside the folder it came from."""
-    try:
-        document = handle.get().documents.get(doc_id)
-    except BoussoleError:
+def indexed_file(index_dir: Path, doc_id: str) -> Path | None:
+    """The file of a document of the live index, if it still lies inside the folder it came
+    from. Reads one row of the chunk store: the route does not load the index."""
+    build = current_build(index_dir)
+    if build is None:
         return None
-    if document is None:
+    with closing(sqlite3.connect(f"file:{build / 'passages.sqlite'}?mode=ro", uri=True)) as db:
+        row = db.execute("SELECT root, source FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+    if row is None:
         return None
-    root = Path(document.root).resolve()
-    path = (root / document.source).resolve()
+    root = Path(row[0]).resolve()
+    path = (root / row[1]).resolve()
     return path if path.is_file() and root in path.parents else None
 
 
-def make_file_endpoint(handle: IndexHandle):
+def make_file_endpoint(index_dir: Path):
     async def serve(request):
-        path = indexed_file(handle, request.path_params["doc_id"])
+        path = indexed_file(index_dir, request.path_params["doc_id"])
         if path is None:
             return PlainTextResponse("Document introuvable.", status_code=404)
         media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -55,7 +58,6 @@ def on_script_error(exc: Exception) -> bool:
     return True  # no stack trace for users
 
 
-_handle = IndexHandle(Settings.from_env().index_path)
 app = st.App(str(HERE / "app.py"),
-             routes=[Route("/fichiers/{doc_id}", make_file_endpoint(_handle))],
+             routes=[Route("/fichiers/{doc_id}", make_file_endpoint(Settings.from_env().index_path))],
              on_script_error=on_script_error)
