@@ -21,12 +21,13 @@ from tqdm import tqdm
 
 from ingest.chunking import ChunkParams, chunk_units
 from ingest.documents import Document, Failure, Passage, RefreshReport
-from ingest.errors import BoussoleError
+from ingest.errors import BoussoleError, ExtractionError
 from ingest.limits import time_limit
 from ingest.lock import refresh_lock
 from ingest.model import Embedder, ModelSource, resolve_model
 from ingest.settings import Settings
-from ingest.sources import SourceFile, content_hash, load_document, read_bytes, scan_folder
+from ingest.sources import (SourceFile, content_hash, load_document, read_bytes, scan_folder,
+                            source_file)
 from ingest.store import (IndexedDocument, Manifest, current_build, load_documents,
                           prune_builds, read_manifest, write_build)
 from retrieval.abstention import PROBES, calibrate
@@ -205,10 +206,10 @@ def _scan(paths: list[Path], report: RefreshReport) -> tuple[list[SourceFile], s
             report.warnings += scan.problems
             report.failures += [Failure(str(p), reason) for p, reason in scan.unsupported]
         elif path.is_file():
-            scan = scan_folder(path.parent)
-            files += [f for f in scan.files if f.path == path.resolve()]
-            if not any(f.path == path.resolve() for f in scan.files):
-                report.failures += [Failure(str(p), r) for p, r in scan.unsupported if p == path.resolve()]
+            try:
+                files.append(source_file(path))
+            except ExtractionError as exc:
+                report.failures.append(Failure(str(path), str(exc).split(": ", 1)[1]))
         else:
             report.failures.append(Failure(str(path), "no such file or folder"))
     return files, roots

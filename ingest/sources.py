@@ -69,6 +69,15 @@ def scan_folder(root: Path) -> Scan:
     return Scan(files, problems, unsupported)
 
 
+def source_file(path: Path) -> SourceFile:
+    """One file given by path: its folder is the root, its catalogue row (if any) applies."""
+    path = path.resolve()
+    if path.suffix.lower() not in KINDS:
+        raise ExtractionError(f"{path.name}: unsupported file type {path.suffix or '(none)'}; "
+                              f"accepted: {', '.join(sorted(KINDS))}")
+    return SourceFile(path, path.parent, path.name, _read_catalogue(path.parent).rows.get(path.name))
+
+
 def _read_catalogue(root: Path) -> Catalogue:
     path = root / CATALOGUE_NAME
     return parse_catalogue(path.read_bytes(), str(path)) if path.is_file() else Catalogue()

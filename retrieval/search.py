@@ -71,6 +71,7 @@ class Searcher:
         expansion = self.glossary.expand(query) if options.use_glossary else ""
         text = f"{query} ({expansion})" if expansion else query
         mask = (filters or Filters()).passage_mask(index)
+        terms = index.lexical.terms(text) if options.use_lexical else []
         rankings, weights = [], []
         best_dense, vector = 0.0, None
         if options.use_dense:
@@ -84,7 +85,7 @@ class Searcher:
             timings["dense"] = _ms(t)
         if options.use_lexical:
             t = time.perf_counter()
-            rankings.append(lexical_ranking(index, text, s.candidates, mask))
+            rankings.append(lexical_ranking(index, terms, s.candidates, mask))
             weights.append(s.lexical_weight)
             timings["lexical"] = _ms(t)
         t = time.perf_counter()
@@ -92,7 +93,7 @@ class Searcher:
         doc_of = lambda pid: index.doc_ids[index.passage_doc[pid]]
         documents = rank_documents(fused, doc_of, s.second_passage_weight)
         if options.use_lexical and s.document_lexical_weight > 0 and index.lexical_docs:
-            documents = with_whole_documents(index, documents, text, filters or Filters(),
+            documents = with_whole_documents(index, documents, terms, filters or Filters(),
                                              s.document_lexical_weight, s.candidates)
         threshold = threshold_for(index.manifest.dense, s.abstain_threshold)
         no_answer = (not fused) or (options.use_dense and best_dense < threshold)
@@ -106,14 +107,14 @@ class Searcher:
                             index.build_id, timings, None if vector is None else vector[0])
 
 
-def with_whole_documents(index: Index, documents: list[tuple[str, float]], text: str,
+def with_whole_documents(index: Index, documents: list[tuple[str, float]], terms: list[str],
                          filters: Filters, weight: float, n: int) -> list[tuple[str, float]]:
     """Re-rank documents by their passages and by BM25 over their whole text (z-scored)."""
-    scores = index.lexical_docs.scores(index.lexical_docs.terms(text))
-    ids = index.lexical_doc_ids
-    allowed = [i for i in np.argsort(-scores)[:n]
-               if scores[i] > 0 and filters.allows(index.documents[ids[i]])]
-    whole = [(ids[i], float(scores[i])) for i in allowed]
+    scores = index.lexical_docs.scores(terms)
+    if filters.active:
+        allowed = np.array([filters.allows(index.documents[d]) for d in index.lexical_doc_ids])
+        scores = np.where(allowed, scores, 0.0)
+    whole = [(index.lexical_doc_ids[i], s) for i, s in top_scores(scores, n)]
     return zscore_fusion([documents, whole], [1.0, weight])
 
 
@@ -146,10 +147,15 @@ def dense_ranking(index: Index, vector: np.ndarray, n: int, mask: np.ndarray | N
     return [(int(i), float(sc)) for i, sc in zip(ids[0], scores[0]) if i >= 0]
 
 
-def lexical_ranking(index: Index, text: str, n: int, mask: np.ndarray | None) -> Ranking:
-    scores = index.lexical.scores(index.lexical.terms(text))
+def lexical_ranking(index: Index, terms: list[str], n: int, mask: np.ndarray | None) -> Ranking:
+    scores = index.lexical.scores(terms)
     if mask is not None:
         scores = np.where(mask, scores, 0.0)
+    return top_scores(scores, n)
+
+
+def top_scores(scores: np.ndarray, n: int) -> Ranking:
+    """The ``n`` best positive scores, best first, without sorting the whole array."""
     n = min(n, len(scores))
     if n == 0:
         return []

@@ -8,7 +8,10 @@ from retrieval.index import IndexHandle
 from retrieval.search import Searcher
 
 
-def open_searcher(settings: Settings) -> Searcher:
+def open_searcher(settings: Settings, require_index: bool = True) -> Searcher:
+    """The CLI requires an index (and fails before loading the model); the web app starts
+    without one, so that staff can add the first documents."""
     handle = IndexHandle(settings.index_path)
-    handle.get()  # fail early, before loading the model, when there is no index
+    if require_index:
+        handle.get()
     return Searcher(settings, load_embedder(settings), handle)

@@ -180,3 +180,13 @@ def test_a_new_text_analyzer_rebuilds_bm25_without_re_embedding(settings, source
     assert again.embedded == 0 and again.unchanged == 10
     assert again.build_id != first.build_id
     assert read_manifest(current_build(settings.index_path)).lexical == "next"
+
+
+def test_a_single_file_can_be_ingested_with_its_folders_catalogue_row(settings, sources, embedder):
+    (sources / "notes.xlsx").write_bytes(b"PK")
+    report = refresh(settings, [sources / "guide-egalite-femmes-hommes.txt", sources / "notes.xlsx"],
+                     embedder=embedder)
+    assert report.added == 1 and report.removed == 0
+    assert "unsupported file type .xlsx" in report.failures[0].reason
+    doc = next(iter(Index.open(settings.index_path).documents.values()))
+    assert doc.type == "guide" and doc.title.startswith("Intégrer l’égalité")

@@ -8,7 +8,7 @@ import html
 from urllib.parse import quote
 
 from retrieval.glossary import Glossary
-from retrieval.highlight import split_marked
+from retrieval.highlight import split_marked, term_spans
 from retrieval.search import Hit
 
 FILE_ROUTE = "/fichiers"
@@ -34,10 +34,11 @@ def place(hit: Hit) -> str:
     return p.section
 
 
-def card_html(n: int, hit: Hit, spans: list[tuple[int, int]], glossary: Glossary | None = None) -> str:
+def card_html(n: int, hit: Hit, question: str, glossary: Glossary | None = None) -> str:
     d = hit.document
     facts = " · ".join(html.escape(x) for x in (d.type, d.date, place(hit)) if x)
-    excerpt = marked_html(" ".join(hit.passage.text.split()), _respace(hit.passage.text, spans))
+    shown = " ".join(hit.passage.text.split())  # PDF line breaks would read as gaps
+    excerpt = marked_html(shown, term_spans(shown, question))
     notes = ""
     if glossary:
         entries = glossary.found_in(hit.passage.text + " " + d.title)
@@ -49,27 +50,6 @@ def card_html(n: int, hit: Hit, spans: list[tuple[int, int]], glossary: Glossary
             f"<h4><span class='bsl-n'>[{n}]</span> {html.escape(d.title)}</h4>"
             f"<p class='bsl-facts'>{facts}</p>"
             f"<blockquote class='bsl-excerpt'>{excerpt}</blockquote>{notes}</article>")
-
-
-def _respace(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Map spans of ``text`` onto its whitespace-collapsed form (which the card shows)."""
-    mapping, out_pos, in_space = [], 0, False
-    stripped_start = len(text) - len(text.lstrip())
-    for i, ch in enumerate(text):
-        if i < stripped_start:
-            mapping.append(0)
-            continue
-        if ch.isspace():
-            if not in_space:
-                out_pos += 1
-            in_space = True
-            mapping.append(out_pos)
-        else:
-            in_space = False
-            mapping.append(out_pos)
-            out_pos += 1
-    mapping.append(out_pos)
-    return [(mapping[a], mapping[a] + (b - a)) for a, b in spans]
 
 
 def answer_html(text: str, glossary: Glossary | None = None) -> str:

@@ -11,25 +11,39 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ingest.model import Embedder, load_embedder
+from ingest.model import Embedder
 from ingest.settings import Settings
 from retrieval.answer import Answer
 from retrieval.filters import Filters
-from retrieval.glossary import Glossary, load_glossary
+from retrieval.glossary import Glossary
 from retrieval.index import IndexHandle
 from retrieval.respond import respond
 from retrieval.search import Searcher
+from retrieval.service import open_searcher
 
 log = logging.getLogger("boussole.ui")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Services:
-    settings: Settings
-    embedder: Embedder
-    handle: IndexHandle
+    """The searcher, and short names for what it holds."""
     searcher: Searcher
-    glossary: Glossary
+
+    @property
+    def settings(self) -> Settings:
+        return self.searcher.settings
+
+    @property
+    def embedder(self) -> Embedder:
+        return self.searcher.embedder
+
+    @property
+    def handle(self) -> IndexHandle:
+        return self.searcher.handle
+
+    @property
+    def glossary(self) -> Glossary:
+        return self.searcher.glossary
 
     def answer(self, question: str, query: str, k: int, filters: Filters, on_token=None) -> Answer:
         return respond(self.settings, self.searcher, question, k=k, filters=filters, query=query,
@@ -38,10 +52,7 @@ class Services:
 
 @st.cache_resource(show_spinner="Chargement du modèle de recherche…")
 def services() -> Services:
-    settings = Settings.from_env()
-    embedder = load_embedder(settings)
-    handle = IndexHandle(settings.index_path)
-    return Services(settings, embedder, handle, Searcher(settings, embedder, handle), load_glossary())
+    return Services(open_searcher(Settings.from_env(), require_index=False))
 
 
 def admin_password(settings: Settings) -> str:

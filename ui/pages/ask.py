@@ -7,7 +7,6 @@ import streamlit as st
 from ingest.errors import BoussoleError
 from retrieval.conversation import Turn, contextual_query, conversation_markdown
 from retrieval.feedback import record_vote
-from retrieval.highlight import term_spans
 from ui.cards import STYLE, answer_html, card_html, place, source_link
 from ui.messages import french_message
 from ui.pages.common import log, open_index, sidebar_filters
@@ -50,8 +49,7 @@ def show_turn(i: int, turn: dict) -> None:
             st.caption(notice)
         for citation in answer.citations:
             hit = citation.hit
-            spans = term_spans(hit.passage.text, turn["query"])
-            st.markdown(card_html(citation.n, hit, spans, svc.glossary), unsafe_allow_html=True)
+            st.markdown(card_html(citation.n, hit, turn["query"], svc.glossary), unsafe_allow_html=True)
             cols = st.columns(2)
             cols[0].link_button("Ouvrir la source", source_link(hit), help=f"{hit.document.title} {place(hit)}")
             cols[1].page_link("pages/document.py", label="Voir dans le document",
