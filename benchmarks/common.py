@@ -28,9 +28,9 @@ def corpus_arguments(description: str, corpus: str) -> argparse.Namespace:
     return args
 
 
-def indexed_settings(args: argparse.Namespace) -> Settings:
+def indexed_settings(args: argparse.Namespace, **changes) -> Settings:
     """Settings pointing at the benchmark index, built from the shared corpus if missing."""
-    settings = Settings.from_env().with_(index_dir=args.index)
+    settings = Settings.from_env().with_(index_dir=args.index, **changes)
     if current_build(args.index) is None:
         refresh(settings, [args.shared / "corpus" / args.corpus], show_bars=True)
     return settings

@@ -46,24 +46,31 @@ def chunk_params(settings: Settings) -> ChunkParams:
                        settings.chunk_max_words, settings.chunk_overlap_words)
 
 
-def index_identity(source: ModelSource, params: ChunkParams) -> str:
-    key = json.dumps([source.name, source.origin, asdict(params), PASSAGE_FORMAT])
+def index_identity(source: ModelSource, params: ChunkParams, title_fields: bool = True) -> str:
+    passage_format = PASSAGE_FORMAT if title_fields else "text/1"
+    key = json.dumps([source.name, source.origin, asdict(params), passage_format])
     return hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
-def embedding_text(document: Document, passage: Passage) -> str:
+def embedding_text(document: Document, passage: Passage, title_fields: bool = True) -> str:
     """Title and heading path go into the vector: a passage is read in its context."""
+    if not title_fields:
+        return passage.text
     head = " — ".join(x for x in (document.metadata.title, passage.section) if x)
     return f"{head}\n{passage.text}" if head else passage.text
 
 
-def lexical_text(document: Document, passage: Passage) -> str:
+def lexical_text(document: Document, passage: Passage, title_fields: bool = True) -> str:
     m = document.metadata
+    if not title_fields:
+        return passage.text
     return "\n".join([m.title, passage.section, " ".join(m.themes), passage.text])
 
 
-def document_text(document: Document) -> str:
+def document_text(document: Document, title_fields: bool = True) -> str:
     m = document.metadata
+    if not title_fields:
+        return "\n".join(u.text for u in document.units)
     return "\n".join([m.title, " ".join(m.themes)] + [u.text for u in document.units])
 
 
@@ -83,7 +90,7 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
     prune_builds(index_dir)
     params = chunk_params(settings)
     source = embedder.source if embedder else resolve_model(settings)
-    identity = index_identity(source, params)
+    identity = index_identity(source, params, settings.title_fields)
     live = current_build(index_dir)
     old = read_manifest(live) if live else None
     if old and old.identity != identity:
@@ -106,7 +113,7 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
         return report
 
     embedder = embedder or Embedder(source, settings.batch_size)
-    new_items = _chunk_and_embed(fresh, params, embedder, report, progress, show_bars)
+    new_items = _chunk_and_embed(fresh, params, settings.title_fields, embedder, report, progress, show_bars)
     t0 = time.perf_counter()
     items = (load_documents(live, keep) if live else []) + new_items
     items.sort(key=lambda item: (item.document.root, item.document.source))
@@ -156,7 +163,7 @@ def _extract(files: list[SourceFile], old_docs: dict, full: bool, settings: Sett
     return fresh, keep, seen
 
 
-def _chunk_and_embed(fresh: list[Document], params: ChunkParams, embedder: Embedder,
+def _chunk_and_embed(fresh: list[Document], params: ChunkParams, title_fields: bool, embedder: Embedder,
                      report: RefreshReport, progress, show_bars) -> list[IndexedDocument]:
     t0 = time.perf_counter()
     chunked = []
@@ -169,7 +176,7 @@ def _chunk_and_embed(fresh: list[Document], params: ChunkParams, embedder: Embed
                                            "no passage could be cut from its text"))
     report.seconds["chunk"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    texts = [embedding_text(d, p) for d, ps in chunked for p in ps]
+    texts = [embedding_text(d, p, title_fields) for d, ps in chunked for p in ps]
     vectors = _embed(embedder, texts, progress, show_bars) if texts else None
     report.embedded = len(texts)
     report.seconds["embed"] = time.perf_counter() - t0
@@ -189,8 +196,8 @@ def _write(index_dir: Path, manifest: Manifest, items: list[IndexedDocument], em
         return index, {**described, "abstention": calibrate(index, probes)}
 
     write_build(index_dir, manifest, items,
-                [lexical_text(i.document, p) for i in items for p in i.passages],
-                [document_text(i.document) for i in items], dense, build_lexical)
+                [lexical_text(i.document, p, settings.title_fields) for i in items for p in i.passages],
+                [document_text(i.document, settings.title_fields) for i in items], dense, build_lexical)
     prune_builds(index_dir)
 
 

@@ -35,6 +35,7 @@ class Settings:
     chunk_max_words: int = field(default=300, metadata={"help": "Hard upper bound on passage length."})
     chunk_target_words: int = field(default=170, metadata={"help": "Preferred passage length."})
     chunk_overlap_words: int = field(default=25, metadata={"help": "Words repeated from the previous passage."})
+    title_fields: bool = field(default=True, metadata={"help": "Put the document title, section heading and themes into each passage's vector and BM25 text."})
     batch_size: int = field(default=8, metadata={"help": "Embedding batch size (small batches pad less: measured faster on CPU)."})
     k: int = field(default=8, metadata={"help": "Number of passages returned by default."})
     max_per_doc: int = field(default=2, metadata={"help": "At most this many passages of one document per result page."})
@@ -42,8 +43,7 @@ class Settings:
     dense_weight: float = field(default=1.0, metadata={"help": "Weight of the dense ranking in fusion."})
     lexical_weight: float = field(default=0.2, metadata={"help": "Weight of the BM25 ranking in fusion."})
     fusion: str = field(default="zscore", metadata={"help": "How rankings are combined: 'rrf' or 'zscore'."})
-    second_passage_weight: float = field(default=0.0, metadata={"help": "Share of a document's second-best passage in its score."})
-    document_lexical_weight: float = field(default=0.2, metadata={"help": "Weight of BM25 over whole documents when ranking documents (0: off)."})
+    document_lexical_weight: float = field(default=0.2, metadata={"help": "Share of BM25 over whole documents in a document's score, beside its best dense passage (0: off)."})
     candidates: int = field(default=100, metadata={"help": "Passages taken from each ranker before fusion."})
     abstain_threshold: float = field(default=0.0, metadata={"help": "Best dense cosine below this: no answer (0: calibrated per index)."})
     max_file_bytes: int = field(default=100 * 1024 * 1024, metadata={"help": "Files larger than this are refused."})
@@ -56,6 +56,12 @@ class Settings:
     llm_timeout: float = field(default=30.0, metadata={"help": "Seconds before the LLM call falls back."})
     admin_password: str = field(default="", metadata={"help": "Password of the Administration page."})
     max_upload_bytes: int = field(default=50 * 1024 * 1024, metadata={"help": "Largest file accepted by upload."})
+
+    def __post_init__(self):
+        if not 0 <= self.document_lexical_weight < 1:
+            raise SettingsError(
+                f"BOUSSOLE_DOCUMENT_LEXICAL_WEIGHT={self.document_lexical_weight}: a share of the "
+                "document score, expected at least 0 and below 1")
 
     @property
     def index_path(self) -> Path:
@@ -101,6 +107,17 @@ def _parse(f: dataclasses.Field, raw: str, key: str):
             return int(raw)
         if kind == "float":
             return float(raw)
+        if kind == "bool":
+            return _boolean(raw)
     except ValueError as exc:
         raise SettingsError(f"{key}={raw!r} is not a valid {kind}") from exc
     return raw
+
+
+def _boolean(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on", "oui"):
+        return True
+    if value in ("0", "false", "no", "off", "non"):
+        return False
+    raise ValueError(raw)

@@ -35,13 +35,12 @@ def group_by_document(ranking: Ranking, doc_of: DocOf, per_doc: int, limit: int)
     return out
 
 
-def rank_documents(ranking: Ranking, doc_of: DocOf, second_weight: float = 0.0) -> list[tuple[str, float]]:
-    """Documents scored by their best passage, plus ``second_weight`` × their second best."""
+def rank_documents(ranking: Ranking, doc_of: DocOf) -> list[tuple[str, float]]:
+    """Documents scored by their best passage, best first."""
     lookup = doc_of if callable(doc_of) else doc_of.__getitem__
-    best: dict[str, list[float]] = defaultdict(list)
+    best: dict[str, float] = {}
     for item, score in ranking:
-        scores = best[lookup(item)]
-        if len(scores) < 2:
-            scores.append(score)
-    scored = [(doc, s[0] + second_weight * (s[1] if len(s) > 1 else 0.0)) for doc, s in best.items()]
-    return sorted(scored, key=lambda x: -x[1])
+        doc = lookup(item)
+        if doc not in best or score > best[doc]:
+            best[doc] = score
+    return sorted(best.items(), key=lambda x: -x[1])

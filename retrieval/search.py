@@ -73,7 +73,7 @@ class Searcher:
         mask = (filters or Filters()).passage_mask(index)
         terms = index.lexical.terms(text) if options.use_lexical else []
         rankings, weights = [], []
-        best_dense, vector = 0.0, None
+        best_dense, vector, dense = 0.0, None, []
         if options.use_dense:
             vector = self.embedder.embed_queries([text])
             timings["embed"] = _ms(t)
@@ -91,10 +91,10 @@ class Searcher:
         t = time.perf_counter()
         fused = fuse(rankings, weights, s.fusion, s.rrf_k)
         doc_of = lambda pid: index.doc_ids[index.passage_doc[pid]]
-        documents = rank_documents(fused, doc_of, s.second_passage_weight)
-        if options.use_lexical and s.document_lexical_weight > 0 and index.lexical_docs:
-            documents = with_whole_documents(index, documents, terms, filters or Filters(),
-                                             s.document_lexical_weight, s.candidates)
+        whole = (whole_document_ranking(index, terms, filters or Filters(), s.candidates)
+                 if options.use_lexical and s.document_lexical_weight > 0 and index.lexical_docs
+                 else [])
+        documents = rank_documents_hybrid(dense, fused, whole, doc_of, s.document_lexical_weight)
         threshold = threshold_for(index.manifest.dense, s.abstain_threshold)
         no_answer = (not fused) or (options.use_dense and best_dense < threshold)
         grouped = [] if no_answer else group_by_document(
@@ -107,15 +107,28 @@ class Searcher:
                             index.build_id, timings, None if vector is None else vector[0])
 
 
-def with_whole_documents(index: Index, documents: list[tuple[str, float]], terms: list[str],
-                         filters: Filters, weight: float, n: int) -> list[tuple[str, float]]:
-    """Re-rank documents by their passages and by BM25 over their whole text (z-scored)."""
+def rank_documents_hybrid(dense: Ranking, fused: Ranking, whole: list[tuple[str, float]],
+                          doc_of, whole_share: float) -> list[tuple[str, float]]:
+    """Documents ranked by their best dense passage and by BM25 over their whole text.
+
+    Both are z-scored over their own candidates and combined convexly (``whole_share`` for
+    BM25): the document's text as a whole is better lexical evidence than its best passage,
+    while the dense score is best read on one passage. Without one of the two, documents come
+    in the order of their best fused passage.
+    """
+    if not dense or not whole:
+        return rank_documents(fused, doc_of)
+    return zscore_fusion([rank_documents(dense, doc_of), whole], [1 - whole_share, whole_share])
+
+
+def whole_document_ranking(index: Index, terms: list[str], filters: Filters,
+                           n: int) -> list[tuple[str, float]]:
+    """The ``n`` documents whose whole text BM25 scores best."""
     scores = index.lexical_docs.scores(terms)
     if filters.active:
         allowed = np.array([filters.allows(index.documents[d]) for d in index.lexical_doc_ids])
         scores = np.where(allowed, scores, 0.0)
-    whole = [(index.lexical_doc_ids[i], s) for i, s in top_scores(scores, n)]
-    return zscore_fusion([documents, whole], [1.0, weight])
+    return [(index.lexical_doc_ids[i], s) for i, s in top_scores(scores, n)]
 
 
 def order_like(ranking: Ranking, documents: list[tuple[str, float]], doc_of) -> Ranking:

@@ -4,6 +4,7 @@ import random
 
 from retrieval.fusion import reciprocal_rank_fusion, zscore_fusion
 from retrieval.grouping import group_by_document, rank_documents
+from retrieval.search import rank_documents_hybrid
 
 
 def _reference_rrf(rankings, weights, k):
@@ -64,7 +65,15 @@ def test_documents_are_ranked_by_their_best_passage():
     assert rank_documents(ranking, {1: "a", 2: "b", 3: "b"}) == [("a", .9), ("b", .8)]
 
 
-def test_a_second_good_passage_can_lift_a_document():
-    ranking = [(1, .9), (2, .85), (3, .84)]
-    ranked = rank_documents(ranking, {1: "a", 2: "b", 3: "b"}, second_weight=0.5)
-    assert ranked[0][0] == "b"
+def test_a_document_whose_whole_text_matches_overtakes_a_slightly_better_passage():
+    dense = [(1, .86), (2, .85), (3, .70), (4, .60)]
+    whole = [("b", 12.0), ("c", 3.0), ("a", 2.5), ("d", 2.0)]
+    doc_of = {1: "a", 2: "b", 3: "c", 4: "d"}
+    ranked = rank_documents_hybrid(dense, dense, whole, doc_of, 0.2)
+    assert [doc for doc, _ in ranked][:2] == ["b", "a"]
+
+
+def test_without_whole_document_scores_documents_follow_their_best_fused_passage():
+    fused = [(3, 2.0), (1, 1.0)]
+    ranked = rank_documents_hybrid([(1, .9), (3, .8)], fused, [], {1: "a", 3: "c"}, 0.2)
+    assert [doc for doc, _ in ranked] == ["c", "a"]

@@ -1,6 +1,7 @@
 """Refreshing an index: incremental, atomic, and tolerant of bad files."""
 
 
+import numpy as np
 import pytest
 from pypdf import PdfReader, PdfWriter
 
@@ -82,6 +83,18 @@ def test_a_different_chunking_forces_a_full_rebuild(settings, sources, embedder)
     report = refresh(settings.with_(chunk_max_words=250), [sources], embedder=embedder)
     assert report.updated == 10 and report.unchanged == 0
     assert any("re-embedded" in w for w in report.warnings)
+
+
+def test_without_title_fields_passages_are_embedded_from_their_own_text(settings, sources, embedder):
+    refresh(settings, [sources], embedder=embedder)
+    report = refresh(settings.with_(title_fields=False), [sources], embedder=embedder)
+    assert report.updated == 10  # another passage format: everything is re-embedded
+    index = Index.open(settings.index_path)
+    passage = index.passages([0])[0]
+    title = index.documents[passage.doc_id].title
+    stored = np.load(index.build / "vectors.npy")[0]
+    bare, titled = embedder.embed_passages([passage.text, f"{title}\n{passage.text}"])
+    assert stored @ bare > 0.999 and stored @ titled < 0.999
 
 
 # --- bad input: each reported by name with a reason; the rest goes in -------------------

@@ -21,3 +21,15 @@ def test_a_mistyped_setting_fails_loudly():
 def test_a_non_numeric_value_is_refused_with_its_name():
     with pytest.raises(SettingsError, match="BOUSSOLE_K"):
         Settings.from_env({"BOUSSOLE_K": "douze"})
+
+
+def test_a_document_lexical_share_of_one_or_more_is_refused():
+    with pytest.raises(SettingsError, match="DOCUMENT_LEXICAL_WEIGHT"):
+        Settings.from_env({"BOUSSOLE_DOCUMENT_LEXICAL_WEIGHT": "1.5"})
+
+
+def test_switches_read_yes_and_no_in_english_or_french():
+    assert Settings.from_env({"BOUSSOLE_TITLE_FIELDS": "non"}).title_fields is False
+    assert Settings.from_env({"BOUSSOLE_TITLE_FIELDS": "on"}).title_fields is True
+    with pytest.raises(SettingsError, match="BOUSSOLE_TITLE_FIELDS"):
+        Settings.from_env({"BOUSSOLE_TITLE_FIELDS": "peut-être"})
