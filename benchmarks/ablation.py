@@ -5,56 +5,72 @@
 Rows: dense alone, BM25 alone, passage-level RRF, passage-level z-score fusion, the default
 (documents ranked by their best dense passage and BM25 over their whole text), the default
 without the glossary, and the default on an index built without title fields (the title,
-heading and themes left out of passages; built beside the main one if missing). Prints a
+heading and themes left out of passages) and on one with the previous passages of 170 words
+(each built beside the main one if missing). Prints a
 Markdown table (document level, k = 10) and the answer-span share on answers.jsonl.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import corpus_arguments, indexed_settings  # noqa: E402
+from ingest.settings import Settings  # noqa: E402
 
 from retrieval.evaluation import evaluate, load_questions  # noqa: E402
 from retrieval.search import SearchOptions  # noqa: E402
 from retrieval.service import open_searcher  # noqa: E402
 
+# (name, search settings, options, index settings: rows with the last set need their own index)
+PREVIOUS_PASSAGES = {"chunk_min_words": 120, "chunk_target_words": 170, "chunk_max_words": 300,
+                     "chunk_overlap_words": 25}
 ROWS = [
-    ("dense alone (e5-small, passages with title and headings)", {}, SearchOptions(use_lexical=False)),
-    ("BM25 alone (French analysis, passages)", {}, SearchOptions(use_dense=False)),
+    ("dense alone (e5-small, passages with title and headings)", {}, SearchOptions(use_lexical=False), {}),
+    ("BM25 alone (French analysis, passages)", {}, SearchOptions(use_dense=False), {}),
     ("passage RRF, k=60, weights 1/0.5", {"fusion": "rrf", "lexical_weight": 0.5, "document_lexical_weight": 0},
-     SearchOptions()),
-    ("passage z-score fusion, weights 1/0.2", {"document_lexical_weight": 0}, SearchOptions()),
-    ("**default**: best dense passage + whole-document BM25, z-scored, 0.8/0.2", {}, SearchOptions()),
-    ("default without the glossary", {}, SearchOptions(use_glossary=False)),
-    ("default without title fields (index rebuilt)", {"title_fields": False}, SearchOptions()),
+     SearchOptions(), {}),
+    ("passage z-score fusion, weights 1/0.2", {"document_lexical_weight": 0}, SearchOptions(), {}),
+    ("**default**: best dense passage + whole-document BM25, z-scored, 0.8/0.2", {}, SearchOptions(), {}),
+    ("default without the glossary", {}, SearchOptions(use_glossary=False), {}),
+    ("default without title fields", {}, SearchOptions(), {"title_fields": False}),
+    ("default with passages of 170 words (120–300)", {}, SearchOptions(), PREVIOUS_PASSAGES),
 ]
 
 
 def main() -> None:
     args = corpus_arguments(__doc__, "service-public")
     base = indexed_settings(args)
-    searchers = {True: open_searcher(base)}
     eval_dir = args.shared / "eval" / "service-public"
     questions = load_questions(eval_dir / "questions.jsonl")
     with_spans = load_questions(eval_dir / "answers.jsonl")
+    searchers = {}
     print("| configuration | recall@1 | recall@5 | recall@10 | MRR@10 | span in top-5 | declined | p50 ms | p95 ms |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    for name, changes, options in ROWS:
-        settings = base.with_(**changes)
-        if settings.title_fields not in searchers:
-            args.index = args.index.with_name(args.index.name + "-without-titles")
-            searchers[False] = open_searcher(indexed_settings(args, title_fields=False))
-        searcher = searchers[settings.title_fields]
-        searcher.settings = settings
+    for name, changes, options, index_changes in ROWS:
+        key = tuple(sorted(index_changes.items()))
+        if key not in searchers:
+            searchers[key] = open_searcher(variant_index(args, base, index_changes))
+        searcher = searchers[key]
+        searcher.settings = searcher.settings.with_(**changes)
         report = evaluate(searcher, questions, k=10, options=options)
         spans = evaluate(searcher, with_spans, k=10, options=options)
+        searcher.settings = searcher.settings.with_(**{k: getattr(base, k) for k in changes})
         m = report.metrics
         print(f"| {name} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['recall@10']:.3f} | "
               f"{m['mrr@10']:.3f} | {spans.metrics['answer_in_top5']:.3f} | {m['declined_on_topic']} | "
               f"{report.latency_ms['p50']} | {report.latency_ms['p95']} |", flush=True)
+
+
+def variant_index(args, base: Settings, index_changes: dict) -> Settings:
+    """The main index, or one built beside it with other passage settings."""
+    if not index_changes:
+        return base
+    suffix = "-".join(f"{k}={v}" for k, v in sorted(index_changes.items()))
+    variant = argparse.Namespace(**{**vars(args), "index": args.index.with_name(f"{args.index.name}-{suffix}")})
+    return indexed_settings(variant, **index_changes)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Cut units (PDF pages, text bodies) into passages of roughly 150–350 words.
+"""Cut units (PDF pages, text bodies) into passages of a few sentences (about 90 words by default).
 
 Passages follow sentence boundaries, start a new passage at a heading when the current one
 is long enough, repeat a few words of the previous passage (overlap) so an idea split in two
