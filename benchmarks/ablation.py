@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.common import corpus_arguments, indexed_settings  # noqa: E402
+from benchmarks.common import corpus_arguments, indexed_settings, variant_path  # noqa: E402
 from ingest.settings import Settings  # noqa: E402
 
 from retrieval.evaluation import evaluate, load_questions  # noqa: E402
@@ -68,8 +68,7 @@ def variant_index(args, base: Settings, index_changes: dict) -> Settings:
     """The main index, or one built beside it with other passage settings."""
     if not index_changes:
         return base
-    suffix = "-".join(f"{k}={v}" for k, v in sorted(index_changes.items()))
-    variant = argparse.Namespace(**{**vars(args), "index": args.index.with_name(f"{args.index.name}-{suffix}")})
+    variant = argparse.Namespace(**{**vars(args), "index": variant_path(args.index, index_changes)})
     return indexed_settings(variant, **index_changes)
 
 

@@ -34,3 +34,11 @@ def indexed_settings(args: argparse.Namespace, **changes) -> Settings:
     if current_build(args.index) is None:
         refresh(settings, [args.shared / "corpus" / args.corpus], show_bars=True)
     return settings
+
+
+def variant_path(base: Path, changes: dict) -> Path:
+    """Where an index built with other settings lives: beside ``base``, named by the changes."""
+    if not changes:
+        return base
+    suffix = "-".join(f"{k}={v}" for k, v in sorted(changes.items()))
+    return base.with_name(f"{base.name}-{suffix}")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.ablation import PREVIOUS_PASSAGES  # noqa: E402
-from benchmarks.common import BENCH_INDEXES, ROOT, indexed_settings  # noqa: E402
+from benchmarks.common import BENCH_INDEXES, ROOT, indexed_settings, variant_path  # noqa: E402
 from retrieval.evaluation import evaluate, load_questions  # noqa: E402
 from retrieval.search import SearchOptions  # noqa: E402
 from retrieval.service import open_searcher  # noqa: E402
@@ -58,9 +58,7 @@ def main() -> None:
     print("| passages | recall@1 | recall@5 | recall@10 | MRR@10 |")
     print("| --- | --- | --- | --- | --- |")
     for name, changes in VARIANTS:
-        suffix = "-".join(f"{k}={v}" for k, v in sorted(changes.items()))
-        index = folder / ("index" + (f"-{suffix}" if suffix else ""))
-        target = argparse.Namespace(index=index, shared=folder, corpus="")  # builds from folder/corpus
+        target = argparse.Namespace(index=variant_path(folder / "index", changes), shared=folder, corpus="")  # builds from folder/corpus
         settings = indexed_settings(target, **changes)
         report = evaluate(open_searcher(settings), questions, k=10, options=SearchOptions())
         m = report.metrics
