@@ -17,16 +17,13 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.common import corpus_arguments, indexed_settings, variant_path  # noqa: E402
+from benchmarks.common import PREVIOUS_PASSAGES, corpus_arguments, indexed_settings, variant_path  # noqa: E402
 from ingest.settings import Settings  # noqa: E402
-
 from retrieval.evaluation import evaluate, load_questions  # noqa: E402
 from retrieval.search import SearchOptions  # noqa: E402
 from retrieval.service import open_searcher  # noqa: E402
 
 # (name, search settings, options, index settings: rows with the last set need their own index)
-PREVIOUS_PASSAGES = {"chunk_min_words": 120, "chunk_target_words": 170, "chunk_max_words": 300,
-                     "chunk_overlap_words": 25}
 ROWS = [
     ("dense alone (e5-small, passages with title and headings)", {}, SearchOptions(use_lexical=False), {}),
     ("BM25 alone (French analysis, passages)", {}, SearchOptions(use_dense=False), {}),
@@ -42,7 +39,6 @@ ROWS = [
 
 def main() -> None:
     args = corpus_arguments(__doc__, "service-public")
-    base = indexed_settings(args)
     eval_dir = args.shared / "eval" / "service-public"
     questions = load_questions(eval_dir / "questions.jsonl")
     with_spans = load_questions(eval_dir / "answers.jsonl")
@@ -52,22 +48,21 @@ def main() -> None:
     for name, changes, options, index_changes in ROWS:
         key = tuple(sorted(index_changes.items()))
         if key not in searchers:
-            searchers[key] = open_searcher(variant_index(args, base, index_changes))
+            searchers[key] = open_searcher(variant_index(args, index_changes))
         searcher = searchers[key]
-        searcher.settings = searcher.settings.with_(**changes)
+        index_settings = searcher.settings
+        searcher.settings = index_settings.with_(**changes)
         report = evaluate(searcher, questions, k=10, options=options)
         spans = evaluate(searcher, with_spans, k=10, options=options)
-        searcher.settings = searcher.settings.with_(**{k: getattr(base, k) for k in changes})
+        searcher.settings = index_settings
         m = report.metrics
         print(f"| {name} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['recall@10']:.3f} | "
               f"{m['mrr@10']:.3f} | {spans.metrics['answer_in_top5']:.3f} | {m['declined_on_topic']} | "
               f"{report.latency_ms['p50']} | {report.latency_ms['p95']} |", flush=True)
 
 
-def variant_index(args, base: Settings, index_changes: dict) -> Settings:
+def variant_index(args: argparse.Namespace, index_changes: dict) -> Settings:
     """The main index, or one built beside it with other passage settings."""
-    if not index_changes:
-        return base
     variant = argparse.Namespace(**{**vars(args), "index": variant_path(args.index, index_changes)})
     return indexed_settings(variant, **index_changes)
 

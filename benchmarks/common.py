@@ -15,6 +15,9 @@ from ingest.settings import Settings  # noqa: E402
 from ingest.store import current_build  # noqa: E402
 
 BENCH_INDEXES = Path("/tmp/boussole-bench")
+# The passage sizes before 90 words became the default, kept as an ablation row.
+PREVIOUS_PASSAGES = {"chunk_min_words": 120, "chunk_target_words": 170, "chunk_max_words": 300,
+                     "chunk_overlap_words": 25}
 
 
 def corpus_arguments(description: str, corpus: str) -> argparse.Namespace:

@@ -91,9 +91,8 @@ class Searcher:
         t = time.perf_counter()
         fused = fuse(rankings, weights, s.fusion, s.rrf_k)
         doc_of = lambda pid: index.doc_ids[index.passage_doc[pid]]
-        whole = (whole_document_ranking(index, terms, filters or Filters(), s.candidates)
-                 if options.use_lexical and s.document_lexical_weight > 0 and index.lexical_docs
-                 else [])
+        hybrid = dense and options.use_lexical and s.document_lexical_weight > 0 and index.lexical_docs
+        whole = whole_document_ranking(index, terms, filters or Filters(), s.candidates) if hybrid else []
         documents = rank_documents_hybrid(dense, fused, whole, doc_of, s.document_lexical_weight)
         threshold = threshold_for(index.manifest.dense, s.abstain_threshold)
         no_answer = (not fused) or (options.use_dense and best_dense < threshold)
