@@ -6,7 +6,7 @@ The 269 labour-ministry pages of ``../shared/corpus/fiches-travail`` are indexed
 catalogue titles replaced by « Fiche N »; each real title then becomes a question whose answer
 is its page (title → page, like the PIAF set's title → sheet). The folder, the question file
 and one index per passage setting are built under /tmp/boussole-bench/ if missing. Prints
-recall@1/@5/@10 and MRR@10 for the default and the previous 170-word passages.
+recall@1/@5/@10 and MRR@10 for the default, the previous 170-word and shorter 60-word passages.
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ from retrieval.evaluation import evaluate, load_questions  # noqa: E402
 from retrieval.search import SearchOptions  # noqa: E402
 from retrieval.service import open_searcher  # noqa: E402
 
-VARIANTS = [("default (90 words)", {}), ("previous (170 words)", PREVIOUS_PASSAGES)]
+SHORTER_PASSAGES = {"chunk_min_words": 40, "chunk_target_words": 60, "chunk_max_words": 110,
+                    "chunk_overlap_words": 10}
+VARIANTS = [("default (90 words)", {}), ("previous (170 words)", PREVIOUS_PASSAGES),
+            ("shorter (60 words)", SHORTER_PASSAGES)]
 
 
 def untitled_corpus(shared: Path, folder: Path) -> Path:
