@@ -3,11 +3,11 @@
     python benchmarks/ablation.py [--index /tmp/boussole-bench/service-public]
 
 Rows: dense alone, BM25 alone, passage-level RRF, passage-level z-score fusion, the default
-(documents ranked by their best dense passage and BM25 over their whole text), the default
-without the glossary, and the default on an index built without title fields (the title,
-heading and themes left out of passages) and on one with the previous passages of 170 words
-(each built beside the main one if missing). Prints a
-Markdown table (document level, k = 10) and the answer-span share on answers.jsonl.
+(documents ranked by their best dense passage window and BM25 over their whole text), the
+default without neighbour windows, without the glossary, on an index built without title
+fields (title, heading and themes left out of passages) and on one with the previous
+170-word passages (each built beside the main one if missing). Prints a Markdown table
+(document level, k = 10) and the answer-span share on answers.jsonl.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ ROWS = [
      SearchOptions(), {}),
     ("passage z-score fusion, weights 1/0.2", {"document_lexical_weight": 0}, SearchOptions(), {}),
     ("**default**: best dense passage + whole-document BM25, z-scored, 0.8/0.2", {}, SearchOptions(), {}),
+    ("default without neighbour windows", {"neighbour_windows": False}, SearchOptions(), {}),
     ("default without the glossary", {}, SearchOptions(use_glossary=False), {}),
     ("default without title fields", {}, SearchOptions(), {"title_fields": False}),
     ("default with passages of 170 words (120–300)", {}, SearchOptions(), PREVIOUS_PASSAGES),

@@ -6,7 +6,8 @@ The 269 labour-ministry pages of ``../shared/corpus/fiches-travail`` are indexed
 catalogue titles replaced by « Fiche N »; each real title then becomes a question whose answer
 is its page (title → page, like the PIAF set's title → sheet). The folder, the question file
 and one index per passage setting are built under /tmp/boussole-bench/ if missing. Prints
-recall@1/@5/@10 and MRR@10 for the default, the previous 170-word and shorter 60-word passages.
+recall@1/@5/@10 and MRR@10 for the default, without neighbour windows, and with the previous
+170-word and shorter 60-word passages.
 """
 
 from __future__ import annotations
@@ -25,8 +26,11 @@ from retrieval.service import open_searcher  # noqa: E402
 
 SHORTER_PASSAGES = {"chunk_min_words": 40, "chunk_target_words": 60, "chunk_max_words": 110,
                     "chunk_overlap_words": 10}
-VARIANTS = [("default (90 words)", {}), ("previous (170 words)", PREVIOUS_PASSAGES),
-            ("shorter (60 words)", SHORTER_PASSAGES)]
+# (name, index settings, search settings)
+VARIANTS = [("default (90 words, neighbour windows)", {}, {}),
+            ("90 words without neighbour windows", {}, {"neighbour_windows": False}),
+            ("previous (170 words)", PREVIOUS_PASSAGES, {}),
+            ("shorter (60 words)", SHORTER_PASSAGES, {})]
 
 
 def untitled_corpus(shared: Path, folder: Path) -> Path:
@@ -59,9 +63,9 @@ def main() -> None:
     questions = load_questions(untitled_corpus(args.shared, folder))
     print("| passages | recall@1 | recall@5 | recall@10 | MRR@10 |")
     print("| --- | --- | --- | --- | --- |")
-    for name, changes in VARIANTS:
+    for name, changes, search_changes in VARIANTS:
         target = argparse.Namespace(index=variant_path(folder / "index", changes), shared=folder, corpus="")  # builds from folder/corpus
-        settings = indexed_settings(target, **changes)
+        settings = indexed_settings(target, **changes).with_(**search_changes)
         report = evaluate(open_searcher(settings), questions, k=10, options=SearchOptions())
         m = report.metrics
         print(f"| {name} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['recall@10']:.3f} | {m['mrr@10']:.3f} |",

@@ -17,6 +17,7 @@ from retrieval.fusion import Ranking, reciprocal_rank_fusion, zscore_fusion
 from retrieval.glossary import load_glossary
 from retrieval.grouping import group_by_document, rank_documents
 from retrieval.index import DocumentInfo, Index, IndexHandle, PassageRecord
+from retrieval.windows import window_ranking
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,9 @@ class Searcher:
             timings["embed"] = _ms(t)
             t = time.perf_counter()
             dense = dense_ranking(index, vector, s.candidates, mask)
-            best_dense = dense[0][1] if dense else 0.0
+            best_dense = dense[0][1] if dense else 0.0  # abstention is calibrated on single passages
+            if s.neighbour_windows:
+                dense = window_ranking(index, vector, dense)
             rankings.append(dense)
             weights.append(s.dense_weight)
             timings["dense"] = _ms(t)
