@@ -25,12 +25,12 @@ from retrieval.service import open_searcher  # noqa: E402
 
 # (name, search settings, options, index settings: rows with the last set need their own index)
 ROWS = [
-    ("dense alone (e5-small, passages with title and headings)", {}, SearchOptions(use_lexical=False), {}),
+    ("dense alone (e5-small, passages with title and headings, neighbour windows)", {}, SearchOptions(use_lexical=False), {}),
     ("BM25 alone (French analysis, passages)", {}, SearchOptions(use_dense=False), {}),
     ("passage RRF, k=60, weights 1/0.5", {"fusion": "rrf", "lexical_weight": 0.5, "document_lexical_weight": 0},
      SearchOptions(), {}),
     ("passage z-score fusion, weights 1/0.2", {"document_lexical_weight": 0}, SearchOptions(), {}),
-    ("**default**: best dense passage + whole-document BM25, z-scored, 0.8/0.2", {}, SearchOptions(), {}),
+    ("**default**: best dense passage window + whole-document BM25, z-scored, 0.8/0.2", {}, SearchOptions(), {}),
     ("default without neighbour windows", {"neighbour_windows": False}, SearchOptions(), {}),
     ("default without the glossary", {}, SearchOptions(use_glossary=False), {}),
     ("default without title fields", {}, SearchOptions(), {"title_fields": False}),
