@@ -41,3 +41,14 @@ def test_window_ranking_uses_the_real_neighbours_of_the_same_document(searcher, 
         windows += [(cosine[pid] + cosine[n]) / 2 for n in same]
         assert abs(rescored[pid] - max(windows)) < 1e-5
     assert any(abs(rescored[pid] - cosine[pid]) > 1e-4 for pid in rescored)  # windows did change scores
+
+
+def test_windows_work_on_an_hnsw_index(settings, sources, embedder):
+    from ingest.refresh import refresh
+    refresh(settings.with_(hnsw_threshold=1), [sources], embedder=embedder)
+    index = Index.open(settings.index_path)
+    assert index.manifest.dense["kind"] == "hnsw"
+    vector = embedder.embed_queries(["conseil citoyen"])
+    ranking = dense_ranking(index, vector, 10, None)
+    rescored = window_ranking(index, vector, ranking)
+    assert sorted(pid for pid, _ in rescored) == sorted(pid for pid, _ in ranking)
