@@ -12,8 +12,10 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 from ingest.documents import Metadata
+from ingest.errors import CatalogueError
 
 CATALOGUE_NAME = "catalogue.csv"
 COLUMNS = ("file", "title", "url", "date", "type", "themes")
@@ -27,7 +29,7 @@ class Catalogue:
 
 
 def parse_catalogue(raw: bytes, name: str = CATALOGUE_NAME) -> Catalogue:
-    text = _decode(raw)
+    text = decode_catalogue(raw)
     catalogue = Catalogue()
     if not text.strip():
         return catalogue
@@ -59,7 +61,7 @@ def _read_rows(text: str, name: str, catalogue: Catalogue) -> None:
         catalogue.rows[key] = metadata
 
 
-def _decode(raw: bytes) -> str:
+def decode_catalogue(raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -88,7 +90,7 @@ def _row(row: dict) -> tuple[str, Metadata, str]:
                    "the document is indexed without a date")
         date = ""
     url = cell("url")
-    if url and not url.startswith(("http://", "https://")):
+    if url and not valid_url(url):
         raise ValueError(f"url {url!r} for {file} is not an http(s) address")
     themes = tuple(t.strip() for t in cell("themes").split(";") if t.strip())
     return str(path), Metadata(title=cell("title"), url=url, date=date, type=cell("type"),
@@ -99,11 +101,99 @@ def valid_date(date: str) -> bool:
     return bool(_DATE.match(date))
 
 
+def valid_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in url)
+
+
+def check_metadata(metadata: Metadata) -> None:
+    """Refuse what a catalogue reader would drop: staff fix it in the form, not later in a log."""
+    if metadata.date and not valid_date(metadata.date):
+        raise CatalogueError(f"date {metadata.date!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+    if metadata.url and not valid_url(metadata.url):
+        raise CatalogueError(f"url {metadata.url!r}: expected an http:// or https:// address")
+
+
+def set_row(text: str, key: str, metadata: Metadata) -> str:
+    """``text`` with the row of ``key`` set to ``metadata`` (appended if absent).
+
+    Every other line stays exactly as it was — rows with a problem, extra columns, order,
+    separator, line endings — because staff's spreadsheet is the reference, not our parse of it.
+    """
+    if not text.strip():
+        return write_catalogue({key: metadata})
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = io.StringIO(text, newline="").readlines()
+    dialect = _dialect(text)
+    records, broken = _records(lines, dialect)
+    if broken is not None:
+        raise CatalogueError(f"line {broken}: not readable CSV; correct the file before editing it here")
+    header = [h.strip().lower() for h in records[0][2]]
+    if "file" not in header:
+        raise CatalogueError(f"no 'file' column in the header ({', '.join(header)})")
+    values = dict(zip(COLUMNS, _cells(key, metadata)))
+    missing = [c for c in COLUMNS if c not in header and values[c]]
+    if missing:  # a new column goes at the end of the header; shorter rows read it as empty
+        fields = records[0][2] + missing
+        header += missing
+        lines[records[0][0]:records[0][1]] = [_line(fields, dialect, newline)]
+    target = next((r for r in records[1:] if _key_of(r[2], header) == key), None)
+    fields = list(target[2]) if target else []
+    fields += [""] * (len(header) - len(fields))
+    for column in COLUMNS:
+        if column in header:
+            fields[header.index(column)] = values[column]
+    row = _line(fields, dialect, newline)
+    if target:
+        lines[target[0]:target[1]] = [row]
+    else:
+        if lines and not lines[-1].endswith(("\n", "\r")):
+            lines[-1] += newline
+        lines.append(row)
+    return "".join(lines)
+
+
+def _records(lines: list[str], dialect) -> tuple[list[tuple[int, int, list[str]]], int | None]:
+    """Each CSV record with the lines it spans ([start, end)), and the line of a read error."""
+    consumed = 0
+
+    def feed():
+        nonlocal consumed
+        for line in lines:
+            consumed += 1
+            yield line
+
+    records, start = [], 0
+    reader = csv.reader(feed(), dialect)
+    try:
+        for fields in reader:
+            records.append((start, consumed, fields))
+            start = consumed
+    except csv.Error:
+        return records, consumed
+    return records, None
+
+
+def _key_of(fields: list[str], header: list[str]) -> str:
+    column = header.index("file")
+    return fields[column].strip().replace("\\", "/") if column < len(fields) else ""
+
+
+def _cells(key: str, m: Metadata) -> list[str]:
+    return [key, m.title, m.url, m.date, m.type, ";".join(t.strip() for t in m.themes if t.strip())]
+
+
+def _line(fields: list[str], dialect, newline: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, dialect, lineterminator=newline).writerow(fields)
+    return out.getvalue()
+
+
 def write_catalogue(rows: dict[str, Metadata]) -> str:
-    """Serialise rows back to CSV (used by the Administration page to edit metadata)."""
+    """A new catalogue holding ``rows``."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for file, m in sorted(rows.items()):
-        writer.writerow([file, m.title, m.url, m.date, m.type, ";".join(m.themes)])
+        writer.writerow(_cells(file, m))
     return out.getvalue()

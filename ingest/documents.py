@@ -38,8 +38,8 @@ class Metadata:
 @dataclass(frozen=True)
 class Document:
     doc_id: str
-    source: str  # path relative to the folder it was ingested from, with "/" separators
-    root: str  # absolute path of that folder
+    source: str  # path relative to its root folder, with "/" separators
+    root: str  # the root folder's name in the index (its location is in the manifest)
     kind: str  # "pdf", "html", "markdown" or "text"
     metadata: Metadata
     units: tuple[Unit, ...]

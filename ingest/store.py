@@ -50,12 +50,13 @@ class Manifest:
     model: dict  # name, origin
     dimension: int
     chunking: dict
-    identity: str  # hash of model, weights' origin and chunking: a mismatch forces a full rebuild
+    identity: str  # hash of model, weights and chunking (ingest.refresh.index_identity): a change re-embeds all
     dense: dict = field(default_factory=dict)  # FAISS index kind and parameters
     counts: dict = field(default_factory=dict)
-    documents: dict = field(default_factory=dict)  # doc_id -> {source, root, content_hash, passages}
+    documents: dict = field(default_factory=dict)  # doc_id -> {source, root (name), content_hash, passages}
     seconds: dict = field(default_factory=dict)
     lexical: str = ""  # analyzer version the BM25 indexes were built with
+    roots: dict = field(default_factory=dict)  # root name -> {relative (to the index folder), absolute}
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1)

@@ -10,13 +10,13 @@ import os
 import re
 import tempfile
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ingest.catalogue import CATALOGUE_NAME, parse_catalogue, valid_date, write_catalogue
+from ingest.catalogue import CATALOGUE_NAME, decode_catalogue, check_metadata, set_row
 from ingest.documents import Metadata
 from ingest.errors import BoussoleError, CatalogueError
-from ingest.sources import KINDS
+from ingest.sources import KINDS, Catalogues
 
 ALLOWED = tuple(sorted(KINDS)) + (".csv",)
 
@@ -35,7 +35,40 @@ def safe_name(name: str) -> str:
     return base
 
 
-def save_upload(sources: Path, name: str, data: bytes, max_bytes: int) -> Path:
+@dataclass(frozen=True)
+class Upload:
+    name: str  # as the browser sent it
+    data: bytes
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    name: str
+    saved: Path | None
+    error: str = ""
+
+
+def save_uploads(sources: Path, uploads: list[Upload], max_bytes: int,
+                 replace_existing: bool = False) -> list[UploadOutcome]:
+    """Save each upload, or say why not; two uploads that reduce to one name never overwrite
+    each other, and an existing file is replaced only when staff asked for it."""
+    outcomes, taken = [], set()
+    for upload in uploads:
+        try:
+            clean = safe_name(upload.name)
+            if clean in taken:
+                raise UploadRefused(f"{upload.name}: another file of this batch is already saved as {clean}; "
+                                    "rename one of them")
+            saved = save_upload(sources, upload.name, upload.data, max_bytes, replace_existing)
+            taken.add(clean)
+            outcomes.append(UploadOutcome(upload.name, saved))
+        except BoussoleError as exc:
+            outcomes.append(UploadOutcome(upload.name, None, str(exc)))
+    return outcomes
+
+
+def save_upload(sources: Path, name: str, data: bytes, max_bytes: int,
+                replace_existing: bool = False) -> Path:
     clean = safe_name(name)
     suffix = Path(clean).suffix.lower()
     if suffix not in ALLOWED:
@@ -51,28 +84,42 @@ def save_upload(sources: Path, name: str, data: bytes, max_bytes: int) -> Path:
     if target.parent != sources:
         raise UploadRefused(f"{name}: unusable file name")
     sources.mkdir(parents=True, exist_ok=True)
-    _atomic_write(target, data)
+    try:
+        _atomic_write(target, data, replace_existing)
+    except FileExistsError:
+        raise UploadRefused(f"{name}: a file named {clean} already exists; tick « remplacer » to replace "
+                            "it, or rename the file") from None
     return target
 
 
-def update_catalogue(sources: Path, file: str, metadata: Metadata) -> None:
-    """Set one file's row of the folder's catalogue (created if missing)."""
-    if metadata.date and not valid_date(metadata.date):
-        raise CatalogueError(f"date {metadata.date!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
-    path = Path(sources) / CATALOGUE_NAME
-    rows = parse_catalogue(path.read_bytes()).rows if path.exists() else {}
-    rows[file] = replace(metadata, themes=tuple(t.strip() for t in metadata.themes if t.strip()))
-    _atomic_write(path, write_catalogue(rows).encode("utf-8"))
+def update_catalogue(root: Path, source: str, metadata: Metadata) -> Path:
+    """Set one document's row in the catalogue that describes it (the nearest one holding its
+    row, else the root's); every other line of that file is kept as it was. Returns the file."""
+    metadata = replace(metadata, themes=tuple(t.strip() for t in metadata.themes if t.strip()))
+    check_metadata(metadata)
+    folder, key = Catalogues(Path(root)).holding(source)
+    path = folder / CATALOGUE_NAME
+    text = decode_catalogue(path.read_bytes()) if path.exists() else ""
+    bom = path.exists() and path.read_bytes().startswith(b"\xef\xbb\xbf")
+    try:
+        edited = set_row(text, key, metadata)
+    except CatalogueError as exc:
+        raise CatalogueError(f"{path.name} in {folder}: {exc}") from exc
+    _atomic_write(path, ("\ufeff" if bom else "").encode() + edited.encode("utf-8"), replace_existing=True)
+    return path
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
+def _atomic_write(target: Path, data: bytes, replace_existing: bool) -> None:
+    """Write beside the target, then rename (replace) or link (fails if the target exists)."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
+        if replace_existing:
+            os.replace(tmp, target)
+        else:
+            os.link(tmp, target)
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise

@@ -50,6 +50,7 @@ class Filters:
 
 
 def _in_folder(doc, folder: str) -> bool:
-    """The folder it was ingested from (by name or path), or a subfolder of it."""
-    folder = folder.rstrip("/")
-    return doc.folder == folder or doc.root == folder or doc.source.startswith(folder + "/")
+    """Its root folder (by name), or a subfolder given inside the root or from the root's name."""
+    folder = folder.strip("/")
+    return (doc.root == folder or doc.source.startswith(folder + "/")
+            or f"{doc.root}/{doc.source}".startswith(folder + "/"))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.roots import known_roots
 from ingest.store import Manifest, read_manifest, require_build
 from retrieval.dense import load_dense
 from retrieval.lexical import LexicalIndex
@@ -32,14 +33,6 @@ class DocumentInfo:
     themes: tuple[str, ...]
     pages: int
     passages: int
-
-    @property
-    def folder(self) -> str:
-        return Path(self.root).name
-
-    @property
-    def path(self) -> Path:
-        return Path(self.root) / self.source
 
 
 @dataclass(frozen=True)
@@ -68,6 +61,7 @@ class Index:
     def __init__(self, build: Path):
         self.build = build
         self.manifest: Manifest = read_manifest(build)
+        self.roots: dict[str, Path] = root_folders(self.manifest, build.parent.parent)
         self.size = int(self.manifest.counts.get("passages", 0))
         self.dense = load_dense(str(build / "dense.faiss"), self.manifest.dense)
         self.lexical = LexicalIndex(build / "lexical", self.size)
@@ -116,13 +110,6 @@ class Index:
                            f"text FROM passages WHERE id IN ({marks})", [int(i) for i in ids])
         return {r[0]: PassageRecord(*r) for r in rows}
 
-    def neighbours(self, passage: PassageRecord) -> tuple[PassageRecord | None, PassageRecord | None]:
-        rows = self._query("SELECT id, doc_id, ordinal, unit, page, section, char_start, char_end, "
-                           "text FROM passages WHERE doc_id = ? AND ordinal IN (?, ?)",
-                           (passage.doc_id, passage.ordinal - 1, passage.ordinal + 1))
-        by_ordinal = {r[2]: PassageRecord(*r) for r in rows}
-        return by_ordinal.get(passage.ordinal - 1), by_ordinal.get(passage.ordinal + 1)
-
     def units(self, doc_id: str) -> list[UnitRecord]:
         rows = self._query("SELECT unit, page, section, headings, text FROM units WHERE doc_id = ? "
                            "ORDER BY unit", (doc_id,))
@@ -136,6 +123,20 @@ class Index:
 
     def close(self) -> None:
         self._db.close()
+
+
+def root_folders(manifest: Manifest, index_dir: Path) -> dict[str, Path]:
+    """Each root's folder, where it lies now."""
+    return {r.name: r.path for r in known_roots(manifest.roots, index_dir)}
+
+
+def source_path(roots: dict[str, Path], root: str, source: str) -> Path | None:
+    """A document's file, if it still lies inside its root folder (never a path outside it)."""
+    if root not in roots:
+        return None
+    folder = roots[root].resolve()
+    path = (folder / source).resolve()
+    return path if path.is_file() and folder in path.parents else None
 
 
 class IndexHandle:

@@ -9,7 +9,7 @@ import faiss
 import numpy as np
 
 from ingest.errors import SettingsError
-from ingest.model import Embedder
+from ingest.model import Embedder, check_same_model
 from ingest.settings import Settings
 from retrieval.abstention import threshold_for
 from retrieval.filters import Filters
@@ -61,12 +61,16 @@ class Searcher:
         self.embedder = embedder
         self.handle = handle
         self.glossary = load_glossary()
+        self._checked_build = ""  # the last build whose model was found to be the embedder's
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None,
                options: SearchOptions = SearchOptions(), per_doc: int | None = None) -> SearchResult:
         s = self.settings
         k = k or s.k
         index = self.handle.get()
+        if index.build_id != self._checked_build:
+            check_same_model(index.manifest.model, self.embedder.source)
+            self._checked_build = index.build_id
         timings = {}
         t = time.perf_counter()
         expansion = self.glossary.expand(query) if options.use_glossary else ""

