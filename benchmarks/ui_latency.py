@@ -3,93 +3,25 @@
     python benchmarks/ui_latency.py --index data/index [--index /tmp/idx-fiches]
 
 Prints one JSON line per index: {"index", "first_ms" (includes loading the model), "ms": [...],
-"median_ms"}. The helpers are shared with tests/test_browser.py.
+"median_ms"}. The browser helpers live in ui/drive.py (the browser tests use them too).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from ui.drive import ask, browser, running_ui  # noqa: E402
+
 QUESTIONS = ["Comment intégrer l'égalité femmes-hommes dans nos actions ?",
              "Quels leviers pour l'emploi dans les quartiers prioritaires ?",
              "Comment accompagner les habitants vers le numérique ?",
              "Comment favoriser l'accès à la culture en QPV ?",
              "Comment aider un jeune éloigné de l'emploi à trouver un parcours d'insertion ?"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def running_ui(index: Path, extra_env: dict | None = None):
-    port = free_port()
-    env = dict(os.environ, HF_HUB_OFFLINE="1", BOUSSOLE_INDEX=str(index), **(extra_env or {}))
-    boussole = Path(sys.executable).with_name("boussole")
-    proc = subprocess.Popen([str(boussole), "ui", "--port", str(port), "--address", "127.0.0.1"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
-    try:
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("the web app did not start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@contextmanager
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-def ask(page, question: str, timeout_ms: int = 120_000) -> float:
-    """Type a question, press Enter, return milliseconds until its result is shown: a new
-    excerpt card, or the « Aucun passage pertinent » notice."""
-    shown = "article.bsl-card, [data-testid='stAlert']"
-    before = page.locator(shown).count()
-    box = page.get_by_placeholder("Votre question")
-    box.wait_for(timeout=timeout_ms)
-    box.fill(question)
-    started = time.perf_counter()
-    box.press("Enter")
-    page.wait_for_function(f"document.querySelectorAll(\"{shown}\").length > {before}",
-                           timeout=timeout_ms)
-    elapsed = (time.perf_counter() - started) * 1000
-    # let the run finish (the status widget disappears) before the caller reads the page
-    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=timeout_ms)
-    page.wait_for_timeout(300)
-    return elapsed
 
 
 def measure(index: Path) -> dict:

@@ -36,6 +36,22 @@ class Glossary:
         """Entries whose term (or, for terms, a variant) appears in ``text``."""
         return [e for e in self.entries if _matches_term(e, text)]
 
+    def acronyms_in(self, text: str) -> list[tuple[int, int, Entry]]:
+        """The first occurrence of each acronym in ``text``, in one pass: (start, end, entry).
+        Longer terms are tried first (« REP+ » before « REP »)."""
+        acronyms = sorted((e for e in self.entries if e.is_acronym), key=lambda e: -len(e.term))
+        if not acronyms:
+            return []
+        pattern = "|".join(re.escape(e.term) for e in acronyms)
+        found, seen = [], set()
+        for match in re.finditer(rf"(?<![\w+])(?:{pattern})(?![\w+])", text, re.IGNORECASE):
+            entry = next((e for e in acronyms if e.term == match.group() or (
+                not e.case_sensitive and e.term.lower() == match.group().lower())), None)
+            if entry and entry.term not in seen:
+                seen.add(entry.term)
+                found.append((match.start(), match.end(), entry))
+        return found
+
     def expand(self, question: str) -> str:
         """Words to add to a question: the full form of each acronym and vice versa."""
         additions = []

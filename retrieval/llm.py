@@ -18,9 +18,9 @@ from collections.abc import Callable
 from ingest.errors import BoussoleError
 from ingest.model import Embedder
 from ingest.settings import Settings
-from retrieval.answer import Answer, Citation, extractive_answer
+from retrieval.answer import Answer, AnswerSentence, Citation, extractive_answer
 from retrieval.search import SearchResult
-from retrieval.verify import verify_answer
+from retrieval.verify import VerifiedStream
 
 log = logging.getLogger(__name__)
 
@@ -105,17 +105,20 @@ def _read_whole(reply: dict, on_token) -> str:
 
 
 def generative_answer(settings: Settings, question: str, result: SearchResult, embedder: Embedder,
-                      on_token: Callable[[str], None] | None = None) -> Answer:
+                      on_sentence: Callable[[AnswerSentence], None] | None = None) -> Answer:
+    """The model's answer, verified as it streams: ``on_sentence`` sees each sentence only once
+    it is complete and supported by its excerpt, so nothing unverified is ever shown."""
     citations = [Citation(i, hit) for i, hit in enumerate(result.hits, start=1)]
+    stream = VerifiedStream(citations, embedder, on_sentence)
     try:
-        text = chat_completion(settings, build_messages(question, citations), on_token)
+        text = chat_completion(settings, build_messages(question, citations), stream.feed)
         if not text.strip():
             raise LLMError("empty reply")
     except LLMError as exc:
         log.warning("LLM unavailable, extractive fallback: %s", exc)
         return _fallback(question, result, embedder,
                          "Le service de rédaction n'a pas répondu ; voici les phrases des documents.")
-    sentences, dropped = verify_answer(text, citations, embedder)
+    sentences, dropped = stream.finish()
     if not sentences:
         return _fallback(question, result, embedder,
                          "La réponse rédigée n'était pas étayée par les extraits ; voici les phrases des documents.")

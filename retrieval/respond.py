@@ -10,9 +10,9 @@ from retrieval.search import Searcher
 
 
 def respond(settings: Settings, searcher: Searcher, question: str, k: int = 5,
-            filters: Filters | None = None, query: str | None = None, on_token=None) -> Answer:
+            filters: Filters | None = None, query: str | None = None, on_sentence=None) -> Answer:
     result = searcher.search(query or question, k=k, filters=filters)
     if settings.llm_url and settings.llm_model and not result.no_answer:
         from retrieval.llm import generative_answer
-        return generative_answer(settings, question, result, searcher.embedder, on_token=on_token)
+        return generative_answer(settings, question, result, searcher.embedder, on_sentence=on_sentence)
     return extractive_answer(question, result, searcher.embedder)

@@ -4,7 +4,9 @@ import re
 
 import pytest
 
+from retrieval.analysis import Analyzer
 from retrieval.answer import NO_ANSWER_TEXT, extractive_answer
+from retrieval.verify import contradicts, quantities
 
 QUESTIONS = [
     "Comment intégrer l'égalité femmes-hommes dans nos actions ?",
@@ -48,3 +50,37 @@ def test_nothing_relevant_gives_a_french_no_answer(searcher, embedder):
     answer = extractive_answer(question, searcher.search(question), embedder)
     assert answer.no_answer and answer.text == NO_ANSWER_TEXT
     assert "Documents" in answer.text
+
+
+# --- verification: contradictions that word overlap cannot see ---------------------------
+
+LOI = ("Le contrat de ville est conclu pour une durée de six ans. Les conseils citoyens sont associés "
+       "à son élaboration. 25 % des crédits vont aux quartiers ; 1 000 habitants ont été consultés.")
+
+
+def test_quantities_are_read_from_digits_number_words_and_months():
+    assert quantities("pour six ans") == {"6"} and quantities("pour 6 ans") == {"6"}
+    assert quantities("le 4 mars 2021") == {"4", "month-3", "2021"}
+    assert quantities("1 000 habitants, 2,5 % et 25 %") == {"1000", "2.5", "25"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Le contrat de ville est conclu pour une durée de dix ans.",
+    "Le contrat de ville est conclu pour une durée de 10 ans.",
+    "35 % des crédits vont aux quartiers.",
+    "2 000 habitants ont été consultés.",
+    "Les conseils citoyens ne sont pas associés à son élaboration.",
+    "Les conseils citoyens ne sont jamais associés à son élaboration.",
+])
+def test_a_changed_number_or_an_added_negation_contradicts_the_excerpt(sentence):
+    assert contradicts(sentence, LOI, Analyzer())
+
+
+@pytest.mark.parametrize("sentence", [
+    "Le contrat de ville dure six ans.",
+    "Le contrat de ville est conclu pour 6 ans.",
+    "Les conseils citoyens sont associés à l'élaboration du contrat de ville.",
+    "Mille habitants ont été consultés.",
+])
+def test_a_faithful_sentence_does_not_contradict_the_excerpt(sentence):
+    assert not contradicts(sentence, LOI, Analyzer())

@@ -1,5 +1,7 @@
 """Every page of the web app, driven by Streamlit's AppTest on small real indexes."""
 
+import html
+import re
 import shutil
 
 import pytest
@@ -8,6 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, SEED
 from ingest.refresh import refresh
+from retrieval.answer import NO_ANSWER_TEXT
+from retrieval.index import Index
+from ui.cards import title_html
 
 APP = str(ROOT / "ui" / "app.py")
 TIMEOUT = 180
@@ -32,7 +37,8 @@ def app(mixed_index, monkeypatch):
 
 
 def html_of(at):
-    return "\n".join(m.value for m in at.markdown)
+    """Everything the page shows as HTML (document text, titles and answers go through st.html)."""
+    return "\n".join([m.value for m in at.markdown] + [h.value for h in at.html])
 
 
 def ask(at, question):
@@ -61,7 +67,7 @@ def test_starter_questions_are_offered_on_an_empty_page(app):
 
 def test_an_off_topic_question_shows_the_no_result_state(app):
     at = ask(app(), "Quelle est la recette de la pâte à crêpes ?")
-    assert any("Aucun passage pertinent" in i.value for i in at.info)
+    assert [i.value for i in at.info] == [NO_ANSWER_TEXT]
     assert CARD not in html_of(at)
 
 
@@ -76,7 +82,7 @@ def test_the_type_filter_changes_the_results(app):
 def test_a_follow_up_question_keeps_the_context(app):
     at = ask(app(), "Comment favoriser l'accès à la culture des habitants ?")
     ask(at, "et les musées ?")
-    cards = [m.value for m in at.markdown if CARD in m.value]
+    cards = [h.value for h in at.html if CARD in h.value]
     assert "offre culturelle" in cards[-5]  # the first card of the second answer
 
 
@@ -88,11 +94,9 @@ def test_the_conversation_can_be_exported_as_markdown(app):
 def test_documents_page_lists_and_ranks_documents(app):
     at = app("pages/documents.py")
     assert not at.exception
-    labels = [p.proto.label for p in at.get("page_link")]
-    assert len(labels) == 13
+    assert len(document_titles(at)) == 13
     at.text_input[0].set_value("démission d'un salarié").run()
-    labels = [p.proto.label for p in at.get("page_link")]
-    assert labels[0] == "La démission"
+    assert document_titles(at)[0] == "La démission"
 
 
 def test_document_page_highlights_the_cited_passage(app, searcher):
@@ -101,7 +105,38 @@ def test_document_page_highlights_the_cited_passage(app, searcher):
     assert not at.exception
     page = html_of(at)
     assert "<mark id='passage-cite' class=\"bsl-cited\">" in page
-    assert at.title[0].value == hit.document.title
+    assert title_html(hit.document.title) in page
+
+
+def document_titles(at) -> list[str]:
+    return [html.unescape(t) for t in re.findall(r"<a href='document\?doc=[^']+'>([^<]*)</a>", html_of(at))]
+
+
+def test_document_text_with_markdown_and_script_after_a_blank_line_is_shown_as_text(
+        base_settings, embedder, tmp_path, monkeypatch):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "piege.txt").write_text(
+        "Fiche jardins partagés\n\n# Pas un titre\n\n- pas une liste\n\n"
+        "![image](https://exemple.invalid/suivi.png) [un lien](https://exemple.invalid) "
+        "<script>alert(1)</script> **pas gras**\n", encoding="utf-8")
+    settings = base_settings.with_(index_dir=tmp_path / "index")
+    refresh(settings, [folder], embedder=embedder)
+    monkeypatch.setenv("BOUSSOLE_INDEX", str(settings.index_path))
+    st.cache_resource.clear()
+    doc_id = next(iter(Index.open(settings.index_path).documents))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["doc"] = doc_id
+    at.run()
+    at.switch_page("pages/document.py").run()
+    assert not at.exception
+    assert not any("Pas un titre" in m.value or "alert" in m.value for m in at.markdown)  # no Markdown path
+    page = "\n".join(h.value for h in at.html)
+    assert "# Pas un titre" in page and "- pas une liste" in page and "**pas gras**" in page
+    assert "![image](https://exemple.invalid/suivi.png)" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
+    assert "<img" not in page and "<a href=\"https://exemple" not in page
+    st.cache_resource.clear()
 
 
 def test_document_page_without_a_document_says_what_to_do(app):

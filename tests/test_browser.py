@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.ui_latency import CHROMIUM, ask, browser, running_ui
+from ui.drive import CHROMIUM, ask, browser, running_ui
 from conftest import ROOT
 
 ARTIFACTS = ROOT / "artifacts"

@@ -70,12 +70,13 @@ def result(searcher):
     return searcher.search(QUESTION, k=3)
 
 
-def test_a_good_cited_answer_is_kept_and_streamed(llm_settings, llm_server, result, embedder):
-    tokens = []
-    answer = generative_answer(llm_settings, QUESTION, result, embedder, on_token=tokens.append)
+def test_a_good_cited_answer_is_kept_and_streamed_sentence_by_sentence(llm_settings, llm_server, result,
+                                                                      embedder):
+    shown = []
+    answer = generative_answer(llm_settings, QUESTION, result, embedder, on_sentence=shown.append)
     assert answer.mode == "llm" and len(answer.sentences) == 2
     assert all(s.n == 1 for s in answer.sentences)
-    assert len(tokens) > 5 and "".join(tokens).strip() == GOOD
+    assert shown == answer.sentences
     request = llm_server.requests[0]
     assert request["path"] == "/v1/chat/completions" and request["auth"] == "Bearer clef"
     assert request["body"]["model"] == "test-model" and request["body"]["stream"] is True
@@ -94,6 +95,35 @@ def test_an_unsupported_sentence_is_dropped(llm_settings, llm_server, result, em
     answer = generative_answer(llm_settings, QUESTION, result, embedder)
     assert answer.mode == "llm" and "quota" not in answer.text
     assert any("retirée" in n for n in answer.notices)
+
+
+def test_an_unsupported_sentence_is_never_shown_while_streaming(llm_settings, llm_server, result, embedder):
+    invented = "Le guide impose un quota de cinquante pour cent de femmes dans chaque conseil municipal [1]."
+    llm_server.script = (200, invented + " " + GOOD, 0, True)
+    shown = []
+    generative_answer(llm_settings, QUESTION, result, embedder, on_sentence=shown.append)
+    assert len(shown) == 2 and not any("quota" in s.text for s in shown)
+
+
+NEGATED = "Le centre de ressources n'a pas conçu de guide méthodologique destiné aux associations [1]."
+CHANGED_YEAR = "Une formation a été organisée les 28 et 29 septembre 2021 à Montpellier [1]."
+CHANGED_DAY = "Une formation a été organisée les 18 et 29 septembre 2020 à Montpellier [1]."
+CHANGED_MONTH = "Une formation a été organisée les 28 et 29 octobre 2020 à Montpellier [1]."
+TRUE_DATE = "Une formation a été organisée les 28 et 29 septembre 2020 à Montpellier [1]."
+
+
+def test_a_sentence_that_negates_its_excerpt_is_dropped(llm_settings, llm_server, result, embedder):
+    llm_server.script = (200, GOOD + " " + NEGATED, 0, True)
+    answer = generative_answer(llm_settings, QUESTION, result, embedder)
+    assert answer.mode == "llm" and len(answer.sentences) == 2 and "n'a pas" not in answer.text
+
+
+@pytest.mark.parametrize("changed", [CHANGED_YEAR, CHANGED_DAY, CHANGED_MONTH])
+def test_a_sentence_that_changes_a_date_of_its_excerpt_is_dropped(llm_settings, llm_server, result, embedder,
+                                                                  changed):
+    llm_server.script = (200, TRUE_DATE + " " + changed, 0, True)
+    answer = generative_answer(llm_settings, QUESTION, result, embedder)
+    assert [s.text for s in answer.sentences] == [TRUE_DATE.removesuffix(" [1].") + "."]
 
 
 def test_a_server_error_falls_back_to_the_extractive_answer(llm_settings, llm_server, result, embedder):

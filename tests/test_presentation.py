@@ -1,5 +1,7 @@
 """Pure pieces behind the pages: highlighting, cards, conversation, feedback."""
 
+import re
+
 from retrieval.conversation import Turn, contextual_query, conversation_markdown
 from retrieval.feedback import record_vote, votes
 from retrieval.glossary import load_glossary
@@ -46,3 +48,14 @@ def test_votes_are_stored_without_personal_data(tmp_path):
     record_vote(db, "Comment ?", ["12", "40"], 1, "build-1")
     record_vote(db, "Pourquoi ?", ["3"], -1)
     assert votes(db) == [("Comment ?", ["12", "40"], 1), ("Pourquoi ?", ["3"], -1)]
+
+
+def test_acronym_tooltips_are_inserted_in_one_pass_without_nesting():
+    """« CAF » appears in the explanation of « CLAS »; « IAE » inside « SIAE »; « REP » inside « REP+ »."""
+    text = "Le CLAS est financé par la CAF ; les SIAE relèvent de l'IAE ; écoles en REP+ et en REP."
+    html = answer_html(text, load_glossary())
+    titles = re.findall(r"<abbr title='([^']*)'>([^<]*)</abbr>", html)
+    assert [term for _, term in titles] == ["CLAS", "CAF", "SIAE", "IAE", "REP+", "REP"]
+    assert html.count("<abbr") == html.count("</abbr>") == 6
+    assert all("<" not in title for title, _ in titles)  # no markup inside a tooltip
+    assert re.sub(r"<[^>]+>", "", html).replace("&#x27;", "'") == text

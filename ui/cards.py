@@ -1,6 +1,7 @@
-"""HTML for excerpt cards and highlighted text. Pure functions: every piece of document text
-or metadata is escaped here, so a document containing ``<script>`` or Markdown links shows
-them as text."""
+"""HTML for everything that shows document text, titles or answers. Pure functions: every piece
+of document text or metadata is escaped here, and the pages show the result with ``st.html``,
+never through Markdown, so a document containing ``<script>``, Markdown headings, lists, links
+or images after a blank line shows them as text."""
 
 from __future__ import annotations
 
@@ -53,15 +54,38 @@ def card_html(n: int, hit: Hit, question: str, glossary: Glossary | None = None)
 
 
 def answer_html(text: str, glossary: Glossary | None = None) -> str:
-    """The answer, escaped, with acronyms explained on hover."""
-    body = html.escape(text)
-    if glossary:
-        for entry in glossary.found_in(text):
-            if entry.is_acronym:
-                term = html.escape(entry.term)
-                tip = html.escape(f"{entry.full} : {entry.explanation}", quote=True)
-                body = body.replace(term, f"<abbr title='{tip}'>{term}</abbr>", 1)
-    return f"<div class='bsl-answer'>{body}</div>"
+    """The answer, escaped, with the first occurrence of each acronym explained on hover.
+
+    Acronyms are found in one pass over the plain text, then the HTML is built once, so a
+    tooltip already inserted is never searched again (« CAF » inside the explanation of
+    « CLAS »)."""
+    body, position = [], 0
+    for start, end, entry in (glossary.acronyms_in(text) if glossary else []):
+        tip = html.escape(f"{entry.full} : {entry.explanation}", quote=True)
+        body += [html.escape(text[position:start]), f"<abbr title='{tip}'>{html.escape(text[start:end])}</abbr>"]
+        position = end
+    body.append(html.escape(text[position:]))
+    return f"<div class='bsl-answer'>{''.join(body)}</div>"
+
+
+def title_html(title: str) -> str:
+    return f"<h1 class='bsl-title'>{html.escape(title)}</h1>"
+
+
+def unit_html(heading: str, text: str, cited: tuple[int, int] | None) -> str:
+    """One page or section of a document, its cited passage marked (and given the anchor the
+    page scrolls to)."""
+    body = marked_html(text, [cited] if cited else [], "bsl-cited")
+    if cited:
+        body = body.replace("<mark class", "<mark id='passage-cite' class", 1)
+    return (f"<section class='bsl-doc' aria-label='{html.escape(heading, quote=True)}'>"
+            f"<h3>{html.escape(heading)}</h3><div style='white-space:pre-wrap'>{body}</div></section>")
+
+
+def document_link_html(doc_id: str, title: str, facts: str) -> str:
+    """A document in the Documents list: its title links to the Document page."""
+    return (f"<div class='bsl-card'><a href='document?doc={quote(doc_id)}'>{html.escape(title)}</a>"
+            f"<p class='bsl-facts'>{html.escape(facts)}</p></div>")
 
 
 STYLE = """

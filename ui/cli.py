@@ -142,9 +142,9 @@ def evaluate_command(questions, index, k, as_json, verbose) -> None:
 @click.option("--address", default="localhost", show_default=True)
 @index_option
 def ui(port: int, address: str, index: str | None) -> None:
-    """Start the web app (Streamlit)."""
+    """Start the web app (Streamlit). The command becomes the server (exec), so the signals
+    a supervisor or a terminal sends reach it directly."""
     import os
-    import subprocess
 
     app = Path(__file__).with_name("server.py")
     env = dict(os.environ)
@@ -154,7 +154,8 @@ def ui(port: int, address: str, index: str | None) -> None:
            "--server.address", address, "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
            "--client.showErrorDetails", "none"]
-    raise SystemExit(subprocess.call(cmd, env=env))
+    sys.stdout.flush()
+    os.execve(sys.executable, cmd, env)
 
 
 @main.command()

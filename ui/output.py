@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval.answer import Answer
+from retrieval.answer import NO_ANSWER_TEXT, Answer
 from retrieval.evaluation import EvalReport
 from retrieval.search import Hit, SearchResult
 
@@ -21,7 +21,7 @@ def search_json(result: SearchResult) -> dict:
 
 def search_text(result: SearchResult) -> str:
     if result.no_answer:
-        return "Aucun passage pertinent trouvé. Reformulez la question ou élargissez les filtres."
+        return NO_ANSWER_TEXT
     lines = []
     for hit in result.hits:
         d = hit.document

@@ -45,9 +45,9 @@ class Services:
     def glossary(self) -> Glossary:
         return self.searcher.glossary
 
-    def answer(self, question: str, query: str, k: int, filters: Filters, on_token=None) -> Answer:
+    def answer(self, question: str, query: str, k: int, filters: Filters, on_sentence=None) -> Answer:
         return respond(self.settings, self.searcher, question, k=k, filters=filters, query=query,
-                       on_token=on_token)
+                       on_sentence=on_sentence)
 
 
 @st.cache_resource(show_spinner="Chargement du modèle de recherche…")

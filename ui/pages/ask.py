@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ingest.errors import BoussoleError
+from retrieval.answer import NO_ANSWER_TEXT
 from retrieval.conversation import Turn, contextual_query, conversation_markdown
 from retrieval.feedback import record_vote
-from ui.cards import STYLE, answer_html, card_html, place, source_link
+from ui.cards import STYLE, answer_html, card_html, source_link
 from ui.messages import french_message
 from ui.pages.common import log, open_index, sidebar_filters
 from ui.services import services
@@ -19,7 +20,7 @@ STARTERS = [
     "Comment accompagner les habitants vers le numérique ?",
 ]
 
-st.markdown(STYLE, unsafe_allow_html=True)
+st.html(STYLE)
 st.title("Poser une question")
 st.caption("Boussole cherche la réponse dans les publications du centre de ressources et cite ses sources.")
 
@@ -40,18 +41,16 @@ def show_turn(i: int, turn: dict) -> None:
             return
         answer = turn["answer"]
         if answer.no_answer:
-            st.info("**Aucun passage pertinent** n'a été trouvé pour cette question.\n\n"
-                    "Essayez : des mots plus simples ou plus précis, moins de filtres, "
-                    "ou parcourez les guides par thème dans la page « Documents ».")
+            st.info(NO_ANSWER_TEXT)
             return
-        st.markdown(answer_html(answer.text, svc.glossary), unsafe_allow_html=True)
+        st.html(answer_html(answer.text, svc.glossary))
         for notice in answer.notices:
             st.caption(notice)
         for citation in answer.citations:
             hit = citation.hit
-            st.markdown(card_html(citation.n, hit, turn["query"], svc.glossary), unsafe_allow_html=True)
+            st.html(card_html(citation.n, hit, turn["query"], svc.glossary))
             cols = st.columns(2)
-            cols[0].link_button("Ouvrir la source", source_link(hit), help=f"{hit.document.title} {place(hit)}")
+            cols[0].link_button("Ouvrir la source", source_link(hit))
             cols[1].page_link("pages/document.py", label="Voir dans le document",
                               query_params={"doc": hit.document.doc_id, "passage": str(hit.passage.id)})
         vote = st.feedback("thumbs", key=f"vote-{i}")
@@ -67,14 +66,14 @@ def ask(question: str) -> None:
     previous = [t["question"] for t in turns]
     query = contextual_query(previous, question)
     stream = st.empty()
-    streamed: list[str] = []
+    verified: list[str] = []
 
-    def show_token(token: str) -> None:  # an LLM's answer appears as it is written
-        streamed.append(token)
-        stream.markdown(answer_html("".join(streamed)), unsafe_allow_html=True)
+    def show_sentence(sentence) -> None:  # an LLM's answer appears sentence by sentence, once verified
+        verified.append(f"{sentence.text} [{sentence.n}]")
+        stream.html(answer_html(" ".join(verified)))
 
     try:
-        answer = svc.answer(question, query, k, filters, on_token=show_token)
+        answer = svc.answer(question, query, k, filters, on_sentence=show_sentence)
         turns.append({"question": question, "query": query, "answer": answer,
                       "build_id": svc.handle.get().build_id})
     except BoussoleError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from retrieval.documents import list_documents, search_documents
+from ui.cards import STYLE, document_link_html
 from ui.pages.common import open_index, sidebar_filters
 from ui.services import services
 
@@ -20,12 +21,12 @@ query = st.text_input("Rechercher des documents", placeholder="ex. : santé, emp
 docs = search_documents(svc.searcher, query, filters) if query.strip() else list_documents(index, filters)
 
 st.write(f"{len(docs)} document(s)")
+st.html(STYLE)
 for doc in docs:
-    with st.container(border=True):
-        st.page_link("pages/document.py", label=doc.title, query_params={"doc": doc.doc_id})
-        facts = [doc.type or "document", doc.date or "sans date"]
-        if doc.pages:
-            facts.append(f"{doc.pages} pages")
-        if doc.themes:
-            facts.append("thèmes : " + ", ".join(doc.themes))
-        st.text(" · ".join(facts))
+    facts = [doc.type or "document", doc.date or "sans date"]
+    if doc.pages:
+        facts.append(f"{doc.pages} pages")
+    if doc.themes:
+        facts.append("thèmes : " + ", ".join(doc.themes))
+    # a title is document data: shown as escaped HTML, never as a Markdown label
+    st.html(document_link_html(doc.doc_id, doc.title, " · ".join(facts)))
