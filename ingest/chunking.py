@@ -20,10 +20,12 @@ _WORD = re.compile(r"\S+")
 
 @dataclass(frozen=True)
 class ChunkParams:
-    min_words: int = 150
-    target_words: int = 220
-    max_words: int = 350
-    overlap_words: int = 30
+    """Passage sizes in words; the defaults live in one place, ``Settings`` (see
+    ``ingest.refresh.chunk_params``)."""
+    min_words: int
+    target_words: int
+    max_words: int
+    overlap_words: int
 
 
 @dataclass(frozen=True)

@@ -53,9 +53,9 @@ class Settings:
     hnsw_threshold: int = field(default=200_000, metadata={"help": "Above this many passages, use an HNSW index."})
     llm_url: str = field(default="", metadata={"help": "OpenAI-compatible endpoint base URL (optional)."})
     llm_model: str = field(default="", metadata={"help": "Model name sent to the LLM endpoint."})
-    llm_api_key: str = field(default="", metadata={"help": "Bearer token for the LLM endpoint."})
+    llm_api_key: str = field(default="", repr=False, metadata={"help": "Bearer token for the LLM endpoint."})
     llm_timeout: float = field(default=30.0, metadata={"help": "Seconds before the LLM call falls back."})
-    admin_password: str = field(default="", metadata={"help": "Password of the Administration page."})
+    admin_password: str = field(default="", repr=False, metadata={"help": "Password of the Administration page."})
     max_upload_bytes: int = field(default=50 * 1024 * 1024, metadata={"help": "Largest file accepted by upload."})
 
     def __post_init__(self):

@@ -114,6 +114,7 @@ def write_build(index_dir: Path, manifest: Manifest, docs: list[IndexedDocument]
     _fsync_tree(tmp)
     final = builds / manifest.build_id
     os.rename(tmp, final)
+    _fsync_folder(builds)  # the rename itself must survive a power loss before CURRENT names it
     _swap_current(Path(index_dir), manifest.build_id)
     return final
 
@@ -147,6 +148,12 @@ def _fsync_tree(folder: Path) -> None:
         if path.is_file():
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
+    for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+        _fsync_folder(sub)
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -160,11 +167,7 @@ def _swap_current(index_dir: Path, build_id: str) -> None:
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(tmp, index_dir / CURRENT)
-    fd = os.open(index_dir, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    _fsync_folder(index_dir)
 
 
 def prune_builds(index_dir: Path, keep: int = 2) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-import faiss
 import numpy as np
 
 from ingest.errors import SettingsError
 from ingest.model import Embedder, check_same_model
 from ingest.settings import Settings
 from retrieval.abstention import threshold_for
+from retrieval.dense import search_dense
 from retrieval.filters import Filters
 from retrieval.fusion import Ranking, reciprocal_rank_fusion, zscore_fusion
 from retrieval.glossary import load_glossary
@@ -156,13 +156,12 @@ def fuse(rankings: list[Ranking], weights: list[float], method: str, rrf_k: int)
 def dense_ranking(index: Index, vector: np.ndarray, n: int, mask: np.ndarray | None) -> Ranking:
     if index.size == 0:
         return []
-    params = None
+    allowed = None
     if mask is not None:
         allowed = np.flatnonzero(mask).astype(np.int64)
         if not len(allowed):
             return []
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
-    scores, ids = index.dense.search(vector, min(n, index.size), params=params)
+    scores, ids = search_dense(index.dense, vector, min(n, index.size), allowed)
     return [(int(i), float(sc)) for i, sc in zip(ids[0], scores[0]) if i >= 0]
 
 

@@ -1,9 +1,11 @@
 """Pure pieces behind the pages: highlighting, cards, conversation, feedback."""
 
+import json
 import re
+import sqlite3
 
 from retrieval.conversation import Turn, contextual_query, conversation_markdown
-from retrieval.feedback import record_vote, votes
+from retrieval.feedback import record_vote
 from retrieval.glossary import load_glossary
 from retrieval.highlight import split_marked, term_spans
 from ui.cards import answer_html, marked_html
@@ -43,11 +45,15 @@ def test_conversation_export_lists_citations():
     assert "## Q ?" in md and "[1] Guide, p. 4 — https://x" in md
 
 
-def test_votes_are_stored_without_personal_data(tmp_path):
+def test_votes_are_stored_without_the_question_text(tmp_path):
     db = tmp_path / "feedback.sqlite"
-    record_vote(db, "Comment ?", ["12", "40"], 1, "build-1")
-    record_vote(db, "Pourquoi ?", ["3"], -1)
-    assert votes(db) == [("Comment ?", ["12", "40"], 1), ("Pourquoi ?", ["3"], -1)]
+    record_vote(db, ["12", "40"], 1, "build-1")
+    record_vote(db, ["3"], -1)
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute("SELECT * FROM passage_votes ORDER BY id").fetchall()
+        columns = [c[1] for c in connection.execute("PRAGMA table_info(passage_votes)")]
+    assert [(json.loads(r[1]), r[2], r[3]) for r in rows] == [(["12", "40"], 1, "build-1"), (["3"], -1, "")]
+    assert columns == ["id", "passages", "vote", "build_id", "created_at"]
 
 
 def test_acronym_tooltips_are_inserted_in_one_pass_without_nesting():

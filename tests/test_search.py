@@ -77,3 +77,31 @@ def test_a_malformed_period_is_refused():
 def test_an_off_topic_question_is_declined(searcher):
     result = searcher.search("Quelle est la recette de la pâte à crêpes ?")
     assert result.no_answer and result.hits == []
+
+
+@pytest.fixture(scope="module")
+def hnsw_and_flat(base_settings, embedder, tmp_path_factory):
+    """The seed corpus indexed twice: exact (flat) and as an HNSW graph."""
+    from conftest import SEED
+    from ingest.refresh import refresh
+    from retrieval.index import IndexHandle
+    from retrieval.search import Searcher
+
+    searchers = {}
+    for kind, threshold in (("flat", 200_000), ("hnsw", 1)):
+        settings = base_settings.with_(index_dir=tmp_path_factory.mktemp(kind), sources=SEED,
+                                       hnsw_threshold=threshold)
+        refresh(settings, embedder=embedder)
+        searchers[kind] = Searcher(settings, embedder, IndexHandle(settings.index_path))
+    assert searchers["hnsw"].handle.get().manifest.dense["kind"] == "hnsw"
+    return searchers
+
+
+@pytest.mark.parametrize("exact_limit", [50_000, 0])  # exact over the allowed vectors, or HNSW with a selector
+def test_a_filtered_search_on_an_hnsw_index_finds_what_the_exact_index_finds(hnsw_and_flat, monkeypatch,
+                                                                              exact_limit):
+    monkeypatch.setattr("retrieval.dense.EXACT_FILTER_LIMIT", exact_limit)
+    question, only = "Comment associer les habitants aux décisions ?", Filters(types=("webinaire",))
+    found = {kind: s.search(question, filters=only, k=5) for kind, s in hnsw_and_flat.items()}
+    assert found["hnsw"].hits and all(h.document.type == "webinaire" for h in found["hnsw"].hits)
+    assert [h.document.doc_id for h in found["hnsw"].hits] == [h.document.doc_id for h in found["flat"].hits]

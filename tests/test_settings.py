@@ -33,3 +33,11 @@ def test_switches_read_yes_and_no_in_english_or_french():
     assert Settings.from_env({"BOUSSOLE_TITLE_FIELDS": "on"}).title_fields is True
     with pytest.raises(SettingsError, match="BOUSSOLE_TITLE_FIELDS"):
         Settings.from_env({"BOUSSOLE_TITLE_FIELDS": "peut-être"})
+
+
+def test_secrets_are_not_in_the_settings_repr():
+    settings = Settings.from_env({"BOUSSOLE_ADMIN_PASSWORD": "mot-de-passe-admin",
+                                  "BOUSSOLE_LLM_API_KEY": "clef-du-service"})
+    assert settings.admin_password == "mot-de-passe-admin"
+    shown = repr(settings) + str(settings)
+    assert "mot-de-passe-admin" not in shown and "clef-du-service" not in shown

@@ -55,9 +55,8 @@ def show_turn(i: int, turn: dict) -> None:
                               query_params={"doc": hit.document.doc_id, "passage": str(hit.passage.id)})
         vote = st.feedback("thumbs", key=f"vote-{i}")
         if vote is not None and not turn.get("voted"):
-            record_vote(svc.settings.feedback_path, turn["question"],
-                        [str(c.hit.passage.id) for c in answer.citations], 1 if vote == 1 else -1,
-                        turn["build_id"])
+            record_vote(svc.settings.feedback_path, [str(c.hit.passage.id) for c in answer.citations],
+                        1 if vote == 1 else -1, turn["build_id"])
             turn["voted"] = True
             st.toast("Merci pour votre avis !")
 
