@@ -10,10 +10,16 @@ PORT   ?= 8501
 
 install: $(STAMP) $(MODEL)
 
-# torch first, from the CPU wheel on disk: otherwise pip would pull a multi-GB CUDA build.
+TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
+
+# torch first, and its CPU build: PyPI's plain `torch` is a multi-GB CUDA build. From PyTorch's
+# CPU wheel index when it answers; else by name, which on machines without it (these, CI) takes
+# the CPU wheel lying on disk.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet torch==2.13.0
+	if $(PY) -c "import urllib.request as u; u.urlopen('$(TORCH_CPU_INDEX)/torch/', timeout=5)" 2>/dev/null; \
+	then $(PY) -m pip install --quiet torch==2.13.0 --index-url $(TORCH_CPU_INDEX); \
+	else $(PY) -m pip install --quiet torch==2.13.0; fi
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
@@ -35,6 +41,7 @@ test: install browser
 
 bench: install
 	HF_HUB_OFFLINE=1 $(PY) benchmarks/ingest.py
+	HF_HUB_OFFLINE=1 $(PY) benchmarks/memory.py
 
 clean-index:
 	rm -rf data/index
