@@ -17,8 +17,13 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.common import PREVIOUS_PASSAGES, corpus_arguments, indexed_settings, variant_path  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    PREVIOUS_PASSAGES,
+    corpus_arguments,
+    indexed_settings,
+    variant_path,
+)
+from core.settings import Settings  # noqa: E402
 from retrieval.evaluation import evaluate, load_questions  # noqa: E402
 from retrieval.search import SearchOptions  # noqa: E402
 from retrieval.service import open_searcher  # noqa: E402

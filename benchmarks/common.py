@@ -10,9 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from core.settings import Settings  # noqa: E402
+from core.store import current_build  # noqa: E402
 from ingest.refresh import refresh  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
-from ingest.store import current_build  # noqa: E402
 
 BENCH_INDEXES = Path("/tmp/boussole-bench")
 # The passage sizes before 90 words became the default, kept as an ablation row.

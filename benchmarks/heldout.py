@@ -19,7 +19,13 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.common import BENCH_INDEXES, PREVIOUS_PASSAGES, ROOT, indexed_settings, variant_path  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    BENCH_INDEXES,
+    PREVIOUS_PASSAGES,
+    ROOT,
+    indexed_settings,
+    variant_path,
+)
 from retrieval.evaluation import evaluate, load_questions  # noqa: E402
 from retrieval.search import SearchOptions  # noqa: E402
 from retrieval.service import open_searcher  # noqa: E402

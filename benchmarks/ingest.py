@@ -21,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.model import load_embedder  # noqa: E402
+from core.model import load_embedder  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from core.store import current_build  # noqa: E402
 from ingest.pdf import load_pdf  # noqa: E402
 from ingest.refresh import refresh  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
-from ingest.store import current_build  # noqa: E402
 
 FOLDERS = ["seed", "loi-ville-2014", "etalab-guides", "barometre", "barometre-pdf", "fiches-travail"]
 

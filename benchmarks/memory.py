@@ -2,7 +2,7 @@
 
     python benchmarks/memory.py [--sizes 1000000 2000000] [--queries 200]
 
-For each size, a complete build is written by the refresh's own writer (``ingest.store.write_build``:
+For each size, a complete build is written by the refresh's own writer (``core.store.write_build``:
 SQLite chunk store, vectors, FAISS — HNSW at these sizes —, BM25 over passages and over whole
 documents) from synthetic data: 384-d vectors drawn around 5,000 centres (as in scale.py), one
 document per 70 passages, passages of 30 words drawn from the vocabulary of the shared
@@ -52,12 +52,12 @@ def vocabulary(shared: Path, size: int = 20_000) -> list[str]:
 
 
 def write_synthetic_build(index_dir: Path, n: int, shared: Path) -> None:
-    from ingest.documents import Document, Metadata, Passage, Unit
-    from ingest.refresh import chunk_params
-    from ingest.settings import Settings
-    from ingest.store import IndexedDocument, Manifest, current_build, write_build
-    from retrieval.dense import build_dense
-    from retrieval.lexical import build_lexical
+    from core.dense import build_dense
+    from core.documents import Document, Metadata, Passage, Unit
+    from core.formats import chunk_params
+    from core.lexical import build_lexical
+    from core.settings import Settings
+    from core.store import IndexedDocument, Manifest, current_build, write_build
 
     if current_build(index_dir) is not None:
         return
@@ -97,7 +97,7 @@ SERVE = r"""
 import json, sys, numpy as np, faiss
 sys.path.insert(0, sys.argv[1])
 from benchmarks.scale import CENTRES, DIM, synthetic
-import retrieval.dense as dense
+import core.dense as dense
 from retrieval.index import Index
 from retrieval.search import dense_ranking, lexical_ranking
 from retrieval.windows import window_ranking
@@ -132,8 +132,8 @@ import json, sys
 sys.path.insert(0, sys.argv[1])
 def rss():
     return round(int(next(l for l in open("/proc/self/status") if l.startswith("VmRSS")).split()[1]) / 1024)
-from ingest.model import load_embedder
-from ingest.settings import Settings
+from core.model import load_embedder
+from core.settings import Settings
 before = rss()
 embedder = load_embedder(Settings.from_env())
 embedder.embed_queries(["Comment intégrer l'égalité femmes-hommes dans nos actions ?"])

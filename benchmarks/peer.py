@@ -24,9 +24,8 @@ from langchain_core.embeddings import Embeddings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import corpus_arguments, indexed_settings  # noqa: E402
-
-from ingest.refresh import embedding_text  # noqa: E402
-from ingest.store import current_build, load_documents  # noqa: E402
+from core.formats import embedding_text  # noqa: E402
+from core.store import current_build, load_documents  # noqa: E402
 from retrieval.evaluation import evaluate, load_questions  # noqa: E402
 from retrieval.service import open_searcher  # noqa: E402
 

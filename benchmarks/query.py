@@ -18,7 +18,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import corpus_arguments, indexed_settings  # noqa: E402
-
 from retrieval.evaluation import load_questions  # noqa: E402
 from retrieval.service import open_searcher  # noqa: E402
 

@@ -24,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from retrieval.dense import build_dense  # noqa: E402
+from core.dense import build_dense  # noqa: E402
 
 DIM = 384
 CENTRES = 5000

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from ingest.documents import Metadata
-from ingest.errors import CatalogueError
+from core.documents import Metadata, valid_date
+from core.errors import CatalogueError
 
 CATALOGUE_NAME = "catalogue.csv"
 COLUMNS = ("file", "title", "url", "date", "type", "themes")
-_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 @dataclass
@@ -95,10 +93,6 @@ def _row(row: dict) -> tuple[str, Metadata, str]:
     themes = tuple(t.strip() for t in cell("themes").split(";") if t.strip())
     return str(path), Metadata(title=cell("title"), url=url, date=date, type=cell("type"),
                                themes=themes), warning
-
-
-def valid_date(date: str) -> bool:
-    return bool(_DATE.match(date))
 
 
 def valid_url(url: str) -> bool:

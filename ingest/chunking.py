@@ -11,21 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.documents import Heading, Passage, Unit
+from core.documents import Heading, Passage, Unit
+from core.formats import ChunkParams
+from core.sentences import sentence_spans
 
-# A sentence ends at . ! ? … or a blank line; the next one starts after the spaces.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n\s*\n|\n(?=[-•▪◦*]\s|\d+[.)°]\s)")
 _WORD = re.compile(r"\S+")
-
-
-@dataclass(frozen=True)
-class ChunkParams:
-    """Passage sizes in words; the defaults live in one place, ``Settings`` (see
-    ``ingest.refresh.chunk_params``)."""
-    min_words: int
-    target_words: int
-    max_words: int
-    overlap_words: int
 
 
 @dataclass(frozen=True)
@@ -79,18 +69,6 @@ def _overlap_start(pieces: list[_Span], first: int, last: int, overlap: int) -> 
         start -= 1
         words += pieces[start].words
     return start
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of ``text`` (also used to compose answers)."""
-    spans, position = [], 0
-    for match in list(_SENTENCE_END.finditer(text)) + [None]:
-        end = match.start() if match else len(text)
-        if text[position:end].strip():
-            spans.append((position, end))
-        if match:
-            position = match.end()
-    return spans
 
 
 def _pieces(text: str, max_words: int) -> list[_Span]:

@@ -8,8 +8,8 @@ import trafilatura
 from lxml import etree
 from lxml_html_clean import Cleaner
 
-from ingest.documents import Metadata, Unit
-from ingest.errors import ExtractionError
+from core.documents import Metadata, Unit
+from core.errors import ExtractionError
 from ingest.markdown import first_heading, markdown_unit, text_unit
 
 

@@ -11,7 +11,7 @@ import signal
 import threading
 from contextlib import contextmanager
 
-from ingest.errors import ExtractionError
+from core.errors import ExtractionError
 
 
 @contextmanager

@@ -10,7 +10,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from ingest.errors import IndexBusy
+from core.errors import IndexBusy
 
 LOCK_NAME = ".refresh.lock"
 

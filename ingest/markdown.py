@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
-from ingest.documents import Heading, Unit
+from core.documents import Heading, Unit
 from ingest.normalize import normalize_text
 
 _PARSER = MarkdownIt("commonmark").enable("table")

@@ -17,8 +17,8 @@ import pypdfium2 as pdfium
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from ingest.documents import Metadata, Unit
-from ingest.errors import ExtractionError
+from core.documents import Metadata, Unit
+from core.errors import ExtractionError
 from ingest.markdown import first_line
 from ingest.normalize import normalize_text
 

@@ -8,8 +8,6 @@ identity changes (model, weights, chunking), nothing is carried: every document 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import secrets
 import time
@@ -20,63 +18,40 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ingest.chunking import ChunkParams, chunk_units
-from ingest.documents import Document, Failure, Passage, RefreshReport
-from ingest.errors import BoussoleError
+from core.abstention import PROBES, calibrate
+from core.analysis import ANALYZER_VERSION
+from core.dense import build_dense
+from core.documents import Document, Failure, RefreshReport
+from core.errors import BoussoleError
+from core.formats import (
+    ChunkParams,
+    chunk_params,
+    document_text,
+    embedding_text,
+    index_identity,
+    lexical_text,
+)
+from core.lexical import build_lexical
+from core.model import Embedder, ModelSource, resolve_model
+from core.roots import Placement, Root, known_roots, place
+from core.settings import Settings
+from core.store import (
+    IndexedDocument,
+    Manifest,
+    current_build,
+    load_documents,
+    prune_builds,
+    read_manifest,
+    write_build,
+)
+from ingest.chunking import chunk_units
 from ingest.limits import time_limit
 from ingest.lock import refresh_lock
-from ingest.model import Embedder, ModelSource, resolve_model
-from ingest.settings import Settings
-from ingest.roots import Placement, Root, known_roots, place
 from ingest.sources import SourceFile, content_hash, load_document, read_bytes, scan
-from ingest.store import (IndexedDocument, Manifest, current_build, load_documents,
-                          prune_builds, read_manifest, write_build)
-from retrieval.abstention import PROBES, calibrate
-from retrieval.analysis import ANALYZER_VERSION
-from retrieval.dense import build_dense
-from retrieval.lexical import build_lexical
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # stage, done, total
-PASSAGE_FORMAT = "title-section-text/1"
-DOCUMENT_NAMING = "root-name/relative-path"
 EMBED_BATCH = 256
-
-
-def chunk_params(settings: Settings) -> ChunkParams:
-    return ChunkParams(settings.chunk_min_words, settings.chunk_target_words,
-                       settings.chunk_max_words, settings.chunk_overlap_words)
-
-
-def index_identity(source: ModelSource, params: ChunkParams, title_fields: bool = True) -> str:
-    """What the vectors depend on: the model, where its weights came from and their hash, the
-    chunking, the passage format and how documents are named. Any change re-embeds everything."""
-    passage_format = PASSAGE_FORMAT if title_fields else "text/1"
-    key = json.dumps([source.name, source.origin, source.weights, asdict(params), passage_format,
-                      DOCUMENT_NAMING])
-    return hashlib.sha1(key.encode()).hexdigest()[:16]
-
-
-def embedding_text(document: Document, passage: Passage, title_fields: bool = True) -> str:
-    """Title and heading path go into the vector: a passage is read in its context."""
-    if not title_fields:
-        return passage.text
-    head = " — ".join(x for x in (document.metadata.title, passage.section) if x)
-    return f"{head}\n{passage.text}" if head else passage.text
-
-
-def lexical_text(document: Document, passage: Passage, title_fields: bool = True) -> str:
-    m = document.metadata
-    if not title_fields:
-        return passage.text
-    return "\n".join([m.title, passage.section, " ".join(m.themes), passage.text])
-
-
-def document_text(document: Document, title_fields: bool = True) -> str:
-    m = document.metadata
-    if not title_fields:
-        return "\n".join(u.text for u in document.units)
-    return "\n".join([m.title, " ".join(m.themes)] + [u.text for u in document.units])
 
 
 def refresh(settings: Settings, paths: list[Path] | None = None, full: bool = False,

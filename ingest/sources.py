@@ -8,14 +8,14 @@ import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from core.documents import Document, Metadata
+from core.errors import ExtractionError
+from core.roots import Placement
+from core.settings import Settings
 from ingest.catalogue import CATALOGUE_NAME, Catalogue, parse_catalogue
-from ingest.documents import Document, Metadata
-from ingest.errors import ExtractionError
 from ingest.html import load_html
 from ingest.markdown import first_heading, first_line, markdown_unit, text_unit
 from ingest.pdf import load_pdf
-from ingest.roots import Placement
-from ingest.settings import Settings
 
 KINDS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "markdown",
          ".markdown": "markdown", ".txt": "text"}
@@ -26,7 +26,7 @@ EXTRACTOR_VERSION = "3"
 @dataclass(frozen=True)
 class SourceFile:
     path: Path
-    root: str  # name of the root folder it belongs to (see ingest.roots)
+    root: str  # name of the root folder it belongs to (see core.roots)
     source: str  # relative to that root, "/"-separated
     catalogued: Metadata | None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.store import current_build, read_manifest
+from core.store import current_build, read_manifest
 
 
 @dataclass(frozen=True)

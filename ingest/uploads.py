@@ -13,9 +13,9 @@ import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ingest.catalogue import CATALOGUE_NAME, decode_catalogue, check_metadata, set_row
-from ingest.documents import Metadata
-from ingest.errors import BoussoleError, CatalogueError
+from core.documents import Metadata
+from core.errors import BoussoleError, CatalogueError
+from ingest.catalogue import CATALOGUE_NAME, check_metadata, decode_catalogue, set_row
 from ingest.sources import KINDS, Catalogues
 
 ALLOWED = tuple(sorted(KINDS)) + (".csv",)

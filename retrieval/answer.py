@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest.chunking import sentence_spans
-from ingest.model import Embedder
-from retrieval.analysis import Analyzer
+from core.analysis import Analyzer
+from core.model import Embedder
+from core.sentences import sentence_spans
 from retrieval.search import Hit, SearchResult
 
 MIN_SENTENCE_WORDS = 5

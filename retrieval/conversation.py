@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from retrieval.analysis import Analyzer
+from core.analysis import Analyzer
 
 # « et pour les jeunes ? », « qui finance ça ? »: too few words of their own to search alone.
 _FOLLOW_UP_WORDS = 4

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.errors import BoussoleError
+from core.errors import BoussoleError
 from retrieval.search import Searcher, SearchOptions
 
 

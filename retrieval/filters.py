@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.catalogue import valid_date
-from ingest.errors import SettingsError
-from retrieval.analysis import fold
+from core.analysis import fold
+from core.documents import valid_date
+from core.errors import SettingsError
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from retrieval.analysis import fold
+from core.analysis import fold
 
 
 @dataclass(frozen=True)

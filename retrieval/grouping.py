@@ -7,7 +7,6 @@ from collections.abc import Callable, Mapping
 
 from retrieval.fusion import Ranking
 
-
 DocOf = Mapping[int, str] | Callable[[int], str]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from retrieval.analysis import Analyzer
+from core.analysis import Analyzer
 
 _WORD = re.compile(r"\w[\w+]*", re.UNICODE)
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.roots import known_roots
-from ingest.store import Manifest, read_manifest, require_build
-from retrieval.dense import load_dense
-from retrieval.lexical import LexicalIndex
+from core.dense import load_dense
+from core.lexical import LexicalIndex
+from core.roots import known_roots
+from core.store import Manifest, read_manifest, require_build
 
 
 @dataclass(frozen=True)

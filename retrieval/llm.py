@@ -15,9 +15,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 
-from ingest.errors import BoussoleError
-from ingest.model import Embedder
-from ingest.settings import Settings
+from core.errors import BoussoleError
+from core.model import Embedder
+from core.settings import Settings
 from retrieval.answer import Answer, AnswerSentence, Citation, extractive_answer
 from retrieval.search import SearchResult
 from retrieval.verify import VerifiedStream

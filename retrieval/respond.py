@@ -3,7 +3,7 @@ else extractively)."""
 
 from __future__ import annotations
 
-from ingest.settings import Settings
+from core.settings import Settings
 from retrieval.answer import Answer, extractive_answer
 from retrieval.filters import Filters
 from retrieval.search import Searcher

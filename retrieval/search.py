@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest.errors import SettingsError
-from ingest.model import Embedder, check_same_model
-from ingest.settings import Settings
-from retrieval.abstention import threshold_for
-from retrieval.dense import search_dense
+from core.abstention import threshold_for
+from core.dense import search_dense
+from core.errors import SettingsError
+from core.model import Embedder, check_same_model
+from core.settings import Settings
 from retrieval.filters import Filters
 from retrieval.fusion import Ranking, reciprocal_rank_fusion, zscore_fusion
 from retrieval.glossary import load_glossary

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ingest.model import load_embedder
-from ingest.settings import Settings
+from core.model import load_embedder
+from core.settings import Settings
 from retrieval.index import IndexHandle
 from retrieval.search import Searcher
 

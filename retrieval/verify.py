@@ -22,9 +22,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ingest.chunking import sentence_spans
-from ingest.model import Embedder
-from retrieval.analysis import Analyzer, fold
+from core.analysis import Analyzer, fold
+from core.model import Embedder
+from core.sentences import sentence_spans
 from retrieval.answer import AnswerSentence, Citation
 
 MARKER = re.compile(r"\s*\[(\d+)\]")

@@ -6,7 +6,7 @@ mean over the windows that hold it; at a document's first or last passage the wi
 edge holds the passage alone, so its own score stands. Chosen on the held-out title → page set
 (`benchmarks/heldout.py`) before the PIAF questions; README: "What was tried".
 
-Passage ids of one document are consecutive in ordinal order (``ingest.store`` writes them so),
+Passage ids of one document are consecutive in ordinal order (``core.store`` writes them so),
 so a neighbour is the id one below or above when it belongs to the same document.
 """
 

@@ -32,7 +32,7 @@ def _isolated_env(monkeypatch):
 
 @pytest.fixture(scope="session")
 def base_settings():
-    from ingest.settings import Settings
+    from core.settings import Settings
     return Settings(model_dir=ROOT / "models")
 
 
@@ -43,7 +43,7 @@ def settings(base_settings, tmp_path):
 
 @pytest.fixture(scope="session")
 def embedder(base_settings):
-    from ingest.model import load_embedder
+    from core.model import load_embedder
     return load_embedder(base_settings)
 
 

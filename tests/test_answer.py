@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from retrieval.analysis import Analyzer
+from core.analysis import Analyzer
 from retrieval.answer import NO_ANSWER_TEXT, extractive_answer
 from retrieval.verify import contradicts, quantities
 

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 import streamlit as st
+from conftest import ROOT, SEED
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, SEED
 from ingest.refresh import refresh
 from retrieval.answer import NO_ANSWER_TEXT
 from retrieval.index import Index

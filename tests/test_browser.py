@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from ui.drive import CHROMIUM, ask, browser, running_ui
-from conftest import ROOT
 
 ARTIFACTS = ROOT / "artifacts"
 

@@ -1,6 +1,8 @@
 from conftest import CORPUS
-from ingest.chunking import ChunkParams, chunk_spans, chunk_units
-from ingest.documents import Heading, Unit
+
+from core.documents import Heading, Unit
+from core.formats import ChunkParams
+from ingest.chunking import chunk_spans, chunk_units
 from ingest.markdown import markdown_unit
 
 PARAMS = ChunkParams(min_words=150, target_words=220, max_words=350, overlap_words=30)

@@ -4,8 +4,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from ui.cli import main
 
 DEV_SET = ROOT / "data" / "eval" / "questions.jsonl"

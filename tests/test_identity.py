@@ -10,13 +10,14 @@ import shutil
 
 import numpy as np
 import pytest
-
 from conftest import CORPUS, copy_files
-from ingest.documents import Document, Metadata, Passage
-from ingest.errors import ModelMismatch
-from ingest.model import Embedder, ModelSource, resolve_model
-from ingest.refresh import embedding_text, refresh
-from ingest.store import current_build, read_manifest
+
+from core.documents import Document, Metadata, Passage
+from core.errors import ModelMismatch
+from core.formats import embedding_text
+from core.model import Embedder, ModelSource, resolve_model
+from core.store import current_build, read_manifest
+from ingest.refresh import refresh
 from retrieval.index import Index, IndexHandle
 from retrieval.search import Searcher
 from ui.messages import french_message
@@ -137,7 +138,6 @@ def test_a_new_model_re_embeds_the_folders_not_named_in_the_run(settings, source
     vectors = np.load(index.build / "vectors.npy")
     seed_doc = next(d for d in index.documents.values() if d.source == "guide-egalite-femmes-hommes.txt")
     passage = index.document_passages(seed_doc.doc_id)[0]
-    from ingest.documents import Document, Metadata, Passage
     document = Document(seed_doc.doc_id, seed_doc.source, seed_doc.root, seed_doc.kind,
                         Metadata(title=seed_doc.title), (), "")
     text = embedding_text(document, Passage(passage.doc_id, passage.ordinal, passage.unit, passage.page,

@@ -3,9 +3,9 @@
 import re
 
 import pytest
-
 from conftest import CORPUS
-from ingest.errors import ExtractionError
+
+from core.errors import ExtractionError
 from ingest.html import load_html
 from ingest.markdown import markdown_unit, text_unit
 from ingest.pdf import load_pdf, page_text

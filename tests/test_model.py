@@ -3,10 +3,10 @@
 import os
 
 import numpy as np
-
 from conftest import ROOT
-from ingest.model import Embedder, ModelSource, resolve_model
-from ingest.offline_model import rebuild
+
+from core.model import Embedder, ModelSource, resolve_model
+from core.offline_model import rebuild
 
 WHEELS = ROOT / "models" / "wheels"
 

@@ -3,11 +3,13 @@
 import csv
 import io
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from core.documents import Heading, Unit
+from core.formats import ChunkParams
 from ingest.catalogue import parse_catalogue
-from ingest.chunking import ChunkParams, chunk_spans, chunk_units
-from ingest.documents import Heading, Unit
+from ingest.chunking import chunk_spans, chunk_units
 
 PARAMS = ChunkParams(min_words=20, target_words=30, max_words=45, overlap_words=6)
 words = st.text(alphabet="abcdeéèàçxyz", min_size=1, max_size=12)

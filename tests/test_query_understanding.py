@@ -1,4 +1,4 @@
-from retrieval.analysis import Analyzer, fold
+from core.analysis import Analyzer, fold
 from retrieval.glossary import load_glossary
 
 

@@ -3,12 +3,12 @@
 
 import numpy as np
 import pytest
+from conftest import CORPUS, copy_files
 from pypdf import PdfReader, PdfWriter
 
-from conftest import CORPUS, copy_files
-from ingest.model import weights_digest
+from core.model import weights_digest
+from core.store import current_build, read_manifest
 from ingest.refresh import refresh
-from ingest.store import current_build, read_manifest
 from retrieval.index import Index
 
 PDF = CORPUS / "etalab-guides" / "guide-reutilisation.pdf"
@@ -178,7 +178,7 @@ def test_a_crash_during_the_write_leaves_the_previous_index_live(settings, sourc
     def crash(*args, **kwargs):
         raise KeyboardInterrupt  # as if staff pressed Ctrl-C while the BM25 index was written
 
-    monkeypatch.setattr("ingest.store.os.rename", crash)
+    monkeypatch.setattr("core.store.os.rename", crash)
     with pytest.raises(KeyboardInterrupt):
         refresh(settings, [sources], embedder=embedder)
     monkeypatch.undo()

@@ -8,12 +8,12 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, copy_files
-from ingest.errors import IndexBusy
+
+from core.errors import IndexBusy
+from core.store import BUILDS, current_build
 from ingest.lock import refresh_lock
 from ingest.refresh import refresh
-from ingest.store import BUILDS, current_build
 from retrieval.index import Index, IndexHandle
 
 BOUSSOLE = str(Path(sys.executable).with_name("boussole"))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.errors import SettingsError
+from core.errors import SettingsError
 from retrieval.filters import Filters
 from retrieval.search import SearchOptions
 
@@ -83,6 +83,7 @@ def test_an_off_topic_question_is_declined(searcher):
 def hnsw_and_flat(base_settings, embedder, tmp_path_factory):
     """The seed corpus indexed twice: exact (flat) and as an HNSW graph."""
     from conftest import SEED
+
     from ingest.refresh import refresh
     from retrieval.index import IndexHandle
     from retrieval.search import Searcher
@@ -100,7 +101,7 @@ def hnsw_and_flat(base_settings, embedder, tmp_path_factory):
 @pytest.mark.parametrize("exact_limit", [50_000, 0])  # exact over the allowed vectors, or HNSW with a selector
 def test_a_filtered_search_on_an_hnsw_index_finds_what_the_exact_index_finds(hnsw_and_flat, monkeypatch,
                                                                               exact_limit):
-    monkeypatch.setattr("retrieval.dense.EXACT_FILTER_LIMIT", exact_limit)
+    monkeypatch.setattr("core.dense.EXACT_FILTER_LIMIT", exact_limit)
     question, only = "Comment associer les habitants aux décisions ?", Filters(types=("webinaire",))
     found = {kind: s.search(question, filters=only, k=5) for kind, s in hnsw_and_flat.items()}
     assert found["hnsw"].hits and all(h.document.type == "webinaire" for h in found["hnsw"].hits)

@@ -1,7 +1,7 @@
 import pytest
 
-from ingest.errors import SettingsError
-from ingest.settings import Settings
+from core.errors import SettingsError
+from core.settings import Settings
 
 
 def test_index_folder_comes_from_boussole_index():

@@ -2,10 +2,17 @@
 
 import pytest
 
+from core.documents import Metadata
+from core.errors import CatalogueError
 from ingest.catalogue import parse_catalogue
-from ingest.documents import Metadata
-from ingest.errors import CatalogueError
-from ingest.uploads import Upload, UploadRefused, safe_name, save_upload, save_uploads, update_catalogue
+from ingest.uploads import (
+    Upload,
+    UploadRefused,
+    safe_name,
+    save_upload,
+    save_uploads,
+    update_catalogue,
+)
 
 
 def test_names_cannot_escape_the_sources_folder(tmp_path):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from ingest.errors import BoussoleError
-from ingest.settings import Settings
+from core.errors import BoussoleError
+from core.settings import Settings
 from ui.messages import french_message
 
 
@@ -187,7 +187,7 @@ def ask(question, index, k, as_json, types, themes, since, until, folders) -> No
 @_edge
 def model() -> None:
     """Make sure the embedding model is available (rebuilds it offline if needed)."""
-    from ingest.model import resolve_model
+    from core.model import resolve_model
 
     source = resolve_model(_settings(None))
     click.echo(f"{source.name}: {source.origin} ({source.path})")

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from ingest.errors import (BoussoleError, CatalogueError, ExtractionError, IndexBusy, IndexMissing,
-                           ModelUnavailable, SettingsError)
+from core.errors import (
+    BoussoleError,
+    CatalogueError,
+    ExtractionError,
+    IndexBusy,
+    IndexMissing,
+    ModelUnavailable,
+    SettingsError,
+)
 
 _FRENCH = {
     IndexMissing: "Aucun index n'est encore construit : lancez « boussole ingest » (ou « make run »).",

@@ -16,8 +16,8 @@ import streamlit as st
 from starlette.responses import FileResponse, PlainTextResponse
 from starlette.routing import Route
 
-from ingest.settings import Settings
-from ingest.store import current_build, read_manifest
+from core.settings import Settings
+from core.store import current_build, read_manifest
 from retrieval.index import root_folders, source_path
 
 log = logging.getLogger("boussole.ui")

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ingest.model import Embedder
-from ingest.settings import Settings
+from core.model import Embedder
+from core.settings import Settings
 from retrieval.answer import Answer
 from retrieval.filters import Filters
 from retrieval.glossary import Glossary

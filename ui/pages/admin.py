@@ -6,8 +6,8 @@ import hmac
 
 import streamlit as st
 
-from ingest.documents import Metadata
-from ingest.errors import BoussoleError
+from core.documents import Metadata
+from core.errors import BoussoleError
 from ingest.refresh import refresh
 from ingest.stats import index_stats
 from ingest.uploads import ALLOWED, Upload, save_uploads, update_catalogue

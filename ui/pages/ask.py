@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ingest.errors import BoussoleError
+from core.errors import BoussoleError
 from retrieval.answer import NO_ANSWER_TEXT
 from retrieval.conversation import Turn, contextual_query, conversation_markdown
 from retrieval.feedback import record_vote

@@ -6,7 +6,7 @@ import logging
 
 import streamlit as st
 
-from ingest.errors import BoussoleError, IndexMissing
+from core.errors import BoussoleError, IndexMissing
 from retrieval.filters import Filters
 from retrieval.index import Index
 from ui.messages import french_message

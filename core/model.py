@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import ModelMismatch, ModelUnavailable
-from ingest.offline_model import rebuild
-from ingest.settings import Settings
+from core.errors import ModelMismatch, ModelUnavailable
+from core.offline_model import rebuild
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +98,8 @@ class Embedder:
     """A loaded sentence-transformers model with the query/passage prompts applied."""
 
     def __init__(self, source: ModelSource, batch_size: int = 32):
-        from sentence_transformers import SentenceTransformer
         import torch
+        from sentence_transformers import SentenceTransformer
 
         torch.set_num_threads(max(1, os.cpu_count() or 1))
         self.source = source if source.weights else replace(source, weights=weights_digest(source.path))

@@ -24,8 +24,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from ingest.documents import Document, Heading, Metadata, Passage, Unit
-from ingest.errors import IndexMissing
+from core.documents import Document, Heading, Metadata, Passage, Unit
+from core.errors import IndexMissing
 
 CURRENT = "CURRENT"
 BUILDS = "builds"

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from ingest.errors import SettingsError
+from core.errors import SettingsError
 
 ENV_PREFIX = "BOUSSOLE_"
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+def valid_date(date: str) -> bool:
+    """Dates are YYYY, YYYY-MM or YYYY-MM-DD: as precise as the publication says, no more."""
+    return bool(_DATE.match(date))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from retrieval.analysis import Analyzer
+from core.analysis import Analyzer
 
 _EMPTY = "__vide__"  # bm25s needs at least one term per passage
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # its DEBUG lines drown the summary

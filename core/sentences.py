@@ -1,0 +1,21 @@
+"""Where sentences start and end in French text: passages are cut at these boundaries, and
+answers are made of whole sentences."""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! ? … or a blank line; the next one starts after the spaces.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n\s*\n|\n(?=[-•▪◦*]\s|\d+[.)°]\s)")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text`` (also used to compose answers)."""
+    spans, position = [], 0
+    for match in list(_SENTENCE_END.finditer(text)) + [None]:
+        end = match.start() if match else len(text)
+        if text[position:end].strip():
+            spans.append((position, end))
+        if match:
+            position = match.end()
+    return spans
