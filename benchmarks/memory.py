@@ -14,8 +14,9 @@ Then, for each way of opening the FAISS file, a fresh process opens the build wi
 BM25 for ``--queries`` synthetic questions. It reports its resident memory after opening and after
 the queries, split into anonymous memory (private to the process: what a copy of the index costs)
 and file-backed memory (pages of the mapped files, shared with the page cache and reclaimable).
-The question embedding model is measured once, alone. One JSON line per (size, flag), then one
-for the model.
+It also times that search (dense + windows + BM25, without embedding the question): the first
+query, and p50 / p95 over the second half of the queries. The question embedding model is
+measured once, alone. One JSON line per (size, flag), then one for the model.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def write_synthetic_build(index_dir: Path, n: int, shared: Path) -> None:
 
 
 SERVE = r"""
-import json, sys, numpy as np, faiss
+import json, sys, time, numpy as np, faiss
 sys.path.insert(0, sys.argv[1])
 from benchmarks.scale import CENTRES, DIM, synthetic
 import core.dense as dense
@@ -120,11 +121,17 @@ centres = rng.normal(0, 1, (CENTRES, DIM)).astype(np.float32)
 centres /= np.linalg.norm(centres, axis=1, keepdims=True)
 queries = synthetic(int(sys.argv[4]), rng, centres)
 words = list(index.lexical._model.vocab_dict)[:2000]
+took = []
 for i, q in enumerate(queries):
+    started = time.perf_counter()
     ranking = dense_ranking(index, q[None, :], 100, None)
     window_ranking(index, q[None, :], ranking)
     lexical_ranking(index, [words[(7 * i) % len(words)], words[(13 * i) % len(words)]], 100, None)
-print(json.dumps({"start": start, "opened": opened, "after_queries": memory(), "kind": index.manifest.dense["kind"]}))
+    took.append((time.perf_counter() - started) * 1000)
+last = sorted(took[len(took) // 2:])  # the second half: pages already in memory
+print(json.dumps({"start": start, "opened": opened, "after_queries": memory(), "kind": index.manifest.dense["kind"],
+                  "search_ms": {"first": round(took[0], 1), "p50": round(last[len(last) // 2], 1),
+                                "p95": round(last[int(0.95 * (len(last) - 1))], 1)}}))
 """
 
 MODEL = r"""

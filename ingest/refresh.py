@@ -84,7 +84,7 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
 
     roots = {r.name: r for r in known_roots(old.roots if old else {}, index_dir)}
     placements = _place(paths, roots, settings.sources_path, report)
-    files = _scan(placements, report)
+    files = _scan(placements, roots, report)
     fresh, keep, seen = _extract(files, old_docs, full or re_embed, settings, report, progress, show_bars)
     in_run = lambda info: any(p.root.name == info["root"] and p.covers(info["source"]) for p in placements)
     removed = {d for d, info in old_docs.items() if in_run(info) and d not in seen}
@@ -217,10 +217,11 @@ def _place(paths: list[Path], roots: dict[str, Root], default: Path,
     return placements
 
 
-def _scan(placements: list[Placement], report: RefreshReport) -> list[SourceFile]:
+def _scan(placements: list[Placement], roots: dict[str, Root], report: RefreshReport) -> list[SourceFile]:
     files: list[SourceFile] = []
     for placement in placements:
-        found = scan(placement)
+        others = frozenset(r.path for r in roots.values() if r.name != placement.root.name)
+        found = scan(placement, others)
         files += found.files
         report.warnings += found.problems
         report.failures += [Failure(str(p), reason) for p, reason in found.unsupported]

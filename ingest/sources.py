@@ -86,13 +86,14 @@ class Catalogues:
         return self._read[folder]
 
 
-def scan(placement: Placement) -> Scan:
+def scan(placement: Placement, other_roots: frozenset[Path] = frozenset()) -> Scan:
     """The files a placement covers (its whole root, a subfolder, or one file), sorted, each with
-    its catalogue row. Hidden files and catalogues are not documents."""
+    its catalogue row. Hidden files and catalogues are not documents, and a subfolder that is a
+    root of its own in the index is left to it (its documents keep their identity)."""
     root = placement.root.path
     catalogues = Catalogues(root)
     target = root / placement.prefix if placement.prefix else root
-    paths = [target] if target.is_file() else _walk(target)
+    paths = [target] if target.is_file() else _walk(target, other_roots)
     files, unsupported = [], []
     for path in paths:
         if path.suffix.lower() not in KINDS:
@@ -104,10 +105,10 @@ def scan(placement: Placement) -> Scan:
     return Scan(files, catalogues.problems, unsupported)
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: Path, skip: frozenset[Path]) -> list[Path]:
     out = []
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and Path(dirpath) / d not in skip)
         out += [Path(dirpath) / name for name in sorted(filenames)
                 if not name.startswith(".") and name != CATALOGUE_NAME]
     return out

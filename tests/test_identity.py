@@ -148,3 +148,14 @@ def test_a_new_model_re_embeds_the_folders_not_named_in_the_run(settings, source
     # and the old model can no longer query it
     with pytest.raises(ModelMismatch):
         Searcher(settings, embedder, IndexHandle(settings.index_path)).search("conseils citoyens")
+
+
+def test_a_folder_ingested_as_its_own_root_keeps_its_documents_when_its_parent_is_ingested(
+        settings, installation, embedder):
+    s = _settings(settings, installation).with_(sources=installation / "ailleurs")  # not the default
+    refresh(s, [installation / "sources" / "loi"], embedder=embedder)
+    before = _ids(s)
+    report = refresh(s, [installation / "sources"], embedder=embedder)
+    assert (report.added, report.removed) == (10, 0)
+    after = _ids(s)
+    assert len(after) == 12 and {k: v for k, v in after.items() if k in before} == before
