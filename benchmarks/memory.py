@@ -58,7 +58,7 @@ def write_synthetic_build(index_dir: Path, n: int, shared: Path) -> None:
     from core.formats import chunk_params
     from core.lexical import build_lexical
     from core.settings import Settings
-    from core.store import IndexedDocument, Manifest, current_build, write_build
+    from core.store import FORMAT, IndexedDocument, Manifest, current_build, write_build
 
     if current_build(index_dir) is not None:
         return
@@ -87,7 +87,7 @@ def write_synthetic_build(index_dir: Path, n: int, shared: Path) -> None:
     manifest = Manifest(build_id=f"synthetic-{n}", created_at="", model={"name": "synthetic"},
                         dimension=DIM, chunking=vars(chunk_params(settings)), identity="synthetic",
                         counts={"documents": len(items), "passages": n, "pages": 0},
-                        roots={"synthetique": {"relative": ".", "absolute": str(index_dir)}})
+                        roots={"synthetique": {"relative": ".", "absolute": str(index_dir)}}, format=FORMAT)
     started = time.perf_counter()
     write_build(index_dir, manifest, items, texts, whole,
                 lambda v: build_dense(v, settings.hnsw_threshold), build_lexical)

@@ -53,6 +53,7 @@ class Document:
     units: tuple[Unit, ...]
     content_hash: str
     pages: int = 0
+    ocr_pages: int = 0  # pages read by OCR (scans without a text layer)
 
 
 @dataclass(frozen=True)

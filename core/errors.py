@@ -29,6 +29,10 @@ class IndexMissing(BoussoleError):
     """No index has been built at the given folder yet."""
 
 
+class IndexOutdated(BoussoleError):
+    """The index was written by an earlier version, in a format this one does not read."""
+
+
 class IndexBusy(BoussoleError):
     """Another refresh holds the lock on this index."""
 

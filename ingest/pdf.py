@@ -3,7 +3,7 @@
 pypdf glues the words of justified lines in the Etalab guides and prints some digits as glyph
 names; pdfium extracts both correctly and about ten times faster, so it reads the text.
 Lines repeated at the top or bottom of most pages (running headers, footers, page numbers)
-are dropped.
+and tables of contents are dropped. Pages without a text layer (scans) are read by OCR.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import io
 import re
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 from pypdf import PdfReader
@@ -19,8 +20,10 @@ from pypdf.errors import PdfReadError
 
 from core.documents import Metadata, Unit
 from core.errors import ExtractionError
+from ingest.contents import without_contents
 from ingest.markdown import first_line
 from ingest.normalize import normalize_text
+from ingest.ocr import ocr_available, ocr_page
 
 _EDGE_LINES = 2
 _DIGITS = re.compile(r"\d+")
@@ -32,20 +35,32 @@ _TEX_LIGATURES = str.maketrans({"\x1b": "ff", "\x1c": "fi", "\x1d": "fl", "\x1e"
 _LINE_BREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])[\u2011\u00ad-]\r?\n(?=[a-zàâçéèêëîïôûùüÿœæ])")
 
 
-def load_pdf(raw: bytes, name: str, max_pages: int, max_seconds: float) -> tuple[list[Unit], Metadata]:
+@dataclass
+class PdfText:
+    units: list[Unit]
+    metadata: Metadata
+    ocr_pages: tuple[int, ...] = ()  # pages (1-based) read by OCR
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_pdf(raw: bytes, name: str, max_pages: int, max_seconds: float) -> PdfText:
     if not raw.startswith(b"%PDF") and b"%PDF" not in raw[:1024]:
         raise ExtractionError(f"{name}: not a PDF file (its content does not start with %PDF)")
     outline_by_page, title = _pypdf_metadata(raw, name)
-    pages = _pdfium_pages(raw, name, max_pages, max_seconds)
-    pages = _drop_repeated_edges(pages)
+    read = _pdfium_pages(raw, name, max_pages, max_seconds)
+    pages = [without_contents(p) for p in _drop_repeated_edges(read.pages)]
     if not any(p.strip() for p in pages):
-        raise ExtractionError(
-            f"{name}: no text layer (a scanned PDF?); run OCR on it (e.g. ocrmypdf) and add it again")
+        if read.ocr_pages:
+            raise ExtractionError(f"{name}: no text layer, and OCR found no readable text (blank or poor scan?)")
+        raise ExtractionError(f"{name}: no text layer (a scanned PDF?) and OCR is not installed here "
+                              "(Debian's tesseract-ocr and tesseract-ocr-fra: `make install`)")
     units = [Unit(text=text, page=i + 1, section=outline_by_page.get(i, ""))
              for i, text in enumerate(pages)]
     if not title:
         title = next((first_line(u.text) for u in units if u.text), "")
-    return units, Metadata(title=title)
+    warnings = [f"{name}: page {n}: no text layer and OCR found no readable text; the page is left out"
+                for n in read.ocr_pages if not pages[n - 1].strip()]
+    return PdfText(units, Metadata(title=title), read.ocr_pages, warnings)
 
 
 def _pypdf_metadata(raw: bytes, name: str) -> tuple[dict[int, str], str]:
@@ -111,7 +126,13 @@ def _outline_sections(reader: PdfReader) -> dict[int, str]:
     return sections
 
 
-def _pdfium_pages(raw: bytes, name: str, max_pages: int, max_seconds: float) -> list[str]:
+@dataclass
+class _Pages:
+    pages: list[str]
+    ocr_pages: tuple[int, ...]
+
+
+def _pdfium_pages(raw: bytes, name: str, max_pages: int, max_seconds: float) -> _Pages:
     try:
         pdf = pdfium.PdfDocument(raw)
     except pdfium.PdfiumError as exc:
@@ -128,17 +149,22 @@ def _pdfium_pages(raw: bytes, name: str, max_pages: int, max_seconds: float) -> 
             raise ExtractionError(f"{name}: {count} pages, more than the limit of {max_pages} "
                                   "(BOUSSOLE_MAX_PDF_PAGES)")
         started = time.monotonic()
-        pages = []
+        pages, scanned = [], []
         for index in range(count):
-            if time.monotonic() - started > max_seconds:
+            left = max_seconds - (time.monotonic() - started)
+            if left <= 0:
                 raise ExtractionError(f"{name}: extraction took more than {max_seconds:.0f} s "
                                       "(BOUSSOLE_MAX_SECONDS_PER_FILE)")
             page = pdf[index]
             textpage = page.get_textpage()
-            pages.append(page_text(textpage.get_text_bounded()))
+            text = page_text(textpage.get_text_bounded())
             textpage.close()
+            if not text.strip() and ocr_available():
+                text = page_text(ocr_page(page, name, index + 1, left))
+                scanned.append(index + 1)
+            pages.append(text)
             page.close()
-        return pages
+        return _Pages(pages, tuple(scanned))
     finally:
         pdf.close()
 

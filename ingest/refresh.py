@@ -36,6 +36,7 @@ from core.model import Embedder, ModelSource, resolve_model
 from core.roots import Placement, Root, known_roots, place
 from core.settings import Settings
 from core.store import (
+    FORMAT,
     IndexedDocument,
     Manifest,
     current_build,
@@ -73,7 +74,7 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
     identity = index_identity(source, params, settings.title_fields)
     live = current_build(index_dir)
     old = read_manifest(live) if live else None
-    if old and old.documents and not old.roots:
+    if old and old.format < FORMAT:
         report.warnings.append("index built by an earlier version of Boussole: rebuilt from the folders "
                                "of this run only; ingest the others again")
         live = old = None
@@ -262,6 +263,7 @@ def _manifest(items, source: ModelSource, params: ChunkParams, identity: str, di
                 "pages": sum(i.document.pages for i in items)},
         documents={i.document.doc_id: {"source": i.document.source, "root": i.document.root,
                                        "content_hash": i.document.content_hash,
-                                       "passages": len(i.passages)} for i in items},
+                                       "passages": len(i.passages),
+                                       "ocr_pages": i.document.ocr_pages} for i in items},
         seconds={k: round(v, 3) for k, v in report.seconds.items()}, lexical=ANALYZER_VERSION,
-        roots=roots)
+        roots=roots, format=FORMAT)

@@ -15,12 +15,14 @@ from core.settings import Settings
 from ingest.catalogue import CATALOGUE_NAME, Catalogue, parse_catalogue
 from ingest.html import load_html
 from ingest.markdown import first_heading, first_line, markdown_unit, text_unit
+from ingest.office import load_docx, load_odt
 from ingest.pdf import load_pdf
 
 KINDS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "markdown",
-         ".markdown": "markdown", ".txt": "text"}
+         ".markdown": "markdown", ".txt": "text", ".docx": "docx", ".odt": "odt"}
+OFFICE = {"docx": load_docx, "odt": load_odt}
 # Bump when a loader changes what it extracts: every document is then re-extracted.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,15 @@ def load_document(file: SourceFile, raw: bytes, digest: str, settings: Settings)
     kind = KINDS[file.path.suffix.lower()]
     warnings: list[str] = []
     name = file.source
+    ocr_pages: tuple[int, ...] = ()
     if kind == "pdf":
-        units, found = load_pdf(raw, name, settings.max_pdf_pages, settings.max_seconds_per_file)
+        pdf = load_pdf(raw, name, settings.max_pdf_pages, settings.max_seconds_per_file)
+        units, found, ocr_pages = pdf.units, pdf.metadata, pdf.ocr_pages
+        warnings += pdf.warnings
+    elif kind in OFFICE:
+        unit, found = OFFICE[kind](raw, name)
+        units = [unit]
+        found = replace(found, title=found.title or first_heading(unit) or first_line(unit.text))
     elif kind == "html":
         unit, found = load_html(raw, name)
         units = [unit]
@@ -155,7 +164,7 @@ def load_document(file: SourceFile, raw: bytes, digest: str, settings: Settings)
     return Document(
         doc_id=file.doc_id, source=file.source, root=file.root, kind=kind,
         metadata=metadata, units=tuple(units), content_hash=digest,
-        pages=len(units) if kind == "pdf" else 0), warnings
+        pages=len(units) if kind == "pdf" else 0, ocr_pages=len(ocr_pages)), warnings
 
 
 def _decode_text(raw: bytes, name: str) -> tuple[str, str]:

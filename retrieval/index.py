@@ -17,7 +17,8 @@ import numpy as np
 from core.dense import load_dense
 from core.lexical import LexicalIndex
 from core.roots import known_roots
-from core.store import Manifest, read_manifest, require_build
+from core.errors import IndexOutdated
+from core.store import FORMAT, Manifest, read_manifest, require_build
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class DocumentInfo:
     themes: tuple[str, ...]
     pages: int
     passages: int
+    ocr_pages: int = 0
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ class Index:
     def __init__(self, build: Path):
         self.build = build
         self.manifest: Manifest = read_manifest(build)
+        if self.manifest.format < FORMAT:
+            raise IndexOutdated(f"the index in {build.parent.parent} was built by an earlier version of "
+                                "Boussole: run `boussole ingest` to rebuild it")
         self.roots: dict[str, Path] = root_folders(self.manifest, build.parent.parent)
         self.size = int(self.manifest.counts.get("passages", 0))
         self.dense = load_dense(str(build / "dense.faiss"), self.manifest.dense)
@@ -91,8 +96,8 @@ class Index:
 
     def _read_documents(self) -> dict[str, DocumentInfo]:
         rows = self._query("SELECT doc_id, source, root, kind, title, url, date, type, themes, "
-                           "pages, passages FROM documents ORDER BY title")
-        return {r[0]: DocumentInfo(*r[:8], tuple(json.loads(r[8])), r[9], r[10]) for r in rows}
+                           "pages, passages, ocr_pages FROM documents ORDER BY title")
+        return {r[0]: DocumentInfo(*r[:8], tuple(json.loads(r[8])), r[9], r[10], r[11]) for r in rows}
 
     def _passage_documents(self) -> np.ndarray:
         self.doc_ids = list(self.documents)

@@ -15,7 +15,8 @@ GUIDE = CORPUS / "etalab-guides" / "guide-logiciels.pdf"
 
 @pytest.fixture(scope="module")
 def guide():
-    return load_pdf(GUIDE.read_bytes(), GUIDE.name, max_pages=500, max_seconds=60)
+    pdf = load_pdf(GUIDE.read_bytes(), GUIDE.name, max_pages=500, max_seconds=60)
+    return pdf.units, pdf.metadata
 
 
 def test_pdf_words_stay_separated(guide):

@@ -8,12 +8,14 @@ from core.errors import (
     ExtractionError,
     IndexBusy,
     IndexMissing,
+    IndexOutdated,
     ModelUnavailable,
     SettingsError,
 )
 
 _FRENCH = {
     IndexMissing: "Aucun index n'est encore construit : lancez « boussole ingest » (ou « make run »).",
+    IndexOutdated: "L'index a été construit par une version antérieure de Boussole : reconstruisez-le avec « boussole ingest ».",
     IndexBusy: "Une mise à jour de l'index est déjà en cours ; réessayez quand elle sera terminée.",
     ModelUnavailable: "Le modèle d'embeddings est introuvable ; lancez « make install » ou réglez BOUSSOLE_MODEL.",
     SettingsError: "Un réglage est invalide.",

@@ -92,6 +92,10 @@ try:
 except BoussoleError:
     st.write("Aucun document indexé.")
 if index:
+    scanned = [d for d in index.documents.values() if d.ocr_pages]
+    if scanned:
+        st.caption("Lus par reconnaissance de caractères (OCR) : " + " ; ".join(
+            f"{d.title} ({d.ocr_pages} p.)" for d in scanned))
     sources = settings.sources_path.resolve()
     own = [d for d in index.documents.values() if index.roots.get(d.root) == sources]
     if own:

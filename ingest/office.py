@@ -1,0 +1,111 @@
+"""Office documents: DOCX (python-docx) and ODT (odfpy), read in document order.
+
+Headings become sections (their path is on each passage), tables are read row by row (cells
+joined by « | »), and tables of contents are left out (Word's and LibreOffice's own, and any
+run of entry lines ending in page numbers).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from core.documents import Heading, Metadata, Unit
+from core.errors import ExtractionError
+from ingest.contents import contents_lines
+from ingest.normalize import normalize_text
+
+_HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*(\d)$", re.IGNORECASE)
+
+
+@dataclass
+class _Blocks:
+    """Paragraphs in order, each a heading (level > 0) or body text (level 0)."""
+    items: list[tuple[str, int]] = field(default_factory=list)
+
+    def add(self, text: str, level: int = 0) -> None:
+        text = normalize_text(text)
+        if text:
+            self.items.append((text, level))
+
+    def unit(self) -> Unit:
+        drop = contents_lines([text for text, _ in self.items])
+        blocks, headings, offset = [], [], 0
+        for n, (text, level) in enumerate(self.items):
+            if n in drop:
+                continue
+            if level:
+                headings.append(Heading(offset, level, text))
+            blocks.append(text)
+            offset += len(text) + 2
+        return Unit(text="\n\n".join(blocks), headings=tuple(headings))
+
+
+def load_docx(raw: bytes, name: str) -> tuple[Unit, Metadata]:
+    import docx
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ExtractionError(f"{name}: corrupt or unreadable DOCX file ({exc})") from exc
+    blocks = _Blocks()
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            for row in item.rows:
+                blocks.add(_row_text(cell.text for cell in row.cells))
+            continue
+        style = (item.style.name if item.style is not None else "") or ""
+        if style.lower().startswith("toc"):
+            continue  # Word's own table of contents
+        blocks.add(item.text, _docx_level(style))
+    return blocks.unit(), Metadata(title=normalize_text(document.core_properties.title or ""))
+
+
+def _docx_level(style: str) -> int:
+    if style.lower() in ("title", "titre"):
+        return 1
+    match = _HEADING_STYLE.match(style.strip())
+    return int(match.group(1)) if match else 0
+
+
+def load_odt(raw: bytes, name: str) -> tuple[Unit, Metadata]:
+    from odf import dc, teletype
+    from odf.namespaces import TABLENS, TEXTNS
+    from odf.opendocument import load
+
+    try:
+        document = load(io.BytesIO(raw))
+    except (zipfile.BadZipFile, KeyError, ValueError, AttributeError) as exc:
+        raise ExtractionError(f"{name}: corrupt or unreadable ODT file ({exc})") from exc
+    blocks = _Blocks()
+
+    def walk(node) -> None:
+        for child in node.childNodes:
+            if child.nodeType != child.ELEMENT_NODE or child.qname == (TEXTNS, "table-of-content"):
+                continue  # LibreOffice's own table of contents is left out
+            if child.qname == (TEXTNS, "h"):
+                blocks.add(teletype.extractText(child), int(child.getAttribute("outlinelevel") or 1))
+            elif child.qname == (TEXTNS, "p"):
+                blocks.add(teletype.extractText(child))
+            elif child.qname == (TABLENS, "table-row"):
+                blocks.add(_row_text(teletype.extractText(cell) for cell in child.childNodes
+                                     if cell.qname == (TABLENS, "table-cell")))
+            else:
+                walk(child)
+
+    walk(document.text)
+    titles = document.meta.getElementsByType(dc.Title)
+    return blocks.unit(), Metadata(title=normalize_text(teletype.extractText(titles[0])) if titles else "")
+
+
+def _row_text(cells) -> str:
+    """A table row as one line; a merged cell (repeated by the reader) is written once."""
+    out: list[str] = []
+    for cell in cells:
+        cell = " ".join(cell.split())
+        if cell and (not out or out[-1] != cell):
+            out.append(cell)
+    return " | ".join(out)
