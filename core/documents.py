@@ -41,6 +41,7 @@ class Metadata:
     date: str = ""
     type: str = ""
     themes: tuple[str, ...] = ()
+    description: str = ""  # a few lines on the publication (from the site's listing)
 
 
 @dataclass(frozen=True)

@@ -50,11 +50,11 @@ def lexical_text(document: Document, passage: Passage, title_fields: bool = True
     m = document.metadata
     if not title_fields:
         return passage.text
-    return "\n".join([m.title, passage.section, " ".join(m.themes), passage.text])
+    return "\n".join([m.title, passage.section, " ".join(m.themes), m.description, passage.text])
 
 
 def document_text(document: Document, title_fields: bool = True) -> str:
     m = document.metadata
     if not title_fields:
         return "\n".join(u.text for u in document.units)
-    return "\n".join([m.title, " ".join(m.themes)] + [u.text for u in document.units])
+    return "\n".join([m.title, " ".join(m.themes), m.description] + [u.text for u in document.units])

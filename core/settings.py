@@ -55,6 +55,10 @@ class Settings:
     llm_model: str = field(default="", metadata={"help": "Model name sent to the LLM endpoint."})
     llm_api_key: str = field(default="", repr=False, metadata={"help": "Bearer token for the LLM endpoint."})
     llm_timeout: float = field(default=30.0, metadata={"help": "Seconds before the LLM call falls back."})
+    harvest_delay: float = field(default=1.0, metadata={"help": "Seconds between two requests to a site being harvested."})
+    harvest_max_pages: int = field(default=200, metadata={"help": "Listing pages a harvest reads per start address, at most."})
+    harvest_timeout: float = field(default=60.0, metadata={"help": "Seconds a harvest request may take in all (slow servers are cut off)."})
+    harvest_allow_private: bool = field(default=False, metadata={"help": "Let the harvester fetch loopback, private and link-local addresses (tests, an intranet)."})
     admin_password: str = field(default="", repr=False, metadata={"help": "Password of the Administration page."})
     max_upload_bytes: int = field(default=50 * 1024 * 1024, metadata={"help": "Largest file accepted by upload."})
 

@@ -29,14 +29,15 @@ from core.errors import IndexMissing
 
 CURRENT = "CURRENT"
 # Bump when what a build holds changes shape: older builds are rebuilt, never misread.
-# 2: documents named by root and relative path, roots recorded, pages read by OCR.
-FORMAT = 2
+# 2: documents named by root and relative path, roots recorded, pages read by OCR;
+# 3: documents' descriptions.
+FORMAT = 3
 BUILDS = "builds"
 SCHEMA = """
 CREATE TABLE documents (
     doc_id TEXT PRIMARY KEY, source TEXT, root TEXT, kind TEXT, title TEXT, url TEXT,
     date TEXT, type TEXT, themes TEXT, pages INTEGER, content_hash TEXT, passages INTEGER,
-    ocr_pages INTEGER DEFAULT 0);
+    ocr_pages INTEGER DEFAULT 0, description TEXT DEFAULT '');
 CREATE TABLE units (
     doc_id TEXT, unit INTEGER, page INTEGER, section TEXT, headings TEXT, text TEXT,
     PRIMARY KEY (doc_id, unit));
@@ -131,10 +132,10 @@ def _write_sqlite(path: Path, docs: list[IndexedDocument]) -> None:
         next_id = 0
         for item in docs:
             d, m = item.document, item.document.metadata
-            db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+            db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
                 d.doc_id, d.source, d.root, d.kind, m.title, m.url, m.date, m.type,
                 json.dumps(list(m.themes), ensure_ascii=False), d.pages, d.content_hash,
-                len(item.passages), d.ocr_pages))
+                len(item.passages), d.ocr_pages, m.description))
             db.executemany("INSERT INTO units VALUES (?,?,?,?,?,?)", [
                 (d.doc_id, i, u.page, u.section,
                  json.dumps([[h.offset, h.level, h.title] for h in u.headings], ensure_ascii=False),
@@ -201,7 +202,7 @@ def load_documents(build: Path, doc_ids: set[str]) -> list[IndexedDocument]:
         out = []
         for doc_id in sorted(doc_ids):
             row = db.execute("SELECT doc_id, source, root, kind, title, url, date, type, themes, "
-                             "pages, content_hash, ocr_pages FROM documents WHERE doc_id = ?",
+                             "pages, content_hash, ocr_pages, description FROM documents WHERE doc_id = ?",
                              (doc_id,)).fetchone()
             if row is None:
                 continue
@@ -214,7 +215,7 @@ def load_documents(build: Path, doc_ids: set[str]) -> list[IndexedDocument]:
             document = Document(
                 doc_id=row[0], source=row[1], root=row[2], kind=row[3],
                 metadata=Metadata(title=row[4], url=row[5], date=row[6], type=row[7],
-                                  themes=tuple(json.loads(row[8]))),
+                                  themes=tuple(json.loads(row[8])), description=row[12] or ""),
                 units=units, pages=row[9], content_hash=row[10], ocr_pages=row[11] or 0)
             rows = db.execute("SELECT id, ordinal, unit, page, section, char_start, char_end, text "
                               "FROM passages WHERE doc_id = ? ORDER BY ordinal", (doc_id,)).fetchall()

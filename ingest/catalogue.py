@@ -17,7 +17,7 @@ from core.documents import Metadata, valid_date
 from core.errors import CatalogueError
 
 CATALOGUE_NAME = "catalogue.csv"
-COLUMNS = ("file", "title", "url", "date", "type", "themes")
+COLUMNS = ("file", "title", "url", "date", "type", "themes", "description")
 
 
 @dataclass
@@ -92,7 +92,7 @@ def _row(row: dict) -> tuple[str, Metadata, str]:
         raise ValueError(f"url {url!r} for {file} is not an http(s) address")
     themes = tuple(t.strip() for t in cell("themes").split(";") if t.strip())
     return str(path), Metadata(title=cell("title"), url=url, date=date, type=cell("type"),
-                               themes=themes), warning
+                               themes=themes, description=cell("description")), warning
 
 
 def valid_url(url: str) -> bool:
@@ -174,7 +174,8 @@ def _key_of(fields: list[str], header: list[str]) -> str:
 
 
 def _cells(key: str, m: Metadata) -> list[str]:
-    return [key, m.title, m.url, m.date, m.type, ";".join(t.strip() for t in m.themes if t.strip())]
+    return [key, m.title, m.url, m.date, m.type, ";".join(t.strip() for t in m.themes if t.strip()),
+            m.description]
 
 
 def _line(fields: list[str], dialect, newline: str) -> str:

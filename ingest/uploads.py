@@ -6,15 +6,14 @@ letters, digits, dots, dashes and underscores.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.documents import Metadata
 from core.errors import BoussoleError, CatalogueError
+from core.files import atomic_write
 from ingest.catalogue import CATALOGUE_NAME, check_metadata, decode_catalogue, set_row
 from ingest.sources import KINDS, Catalogues
 
@@ -85,7 +84,7 @@ def save_upload(sources: Path, name: str, data: bytes, max_bytes: int,
         raise UploadRefused(f"{name}: unusable file name")
     sources.mkdir(parents=True, exist_ok=True)
     try:
-        _atomic_write(target, data, replace_existing)
+        atomic_write(target, data, replace_existing)
     except FileExistsError:
         raise UploadRefused(f"{name}: a file named {clean} already exists; tick « remplacer » to replace "
                             "it, or rename the file") from None
@@ -105,21 +104,5 @@ def update_catalogue(root: Path, source: str, metadata: Metadata) -> Path:
         edited = set_row(text, key, metadata)
     except CatalogueError as exc:
         raise CatalogueError(f"{path.name} in {folder}: {exc}") from exc
-    _atomic_write(path, ("\ufeff" if bom else "").encode() + edited.encode("utf-8"), replace_existing=True)
+    atomic_write(path, ("\ufeff" if bom else "").encode() + edited.encode("utf-8"), replace_existing=True)
     return path
-
-
-def _atomic_write(target: Path, data: bytes, replace_existing: bool) -> None:
-    """Write beside the target, then rename (replace) or link (fails if the target exists)."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if replace_existing:
-            os.replace(tmp, target)
-        else:
-            os.link(tmp, target)
-    finally:
-        Path(tmp).unlink(missing_ok=True)

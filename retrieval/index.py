@@ -35,6 +35,7 @@ class DocumentInfo:
     pages: int
     passages: int
     ocr_pages: int = 0
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,8 @@ class Index:
 
     def _read_documents(self) -> dict[str, DocumentInfo]:
         rows = self._query("SELECT doc_id, source, root, kind, title, url, date, type, themes, "
-                           "pages, passages, ocr_pages FROM documents ORDER BY title")
-        return {r[0]: DocumentInfo(*r[:8], tuple(json.loads(r[8])), r[9], r[10], r[11]) for r in rows}
+                           "pages, passages, ocr_pages, description FROM documents ORDER BY title")
+        return {r[0]: DocumentInfo(*r[:8], tuple(json.loads(r[8])), r[9], r[10], r[11], r[12] or "") for r in rows}
 
     def _passage_documents(self) -> np.ndarray:
         self.doc_ids = list(self.documents)

@@ -82,10 +82,11 @@ def unit_html(heading: str, text: str, cited: tuple[int, int] | None) -> str:
             f"<h3>{html.escape(heading)}</h3><div style='white-space:pre-wrap'>{body}</div></section>")
 
 
-def document_link_html(doc_id: str, title: str, facts: str) -> str:
+def document_link_html(doc_id: str, title: str, facts: str, description: str = "") -> str:
     """A document in the Documents list: its title links to the Document page."""
+    about = f"<p class='bsl-excerpt'>{html.escape(description)}</p>" if description else ""
     return (f"<div class='bsl-card'><a href='document?doc={quote(doc_id)}'>{html.escape(title)}</a>"
-            f"<p class='bsl-facts'>{html.escape(facts)}</p></div>")
+            f"<p class='bsl-facts'>{html.escape(facts)}</p>{about}</div>")
 
 
 STYLE = """

@@ -71,6 +71,48 @@ def ingest(paths: tuple[str, ...], index: str | None, full: bool) -> None:
         click.echo(f"failed: {failure.path}: {failure.reason}")
 
 
+@main.command()
+@click.argument("urls", nargs=-1)
+@click.option("--sources", type=click.Path(file_okay=False), default=None,
+              help="Sources folder the site goes into, under web/<host>/ (default: BOUSSOLE_SOURCES).")
+@index_option
+@click.option("--max-pages", type=int, default=None, help="Listing pages read per address (default: BOUSSOLE_HARVEST_MAX_PAGES).")
+@click.option("--delay", type=float, default=None, help="Seconds between two requests (default: BOUSSOLE_HARVEST_DELAY, 1).")
+@_edge
+def harvest(urls, sources, index, max_pages, delay) -> None:
+    """Harvest publications from a website's listing, then refresh the index.
+
+    Follows the listing's pagination, downloads every linked PDF, DOCX and ODT (and HTML
+    publication pages under the listing's path) into SOURCES/web/<host>/ with a catalogue
+    taken from the listing, then refreshes SOURCES. Without URLS, the addresses saved in
+    Administration are harvested (for a nightly job).
+
+    Example: boussole harvest https://www.exemple.fr/nos-productions-publications/
+    """
+    from ingest.harvest import harvest as run_harvest
+    from ingest.harvest import saved_sites
+    from ingest.refresh import refresh
+
+    settings = _settings(index).with_(sources=Path(sources) if sources else None,
+                                      harvest_max_pages=max_pages, harvest_delay=delay)
+    urls = list(urls) or saved_sites(settings.sources_path)
+    if not urls:
+        raise click.ClickException("Aucune adresse à moissonner : donnez-en une, ou enregistrez-la "
+                                   "dans la page Administration.")
+    harvested = run_harvest(settings, urls, settings.sources_path)
+    for warning in harvested.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(harvested.summary())
+    for failure in harvested.failures:
+        click.echo(f"failed: {failure.path}: {failure.reason}")
+    report = refresh(settings, [settings.sources_path], show_bars=False)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(report.summary())
+    for failure in report.failures:
+        click.echo(f"failed: {failure.path}: {failure.reason}")
+
+
 def _filters(types, themes, since, until, folders):
     from retrieval.filters import Filters
     return Filters(tuple(types), tuple(themes), since or "", until or "", tuple(folders))

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.documents import Metadata
 from core.errors import BoussoleError
+from ingest.harvest import harvest, save_sites, saved_sites
 from ingest.refresh import refresh
 from ingest.stats import index_stats
 from ingest.uploads import ALLOWED, Upload, save_uploads, update_catalogue
@@ -15,7 +16,7 @@ from ui.messages import french_message
 from ui.pages.common import log
 from ui.services import admin_password, services
 
-STAGES = {"extract": "Lecture des fichiers", "embed": "Calcul des vecteurs", "write": "Écriture de l'index"}
+STAGES = {"harvest": "Téléchargement depuis le site", "extract": "Lecture des fichiers", "embed": "Calcul des vecteurs", "write": "Écriture de l'index"}
 
 st.title("Administration")
 svc = services()
@@ -62,20 +63,43 @@ if uploads and st.button("Enregistrer les fichiers"):
         else:
             st.error(f"{outcome.name} refusé : {outcome.error}")
 
+st.subheader("Site du centre de ressources")
+sites = st.text_area("Adresses des pages de publications à suivre (une par ligne)",
+                     "\n".join(saved_sites(settings.sources_path)),
+                     placeholder="https://www.exemple.fr/nos-productions-publications/")
+if st.button("Enregistrer les adresses"):
+    try:
+        save_sites(settings.sources_path, sites.splitlines(), settings.harvest_allow_private)
+        st.success("Adresses enregistrées.")
+    except BoussoleError as exc:
+        st.error(french_message(exc))
+
 st.subheader("Mettre à jour l'index")
-if st.button("Mettre à jour l'index", type="primary"):
+cols = st.columns(2)
+from_files = cols[0].button("Mettre à jour l'index", type="primary")
+from_site = cols[1].button("Mettre à jour depuis le site", disabled=not saved_sites(settings.sources_path))
+if from_files or from_site:
     bar = st.progress(0.0, text="Préparation…")
 
     def progress(stage: str, done: int, total: int) -> None:
         bar.progress(min(1.0, done / total) if total else 1.0, text=f"{STAGES.get(stage, stage)} : {done}/{total}")
 
     try:
+        st.session_state["last_harvest"] = harvest(settings, saved_sites(settings.sources_path),
+                                                   settings.sources_path, progress) if from_site else None
         st.session_state["last_report"] = refresh(settings, [settings.sources_path], progress=progress,
                                                   embedder=svc.embedder)
         st.rerun()  # show the new index's figures above
     except BoussoleError as exc:
         log.exception("refresh failed")
         st.error(french_message(exc))
+harvested = st.session_state.get("last_harvest")
+if harvested:
+    st.info(f"Site : {harvested.documents} document(s) publiés, {harvested.downloaded} téléchargé(s), "
+            f"{harvested.unchanged} inchangé(s), {harvested.removed} retiré(s), "
+            f"{len(harvested.failures)} en échec.")
+    for failure in harvested.failures:
+        st.warning(f"{failure.path} : {failure.reason}")
 report = st.session_state.get("last_report")
 if report:
     st.success(f"Index à jour : {report.added} ajouté(s), {report.updated} modifié(s), "
@@ -106,10 +130,11 @@ if index:
             date = st.text_input("Date (AAAA, AAAA-MM ou AAAA-MM-JJ)", doc.date)
             kind = st.text_input("Type", doc.type)
             themes = st.text_input("Thèmes (séparés par ;)", ";".join(doc.themes))
+            description = st.text_area("Description", doc.description)
             if st.form_submit_button("Enregistrer la fiche"):
                 try:
                     saved = update_catalogue(sources, doc.source,
-                                             Metadata(title, url, date, kind, tuple(themes.split(";"))))
+                                             Metadata(title, url, date, kind, tuple(themes.split(";")), description))
                     st.success(f"Fiche enregistrée dans {saved.relative_to(sources)} ; "
                                "mettez à jour l'index pour l'appliquer.")
                 except BoussoleError as exc:

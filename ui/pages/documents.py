@@ -29,4 +29,4 @@ for doc in docs:
     if doc.themes:
         facts.append("thèmes : " + ", ".join(doc.themes))
     # a title is document data: shown as escaped HTML, never as a Markdown label
-    st.html(document_link_html(doc.doc_id, doc.title, " · ".join(facts)))
+    st.html(document_link_html(doc.doc_id, doc.title, " · ".join(facts), doc.description))
