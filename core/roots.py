@@ -76,3 +76,17 @@ def _unique(name: str, roots: list[Root], path: Path) -> str:
     while candidate in taken:
         candidate, n = f"{name}-{n}", n + 1
     return candidate
+
+
+def root_folders(records: dict[str, dict], index_dir: Path) -> dict[str, Path]:
+    """Each root's folder, where it lies now."""
+    return {r.name: r.path for r in known_roots(records, index_dir)}
+
+
+def source_path(roots: dict[str, Path], root: str, source: str) -> Path | None:
+    """A document's file, if it still lies inside its root folder (never a path outside it)."""
+    if root not in roots:
+        return None
+    folder = roots[root].resolve()
+    path = (folder / source).resolve()
+    return path if path.is_file() and folder in path.parents else None

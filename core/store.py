@@ -26,6 +26,7 @@ import numpy as np
 
 from core.documents import Document, Heading, Metadata, Passage, Unit
 from core.errors import IndexMissing
+from core.files import atomic_write
 
 CURRENT = "CURRENT"
 # Bump when what a build holds changes shape: older builds are rebuilt, never misread.
@@ -174,6 +175,20 @@ def _swap_current(index_dir: Path, build_id: str) -> None:
         os.fsync(handle.fileno())
     os.replace(tmp, index_dir / CURRENT)
     _fsync_folder(index_dir)
+
+
+LAST_REFRESH = "last-refresh.json"
+
+
+def write_last_refresh(index_dir: Path, report: dict) -> None:
+    """What the last refresh did and what failed, for staff to see in Administration."""
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    atomic_write(Path(index_dir) / LAST_REFRESH, json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def read_last_refresh(index_dir: Path) -> dict:
+    path = Path(index_dir) / LAST_REFRESH
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 def prune_builds(index_dir: Path, keep: int = 2) -> None:

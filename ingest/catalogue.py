@@ -147,6 +147,21 @@ def set_row(text: str, key: str, metadata: Metadata) -> str:
     return "".join(lines)
 
 
+def drop_row(text: str, key: str) -> str:
+    """``text`` without the row of ``key``; every other line kept as it was."""
+    lines = io.StringIO(text, newline="").readlines()
+    records, broken = _records(lines, _dialect(text))
+    if broken is not None:
+        raise CatalogueError(f"line {broken}: not readable CSV; correct the file before editing it here")
+    if not records:
+        return text
+    header = [h.strip().lower() for h in records[0][2]]
+    target = next((r for r in records[1:] if "file" in header and _key_of(r[2], header) == key), None)
+    if target:
+        del lines[target[0]:target[1]]
+    return "".join(lines)
+
+
 def _records(lines: list[str], dialect) -> tuple[list[tuple[int, int, list[str]]], int | None]:
     """Each CSV record with the lines it spans ([start, end)), and the line of a read error."""
     consumed = 0

@@ -18,6 +18,7 @@ import re
 import time
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -57,9 +58,10 @@ class HarvestReport:
 
 @dataclass
 class _Found:
-    """What a crawl of one site found: documents and publication pages, each with its entry."""
-    documents: dict[str, Entry] = field(default_factory=dict)
-    pages: dict[str, Entry] = field(default_factory=dict)
+    """What a crawl of one site found: documents and publication pages, each with its entry and
+    the listing page that links to it."""
+    documents: dict[str, tuple[Entry, str]] = field(default_factory=dict)
+    pages: dict[str, tuple[Entry, str]] = field(default_factory=dict)
     listing_failed: bool = False
 
 
@@ -82,6 +84,17 @@ def harvest(settings: Settings, start_urls: list[str], sources: Path,
     report.requests, report.bytes = fetcher.requests, fetcher.bytes_read
     report.seconds = time.perf_counter() - started
     return report
+
+
+def harvest_origin(root: Path, source: str) -> dict:
+    """For a harvested file (``web/<host>/…`` in its root): its address, the listing page that
+    links to it and the day it was last seen there; {} for other files."""
+    parts = source.split("/")
+    if len(parts) < 3 or parts[0] != "web":
+        return {}
+    folder, name = Path(root) / "web" / parts[1], "/".join(parts[2:])
+    return next(({"url": k.get("url", url), "listing": k.get("listing", ""), "seen": k.get("seen", "")}
+                 for url, k in _load_state(folder).items() if k.get("file") == name), {})
 
 
 def saved_sites(sources: Path) -> list[str]:
@@ -118,12 +131,12 @@ def _crawl(fetcher: Fetcher, start: str, max_pages: int, report: HarvestReport) 
             if not _same_site(link.url, start):
                 continue
             if _suffix(link.url) in DOCUMENTS:
-                _remember(found.documents, link.url, _entry(link))
+                _remember(found.documents, link.url, _entry(link), page.url)
             elif link.url.startswith(prefix) and link.url not in queued and _is_pagination(link):
                 queue.append(link.url)
                 queued.add(link.url)
             elif link.url.startswith(prefix) and link.url not in queued and link.entry.title:
-                found.pages.setdefault(link.url, _entry(link))
+                found.pages.setdefault(link.url, (_entry(link), page.url))
     if queue:
         report.warnings.append(f"{start}: stopped after {max_pages} listing pages (--max-pages)")
     for url in [u for u in found.pages if u in queued]:
@@ -134,10 +147,11 @@ def _crawl(fetcher: Fetcher, start: str, max_pages: int, report: HarvestReport) 
 def _download(fetcher: Fetcher, found: _Found, folder: Path, settings: Settings,
               report: HarvestReport, progress) -> None:
     state = _load_state(folder)
-    wanted = {**{u: (e, "document") for u, e in found.documents.items()},
-              **{u: (e, "page") for u, e in found.pages.items()}}
+    wanted = {**{u: (e, listing, "document") for u, (e, listing) in found.documents.items()},
+              **{u: (e, listing, "page") for u, (e, listing) in found.pages.items()}}
     report.documents += len(wanted)
-    for done, (url, (entry, kind)) in enumerate(sorted(wanted.items()), start=1):
+    today = datetime.now(timezone.utc).date().isoformat()
+    for done, (url, (entry, listing, kind)) in enumerate(sorted(wanted.items()), start=1):
         if progress:
             progress("harvest", done, len(wanted))
         known = state.get(url, {})
@@ -153,6 +167,7 @@ def _download(fetcher: Fetcher, found: _Found, folder: Path, settings: Settings,
                 report.downloaded += 1
             state[url] = {"file": target.relative_to(folder).as_posix(), "entry": asdict(entry),
                           "url": known.get("url", url) if answer.not_modified else answer.url,
+                          "listing": listing, "seen": today,
                           "etag": (answer.headers.get("etag") or known.get("etag", "")),
                           "last_modified": (answer.headers.get("last-modified") or known.get("last_modified", ""))}
         except FetchFailed as exc:
@@ -202,9 +217,9 @@ def _entry(link: Link) -> Entry:
     return Entry(link.text, link.entry.date, link.entry.type, link.entry.summary)
 
 
-def _remember(documents: dict[str, Entry], url: str, entry: Entry) -> None:
-    if url not in documents or (entry.title and not documents[url].title):
-        documents[url] = entry
+def _remember(documents: dict[str, tuple[Entry, str]], url: str, entry: Entry, listing: str) -> None:
+    if url not in documents or (entry.title and not documents[url][0].title):
+        documents[url] = (entry, listing)
 
 
 def _is_pagination(link: Link) -> bool:

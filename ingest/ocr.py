@@ -26,6 +26,9 @@ OCR_DPI = 300
 LANGUAGE = "fra"
 # A page whose OCR gives fewer words than this is reported as unreadable, not kept as noise.
 MIN_WORDS = 3
+# A hostile or odd page (a 5-metre poster) is rendered smaller rather than as a 60,000-pixel
+# square Tesseract cannot allocate: at most this many pixels (an A4 page at 300 dpi is 8.7 M).
+MAX_PIXELS = 40_000_000
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -39,8 +42,10 @@ def ocr_available() -> bool:
 
 def ocr_page(page: pdfium.PdfPage, name: str, number: int, seconds: float) -> str:
     """The page's text as Tesseract reads it ("" when it finds no usable words)."""
+    width, height = page.get_size()
+    scale = min(OCR_DPI / 72, (MAX_PIXELS / max(1.0, width * height)) ** 0.5)
     image = io.BytesIO()
-    page.render(scale=OCR_DPI / 72, grayscale=True).to_pil().save(image, format="PNG")
+    page.render(scale=scale, grayscale=True).to_pil().save(image, format="PNG")
     try:
         done = subprocess.run(["tesseract", "stdin", "stdout", "-l", LANGUAGE], input=image.getvalue(),
                               capture_output=True, timeout=max(1.0, seconds),

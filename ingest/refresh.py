@@ -44,6 +44,7 @@ from core.store import (
     prune_builds,
     read_manifest,
     write_build,
+    write_last_refresh,
 )
 from ingest.chunking import chunk_units
 from ingest.limits import time_limit
@@ -60,8 +61,13 @@ def refresh(settings: Settings, paths: list[Path] | None = None, full: bool = Fa
             show_bars: bool = False) -> RefreshReport:
     index_dir = settings.index_path
     with refresh_lock(index_dir):
-        return _refresh(settings, paths or [settings.sources_path], full, progress, embedder,
-                        show_bars)
+        report = _refresh(settings, paths or [settings.sources_path], full, progress, embedder, show_bars)
+        write_last_refresh(index_dir, {
+            "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "summary": report.summary(), "build_id": report.build_id,
+            "failures": [{"path": f.path, "reason": f.reason} for f in report.failures],
+            "warnings": report.warnings})
+        return report
 
 
 def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshReport:

@@ -14,7 +14,13 @@ from pathlib import Path
 from core.documents import Metadata
 from core.errors import BoussoleError, CatalogueError
 from core.files import atomic_write
-from ingest.catalogue import CATALOGUE_NAME, check_metadata, decode_catalogue, set_row
+from ingest.catalogue import (
+    CATALOGUE_NAME,
+    check_metadata,
+    decode_catalogue,
+    drop_row,
+    set_row,
+)
 from ingest.sources import KINDS, Catalogues
 
 ALLOWED = tuple(sorted(KINDS)) + (".csv",)
@@ -96,13 +102,23 @@ def update_catalogue(root: Path, source: str, metadata: Metadata) -> Path:
     row, else the root's); every other line of that file is kept as it was. Returns the file."""
     metadata = replace(metadata, themes=tuple(t.strip() for t in metadata.themes if t.strip()))
     check_metadata(metadata)
+    return edit_catalogue(root, source, lambda text, key: set_row(text, key, metadata))
+
+
+def remove_catalogue_row(root: Path, source: str) -> Path:
+    """Remove one document's row from the catalogue that holds it; every other line is kept."""
+    return edit_catalogue(root, source, drop_row)
+
+
+def edit_catalogue(root: Path, source: str, edit) -> Path:
+    """Apply ``edit(text, key)`` to the catalogue holding ``source``'s row (its BOM kept)."""
     folder, key = Catalogues(Path(root)).holding(source)
     path = folder / CATALOGUE_NAME
-    text = decode_catalogue(path.read_bytes()) if path.exists() else ""
-    bom = path.exists() and path.read_bytes().startswith(b"\xef\xbb\xbf")
+    raw = path.read_bytes() if path.exists() else b""
     try:
-        edited = set_row(text, key, metadata)
+        edited = edit(decode_catalogue(raw), key)
     except CatalogueError as exc:
         raise CatalogueError(f"{path.name} in {folder}: {exc}") from exc
-    atomic_write(path, ("\ufeff" if bom else "").encode() + edited.encode("utf-8"), replace_existing=True)
+    bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+    atomic_write(path, (bom + edited).encode("utf-8"), replace_existing=True)
     return path

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from core.dense import load_dense
-from core.lexical import LexicalIndex
-from core.roots import known_roots
 from core.errors import IndexOutdated
+from core.lexical import LexicalIndex
+from core.roots import root_folders
 from core.store import FORMAT, Manifest, read_manifest, require_build
 
 
@@ -67,7 +67,7 @@ class Index:
         if self.manifest.format < FORMAT:
             raise IndexOutdated(f"the index in {build.parent.parent} was built by an earlier version of "
                                 "Boussole: run `boussole ingest` to rebuild it")
-        self.roots: dict[str, Path] = root_folders(self.manifest, build.parent.parent)
+        self.roots: dict[str, Path] = root_folders(self.manifest.roots, build.parent.parent)
         self.size = int(self.manifest.counts.get("passages", 0))
         self.dense = load_dense(str(build / "dense.faiss"), self.manifest.dense)
         self.lexical = LexicalIndex(build / "lexical", self.size)
@@ -129,20 +129,6 @@ class Index:
 
     def close(self) -> None:
         self._db.close()
-
-
-def root_folders(manifest: Manifest, index_dir: Path) -> dict[str, Path]:
-    """Each root's folder, where it lies now."""
-    return {r.name: r.path for r in known_roots(manifest.roots, index_dir)}
-
-
-def source_path(roots: dict[str, Path], root: str, source: str) -> Path | None:
-    """A document's file, if it still lies inside its root folder (never a path outside it)."""
-    if root not in roots:
-        return None
-    folder = roots[root].resolve()
-    path = (folder / source).resolve()
-    return path if path.is_file() and folder in path.parents else None
 
 
 class IndexHandle:

@@ -187,6 +187,19 @@ def test_admin_runs_a_refresh_with_the_right_password(admin_app):
     assert at.metric[0].value == "11"
 
 
+def test_admin_shows_each_document_as_boussole_sees_it(admin_app):
+    at, _ = admin_app
+    at.text_input[0].set_value("s3cret")
+    at.button[0].click().run()
+    curator = at.selectbox(key="curator")
+    curator.select(next(o for o in curator.options if "égalité" in o)).run()
+    assert any("Fichier : sources/guide-egalite-femmes-hommes.txt" in t.value and "État : indexé" in t.value
+               for t in at.text)
+    passages = next(h.value for h in at.html if "bsl-passages" in h.value)
+    assert "guide méthodologique" in passages
+    assert any(b.label == "Retirer ce document" and b.disabled for b in at.button)  # until confirmed
+
+
 def test_script_in_a_document_is_rendered_inert(base_settings, embedder, tmp_path, monkeypatch):
     folder = tmp_path / "src"
     folder.mkdir()

@@ -3,6 +3,7 @@ a paginated listing, robots.txt, a 404, a redirect, a slow answer, an oversize f
 error page named .pdf, a page in ISO-8859-1, then an unchanged re-harvest and a withdrawal."""
 
 import csv
+from datetime import datetime, timezone
 import hashlib
 import threading
 import time
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 
 from conftest import CORPUS
 from core.settings import Settings
+from ingest.curation import document_statuses
 from ingest.fetch import HarvestError
 from ingest.harvest import harvest
 from ingest.listing import read_listing
@@ -176,6 +178,10 @@ def test_a_site_is_harvested_with_its_listing_as_catalogue_then_refreshed(site, 
     asked = {path for path, _ in site.hits}
     assert "/publications/prive/secret.pdf" not in asked and "/publications/contact/" not in asked
     docs = {d.source: d for d in Index.open(harvest_env / "index").documents.values()}
+    statuses = document_statuses(Index.open(harvest_env / "index"), harvest_env / "index")
+    sante_status = next(s for s in statuses if s.path.endswith("sante-conseils-citoyens.html"))
+    assert sante_status.harvested["listing"] == site.url + "page/2/"  # the listing page that links to it
+    assert sante_status.harvested["seen"] == datetime.now(timezone.utc).date().isoformat()
     assert docs[f"web/127.0.0.1-{site.server_port}/docs/emancipation.pdf"].description.endswith("Ce document synthétise les interventions.")
 
 

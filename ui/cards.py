@@ -89,6 +89,15 @@ def document_link_html(doc_id: str, title: str, facts: str, description: str = "
             f"<p class='bsl-facts'>{html.escape(facts)}</p>{about}</div>")
 
 
+def passages_html(passages) -> str:
+    """A document's passages as Boussole will quote them: page or section, then the text."""
+    items = "".join(
+        f"<li><p class='bsl-facts'>{html.escape(', '.join(x for x in (f'p. {p.page}' if p.page else '', p.section) if x) or 'texte')}</p>"
+        f"<blockquote class='bsl-excerpt'>{html.escape(' '.join(p.text.split()))}</blockquote></li>"
+        for p in passages)
+    return f"<ol class='bsl-passages' aria-label='Passages du document'>{items}</ol>"
+
+
 STYLE = """
 <style>
 .bsl-card {border:1px solid #c9ced6; border-radius:8px; padding:0.6rem 0.9rem; margin:0.4rem 0;}

@@ -16,9 +16,9 @@ import streamlit as st
 from starlette.responses import FileResponse, PlainTextResponse
 from starlette.routing import Route
 
+from core.roots import root_folders, source_path
 from core.settings import Settings
 from core.store import current_build, read_manifest
-from retrieval.index import root_folders, source_path
 
 log = logging.getLogger("boussole.ui")
 HERE = Path(__file__).parent
@@ -34,7 +34,7 @@ def indexed_file(index_dir: Path, doc_id: str) -> Path | None:
         row = db.execute("SELECT root, source FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
     if row is None:
         return None
-    return source_path(root_folders(read_manifest(build), index_dir), *row)
+    return source_path(root_folders(read_manifest(build).roots, index_dir), *row)
 
 
 def make_file_endpoint(index_dir: Path):

@@ -8,10 +8,17 @@ import streamlit as st
 
 from core.documents import Metadata
 from core.errors import BoussoleError
+from ingest.curation import (
+    document_statuses,
+    remove_document,
+    reread_document,
+    status_text,
+)
 from ingest.harvest import harvest, save_sites, saved_sites
 from ingest.refresh import refresh
 from ingest.stats import index_stats
 from ingest.uploads import ALLOWED, Upload, save_uploads, update_catalogue
+from ui.cards import passages_html
 from ui.messages import french_message
 from ui.pages.common import log
 from ui.services import admin_password, services
@@ -116,10 +123,6 @@ try:
 except BoussoleError:
     st.write("Aucun document indexé.")
 if index:
-    scanned = [d for d in index.documents.values() if d.ocr_pages]
-    if scanned:
-        st.caption("Lus par reconnaissance de caractères (OCR) : " + " ; ".join(
-            f"{d.title} ({d.ocr_pages} p.)" for d in scanned))
     sources = settings.sources_path.resolve()
     own = [d for d in index.documents.values() if index.roots.get(d.root) == sources]
     if own:
@@ -139,3 +142,30 @@ if index:
                                "mettez à jour l'index pour l'appliquer.")
                 except BoussoleError as exc:
                     st.error(french_message(exc))
+
+st.subheader("Les documents tels que Boussole les voit")
+statuses = document_statuses(index, settings.index_path)
+failed = [s for s in statuses if s.failure]
+if failed:
+    st.warning(f"{len(failed)} fichier(s) n'ont pas pu être lus à la dernière mise à jour ; "
+               "ils sont marqués « en échec » ci-dessous.")
+if statuses:
+    chosen = st.selectbox("Document", statuses, key="curator",
+                          format_func=lambda s: ("En échec — " if s.failure else "") + s.label)
+    st.text(status_text(chosen))
+    if chosen.indexed:
+        st.html(passages_html(index.document_passages(chosen.doc_id)))
+        cols = st.columns(2)
+        if cols[0].button("Relire ce document"):
+            try:
+                st.session_state["last_report"] = reread_document(settings, index, chosen.doc_id, svc.embedder)
+                st.rerun()
+            except BoussoleError as exc:
+                st.error(french_message(exc))
+        confirmed = cols[1].checkbox("Supprimer aussi le fichier et sa ligne du catalogue")
+        if cols[1].button("Retirer ce document", disabled=not confirmed):
+            try:
+                st.session_state["last_report"] = remove_document(settings, index, chosen.doc_id, svc.embedder)
+                st.rerun()
+            except BoussoleError as exc:
+                st.error(french_message(exc))

@@ -1,0 +1,85 @@
+"""The curator's view: every document as Boussole sees it — indexed or failed and why, read
+by OCR, harvested from which page — and what staff can do to one: remove it, re-read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import BoussoleError
+from core.roots import source_path
+from core.settings import Settings
+from core.store import read_last_refresh
+from ingest.catalogue import CATALOGUE_NAME
+from ingest.harvest import harvest_origin
+from ingest.refresh import refresh
+from ingest.sources import Catalogues
+from ingest.uploads import remove_catalogue_row
+
+
+@dataclass(frozen=True)
+class DocumentStatus:
+    label: str  # title, or the file's path for a file that failed
+    path: str  # root/source for indexed documents, the file path for failures
+    doc_id: str = ""  # "" when the file is not in the index
+    failure: str = ""  # why the last refresh could not read it
+    ocr_pages: int = 0
+    harvested: dict | None = None  # {"url", "listing", "seen"} for a harvested file
+
+    @property
+    def indexed(self) -> bool:
+        return bool(self.doc_id)
+
+
+def document_statuses(index, index_dir: Path) -> list[DocumentStatus]:
+    """Indexed documents (with their last failure, if the last refresh could not re-read them:
+    the previous version is what is served), then files that failed and are not indexed."""
+    failures = {f["path"]: f["reason"] for f in read_last_refresh(index_dir).get("failures", [])}
+    out, shown = [], set()
+    for doc in sorted(index.documents.values(), key=lambda d: d.title.lower()) if index else []:
+        folder = index.roots.get(doc.root)
+        path = str((folder / doc.source) if folder else doc.source)
+        shown.add(path)
+        out.append(DocumentStatus(doc.title, f"{doc.root}/{doc.source}", doc.doc_id, failures.get(path, ""),
+                                  doc.ocr_pages, harvest_origin(folder, doc.source) or None if folder else None))
+    out += [DocumentStatus(Path(path).name, path, failure=reason)
+            for path, reason in sorted(failures.items()) if path not in shown]
+    return out
+
+
+def status_text(status: DocumentStatus) -> str:
+    """The document's state in plain French words, for staff."""
+    lines = [f"Fichier : {status.path}",
+             "État : " + ("indexé" if status.indexed else "non indexé")
+             + (f" — la dernière lecture a échoué : {status.failure}" if status.failure else "")]
+    if status.indexed and status.failure:
+        lines.append("La version précédente reste servie.")
+    if status.ocr_pages:
+        lines.append(f"Lu par reconnaissance de caractères (OCR) : {status.ocr_pages} page(s)")
+    if status.harvested:
+        lines.append(f"Moissonné depuis {status.harvested['listing'] or status.harvested['url']}, "
+                     f"vu sur le site le {status.harvested['seen'] or '?'}")
+    return "\n".join(lines)
+
+
+def remove_document(settings: Settings, index, doc_id: str, embedder=None):
+    """Delete a document's file and its catalogue row (every other line kept), then refresh its
+    folder so it leaves the index. Returns the refresh report."""
+    doc = index.documents[doc_id]
+    folder = index.roots.get(doc.root)
+    path = source_path(index.roots, doc.root, doc.source)
+    if path is None:
+        raise BoussoleError(f"{doc.source}: its file is no longer inside its sources folder")
+    if (Catalogues(folder).holding(doc.source)[0] / CATALOGUE_NAME).is_file():
+        remove_catalogue_row(folder, doc.source)
+    path.unlink()
+    return refresh(settings, [path.parent], embedder=embedder)
+
+
+def reread_document(settings: Settings, index, doc_id: str, embedder=None):
+    """Extract, cut and embed one document again from its file."""
+    doc = index.documents[doc_id]
+    path = source_path(index.roots, doc.root, doc.source)
+    if path is None:
+        raise BoussoleError(f"{doc.source}: its file is no longer inside its sources folder")
+    return refresh(settings, [path], full=True, embedder=embedder)
