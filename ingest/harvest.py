@@ -75,10 +75,14 @@ def harvest(settings: Settings, start_urls: list[str], sources: Path,
     report = HarvestReport()
     fetcher = Fetcher(settings)
     try:
+        by_host: dict[str, list[str]] = {}
         for url in start_urls:
-            folder = Path(sources) / "web" / _safe(urlsplit(url).netloc)
-            found = _crawl(fetcher, url, settings.harvest_max_pages, report)
-            _download(fetcher, found, folder, settings, report, progress)
+            by_host.setdefault(urlsplit(url).netloc, []).append(url)
+        for host, starts in by_host.items():
+            found = _Found()  # all the listings of one site, so that none removes another's documents
+            for start in starts:
+                _crawl(fetcher, start, settings.harvest_max_pages, report, found)
+            _download(fetcher, found, Path(sources) / "web" / _safe(host), settings, report, progress)
     finally:
         fetcher.close()
     report.requests, report.bytes = fetcher.requests, fetcher.bytes_read
@@ -113,12 +117,11 @@ def save_sites(sources: Path, urls: list[str], allow_private: bool) -> list[str]
     return urls
 
 
-def _crawl(fetcher: Fetcher, start: str, max_pages: int, report: HarvestReport) -> _Found:
+def _crawl(fetcher: Fetcher, start: str, max_pages: int, report: HarvestReport, found: _Found) -> None:
     """Read the listing and its pagination; collect documents and publication pages."""
-    found = _Found()
     prefix = _folder_of(start)
-    queue, queued = [start], {start}
-    while queue and report.listing_pages < max_pages:
+    queue, queued, read = [start], {start}, 0
+    while queue and read < max_pages:
         url = queue.pop(0)
         try:
             page = fetcher.get(url, fetcher.settings.max_file_bytes)
@@ -127,6 +130,7 @@ def _crawl(fetcher: Fetcher, start: str, max_pages: int, report: HarvestReport) 
             found.listing_failed = True
             continue
         report.listing_pages += 1
+        read += 1
         for link in read_listing(page.content, page.url, page.charset):
             if not _same_site(link.url, start):
                 continue
@@ -141,7 +145,6 @@ def _crawl(fetcher: Fetcher, start: str, max_pages: int, report: HarvestReport) 
         report.warnings.append(f"{start}: stopped after {max_pages} listing pages (--max-pages)")
     for url in [u for u in found.pages if u in queued]:
         del found.pages[url]  # a listing page is not a publication
-    return found
 
 
 def _download(fetcher: Fetcher, found: _Found, folder: Path, settings: Settings,

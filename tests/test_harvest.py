@@ -252,3 +252,18 @@ def test_staff_save_the_site_and_update_from_it_in_administration(site, harvest_
     assert any("4 ajouté(s)" in s.value for s in at.success)
     assert at.metric[0].value == "4"
     st.cache_resource.clear()
+
+
+def test_two_listings_of_one_site_keep_each_others_documents(site, harvest_env):
+    site.routes["/autres/"] = (200, "text/html; charset=utf-8", ENTRY.format(
+        title="Rapport annuel", date="Rapport 2022", summary="", href="/docs/rapport.pdf", link="Accéder"
+    ).encode("utf-8"), 0, {})
+    site.routes["/docs/rapport.pdf"] = (200, "application/pdf", MOVED_PDF, 0, {})
+    starts = [site.url, f"http://127.0.0.1:{site.server_port}/autres/"]
+    sources = harvest_env / "sources"
+    first = harvest(Settings.from_env(), starts, sources)
+    again = harvest(Settings.from_env(), starts, sources)
+    assert (first.downloaded, again.removed, again.unchanged) == (5, 0, 5)
+    rows = _catalogue(sources / "web" / f"127.0.0.1-{site.server_port}")
+    assert {"docs/rapport.pdf", "docs/emancipation.pdf"} <= set(rows)
+    assert rows["docs/rapport.pdf"]["type"] == "rapport"
