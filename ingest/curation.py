@@ -10,10 +10,8 @@ from core.errors import BoussoleError
 from core.roots import source_path
 from core.settings import Settings
 from core.store import read_last_refresh
-from ingest.catalogue import CATALOGUE_NAME
 from ingest.harvest import harvest_origin
 from ingest.refresh import refresh
-from ingest.sources import Catalogues
 from ingest.uploads import remove_catalogue_row
 
 
@@ -70,8 +68,7 @@ def remove_document(settings: Settings, index, doc_id: str, embedder=None):
     path = source_path(index.roots, doc.root, doc.source)
     if path is None:
         raise BoussoleError(f"{doc.source}: its file is no longer inside its sources folder")
-    if (Catalogues(folder).holding(doc.source)[0] / CATALOGUE_NAME).is_file():
-        remove_catalogue_row(folder, doc.source)
+    remove_catalogue_row(folder, doc.source)
     path.unlink()
     return refresh(settings, [path.parent], embedder=embedder)
 

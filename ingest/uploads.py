@@ -115,10 +115,12 @@ def edit_catalogue(root: Path, source: str, edit) -> Path:
     folder, key = Catalogues(Path(root)).holding(source)
     path = folder / CATALOGUE_NAME
     raw = path.read_bytes() if path.exists() else b""
+    text = decode_catalogue(raw)
     try:
-        edited = edit(decode_catalogue(raw), key)
+        edited = edit(text, key)
     except CatalogueError as exc:
         raise CatalogueError(f"{path.name} in {folder}: {exc}") from exc
-    bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
-    atomic_write(path, (bom + edited).encode("utf-8"), replace_existing=True)
+    if edited != text:  # when nothing changes, the file is left alone (or not created)
+        bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+        atomic_write(path, (bom + edited).encode("utf-8"), replace_existing=True)
     return path

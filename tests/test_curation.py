@@ -46,3 +46,13 @@ def test_re_reading_a_document_extracts_and_embeds_it_again(settings, sources, e
     report = reread_document(settings, index, doc.doc_id, embedder)
     assert report.updated == 1 and report.embedded == doc.passages
     assert len(Index.open(settings.index_path).documents) == 10
+
+
+def test_removing_a_document_of_a_folder_without_catalogue_creates_none(settings, tmp_path, embedder):
+    folder = copy_files(tmp_path / "loi", CORPUS / "loi-ville-2014" / "article-1.md",
+                        CORPUS / "loi-ville-2014" / "article-7.md")
+    refresh(settings, [folder], embedder=embedder)
+    index = Index.open(settings.index_path)
+    doc = next(d for d in index.documents.values() if d.source == "article-7.md")
+    assert remove_document(settings, index, doc.doc_id, embedder).removed == 1
+    assert sorted(p.name for p in folder.iterdir()) == ["article-1.md"]
