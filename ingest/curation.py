@@ -10,7 +10,7 @@ from core.errors import BoussoleError
 from core.roots import source_path
 from core.settings import Settings
 from core.store import read_last_refresh
-from ingest.harvest import harvest_origin
+from ingest.harvest import harvest_origins
 from ingest.refresh import refresh
 from ingest.uploads import remove_catalogue_row
 
@@ -33,13 +33,15 @@ def document_statuses(index, index_dir: Path) -> list[DocumentStatus]:
     """Indexed documents (with their last failure, if the last refresh could not re-read them:
     the previous version is what is served), then files that failed and are not indexed."""
     failures = {f["path"]: f["reason"] for f in read_last_refresh(index_dir).get("failures", [])}
+    roots = index.roots if index else {}
+    origins = {name: harvest_origins(folder) for name, folder in roots.items()}
     out, shown = [], set()
     for doc in sorted(index.documents.values(), key=lambda d: d.title.lower()) if index else []:
-        folder = index.roots.get(doc.root)
+        folder = roots.get(doc.root)
         path = str((folder / doc.source) if folder else doc.source)
         shown.add(path)
         out.append(DocumentStatus(doc.title, f"{doc.root}/{doc.source}", doc.doc_id, failures.get(path, ""),
-                                  doc.ocr_pages, harvest_origin(folder, doc.source) or None if folder else None))
+                                  doc.ocr_pages, origins.get(doc.root, {}).get(doc.source)))
     out += [DocumentStatus(Path(path).name, path, failure=reason)
             for path, reason in sorted(failures.items()) if path not in shown]
     return out

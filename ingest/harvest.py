@@ -90,15 +90,17 @@ def harvest(settings: Settings, start_urls: list[str], sources: Path,
     return report
 
 
-def harvest_origin(root: Path, source: str) -> dict:
-    """For a harvested file (``web/<host>/…`` in its root): its address, the listing page that
-    links to it and the day it was last seen there; {} for other files."""
-    parts = source.split("/")
-    if len(parts) < 3 or parts[0] != "web":
-        return {}
-    folder, name = Path(root) / "web" / parts[1], "/".join(parts[2:])
-    return next(({"url": k.get("url", url), "listing": k.get("listing", ""), "seen": k.get("seen", "")}
-                 for url, k in _load_state(folder).items() if k.get("file") == name), {})
+def harvest_origins(root: Path) -> dict[str, dict]:
+    """For each harvested file of a sources folder (``web/<host>/…``, keyed by that path): its
+    address, the listing page that links to it and the day it was last seen there."""
+    origins = {}
+    for state in sorted((Path(root) / "web").glob(f"*/{STATE}")):
+        host = state.parent.name
+        for url, known in _load_state(state.parent).items():
+            origins[f"web/{host}/{known['file']}"] = {"url": known.get("url", url),
+                                                      "listing": known.get("listing", ""),
+                                                      "seen": known.get("seen", "")}
+    return origins
 
 
 def saved_sites(sources: Path) -> list[str]:
