@@ -22,6 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from courlan import is_external, is_navigation_page, normalize_url
+
 from core.documents import Failure, Metadata
 from core.files import atomic_write
 from core.settings import Settings
@@ -121,6 +123,7 @@ def save_sites(sources: Path, urls: list[str], allow_private: bool) -> list[str]
 
 def _crawl(fetcher: Fetcher, start: str, max_pages: int, report: HarvestReport, found: _Found) -> None:
     """Read the listing and its pagination; collect documents and publication pages."""
+    start = normalize_url(start)
     prefix = _folder_of(start)
     queue, queued, read = [start], {start}, 0
     while queue and read < max_pages:
@@ -134,11 +137,13 @@ def _crawl(fetcher: Fetcher, start: str, max_pages: int, report: HarvestReport, 
         report.listing_pages += 1
         read += 1
         for link in read_listing(page.content, page.url, page.charset):
+            if _suffix(link.url) in DOCUMENTS and not is_external(link.url, start):
+                # the site's own domain, its media subdomain included (courlan)
+                _remember(found.documents, link.url, _entry(link), page.url)
+                continue
             if not _same_site(link.url, start):
                 continue
-            if _suffix(link.url) in DOCUMENTS:
-                _remember(found.documents, link.url, _entry(link), page.url)
-            elif link.url.startswith(prefix) and link.url not in queued and _is_pagination(link):
+            if link.url.startswith(prefix) and link.url not in queued and _is_pagination(link):
                 queue.append(link.url)
                 queued.add(link.url)
             elif link.url.startswith(prefix) and link.url not in queued and link.entry.title:
@@ -228,8 +233,8 @@ def _remember(documents: dict[str, tuple[Entry, str]], url: str, entry: Entry, l
 
 
 def _is_pagination(link: Link) -> bool:
-    return "next" in link.rel.split() or bool(_PAGINATION.search(link.url)) or bool(
-        _NEXT_WORDS.match(link.text.strip()))
+    return ("next" in link.rel.split() or is_navigation_page(link.url) or bool(_PAGINATION.search(link.url))
+            or bool(_NEXT_WORDS.match(link.text.strip())))
 
 
 def _same_site(url: str, start: str) -> bool:

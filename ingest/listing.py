@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin
 
 import lxml.html
+from courlan import normalize_url
 from lxml import etree
 
 from core.analysis import fold
@@ -68,11 +69,17 @@ def read_listing(content: bytes, url: str, charset: str | None = None) -> list[L
             segment = _Segment(title=_text(element))
         segment.add(element)
         if element.tag == "a" and element.get("href"):
-            href = urldefrag(urljoin(base_url, element.get("href").strip())).url
+            href = _normalised(urldefrag(urljoin(base_url, element.get("href").strip())).url)
             pending.append((href, _text(element), (element.get("rel") or "").lower(), segment))
     for href, text, rel, seg in pending:
         links.append(Link(href, text, rel, seg.entry(text)))
     return links
+
+
+def _normalised(url: str) -> str:
+    """courlan's normal form: host in lower case, default port and tracking parameters gone, so
+    one document linked twice with different decorations is one document."""
+    return normalize_url(url) if url.startswith(("http://", "https://")) else url
 
 
 def is_generic(link_text: str) -> bool:

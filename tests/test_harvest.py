@@ -231,6 +231,13 @@ def test_a_listing_entry_gives_title_date_type_and_summary():
     assert (second.entry.date, second.entry.type) == ("2020-03", "dossier")
 
 
+def test_one_document_linked_with_tracking_decorations_is_one_address():
+    page = ("<h2>Guide</h2><a href='/d.pdf?utm_source=lettre#page=2'>Accéder</a>"
+            "<a href='HTTPS://Exemple.FR:443/d.pdf'>PDF</a>")
+    assert {link.url for link in read_listing(page.encode(), "https://exemple.fr/pub/", "utf-8")} == {
+        "https://exemple.fr/d.pdf"}
+
+
 def test_staff_save_the_site_and_update_from_it_in_administration(site, harvest_env, monkeypatch):
     import streamlit as st
     from streamlit.testing.v1 import AppTest
