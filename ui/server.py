@@ -1,7 +1,8 @@
-"""The ASGI server: Streamlit's app plus one route that serves indexed files.
+"""The ASGI server: Streamlit's app plus the routes that serve indexed files.
 
 ``/fichiers/<doc_id>`` answers only for documents of the live index, with the file found at
-the place the index recorded; any other path is a 404.
+the place the index recorded; ``/fichiers/<doc_id>/pages/<n>.png[?passage=<id>]`` draws page
+n of an indexed PDF, the passage highlighted. Anything else is a 404 (a malformed passage, 400).
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import streamlit as st
-from starlette.responses import FileResponse, PlainTextResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from core.files import atomic_write
 from core.roots import root_folders, source_path
 from core.settings import Settings
 from core.store import current_build, read_manifest
+from retrieval.pageimage import render_page
 
 log = logging.getLogger("boussole.ui")
 HERE = Path(__file__).parent
@@ -50,6 +55,54 @@ def make_file_endpoint(index_dir: Path):
     return serve
 
 
+def page_png(index_dir: Path, doc_id: str, page: int, passage: int | None) -> bytes | None:
+    """Page ``page`` of an indexed PDF as a PNG, ``passage`` highlighted on it; None when there is
+    no such page of a PDF of the live index, or the passage is another document's or page's.
+    Images are kept in the build's folder, so they go when the build goes."""
+    build = current_build(index_dir)
+    if build is None:
+        return None
+    with closing(sqlite3.connect(f"file:{build / 'passages.sqlite'}?mode=ro", uri=True)) as db:
+        row = db.execute("SELECT root, source, kind, pages FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        cited = db.execute("SELECT doc_id, page, text FROM passages WHERE id = ?",
+                           (passage,)).fetchone() if passage is not None else None
+    if row is None or row[2] != "pdf" or not 1 <= page <= row[3]:
+        return None
+    if passage is not None and (cited is None or cited[0] != doc_id or cited[1] != page):
+        return None
+    cache = build / "pages" / f"{doc_id}-{page}-{passage if passage is not None else 'page'}.png"
+    if cache.is_file():
+        return cache.read_bytes()
+    path = source_path(root_folders(read_manifest(build).roots, index_dir), row[0], row[1])
+    if path is None:
+        return None
+    try:
+        image = render_page(path.read_bytes(), page, cited[2] if cited else "")
+    except (pdfium.PdfiumError, IndexError, ValueError):
+        return None  # the file changed since it was indexed: no page to show
+    atomic_write(cache, image)
+    return image
+
+
+def make_page_endpoint(index_dir: Path):
+    async def serve(request):
+        raw, page = request.query_params.get("passage", ""), request.path_params["page"]
+        if (raw and not raw.isdigit()) or not page.isdigit():
+            return PlainTextResponse("Numéro de page ou de passage invalide.", status_code=400)
+        image = await run_in_threadpool(page_png, index_dir, request.path_params["doc_id"], int(page),
+                                        int(raw) if raw else None)
+        if image is None:
+            return PlainTextResponse("Page introuvable.", status_code=404)
+        return Response(image, media_type="image/png", headers={
+            "X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"})
+    return serve
+
+
+def file_routes(index_dir: Path) -> list[Route]:
+    return [Route("/fichiers/{doc_id}/pages/{page}.png", make_page_endpoint(index_dir)),
+            Route("/fichiers/{doc_id}", make_file_endpoint(index_dir))]
+
+
 def on_script_error(exc: Exception) -> bool:
     log.exception("page error", exc_info=exc)
     st.error("Une erreur inattendue est survenue. Réessayez ; si elle persiste, "
@@ -58,5 +111,5 @@ def on_script_error(exc: Exception) -> bool:
 
 
 app = st.App(str(HERE / "app.py"),
-             routes=[Route("/fichiers/{doc_id}", make_file_endpoint(Settings.from_env().index_path))],
+             routes=file_routes(Settings.from_env().index_path),
              on_script_error=on_script_error)

@@ -1,0 +1,95 @@
+"""A PDF page as printed, as a PNG, with a cited passage highlighted over its characters.
+
+The passage's text was cleaned on the way in (ligatures, hyphenation, spaces, running heads),
+so it is found on the page by its letters and digits alone: both sides are reduced to
+lower-case alphanumerics (NFKD), the passage is located in the page's stream, and the boxes of
+those characters (pdfium's character boxes) are merged line by line and painted translucent.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw
+
+WIDTH = 1200  # pixels: readable on a screen, and ≥ 1,000 as promised
+MAX_PIXELS = 30_000_000  # a hostile page (metres wide) is drawn smaller, never as a huge bitmap
+HIGHLIGHT = (255, 210, 0, 90)  # translucent yellow: the text stays readable under it
+ANCHOR = 80  # letters used from each end of the passage when the whole is not found at once
+
+
+def render_page(pdf_bytes: bytes, page_number: int, passage_text: str = "") -> bytes:
+    pdf = pdfium.PdfDocument(pdf_bytes)
+    try:
+        page = pdf[page_number - 1]
+        width, height = page.get_size()
+        scale = min(WIDTH / width, (MAX_PIXELS / max(1.0, width * height)) ** 0.5)
+        image = page.render(scale=scale).to_pil().convert("RGBA")
+        if passage_text:
+            textpage = page.get_textpage()
+            boxes = passage_boxes(textpage, passage_text)
+            textpage.close()
+            overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+            draw = ImageDraw.Draw(overlay)
+            for left, bottom, right, top in boxes:
+                draw.rectangle([left * scale - 2, (height - top) * scale - 2,
+                                right * scale + 2, (height - bottom) * scale + 2], fill=HIGHLIGHT)
+            image = Image.alpha_composite(image, overlay)
+        out = io.BytesIO()
+        image.convert("RGB").save(out, format="PNG", optimize=True)
+        return out.getvalue()
+    finally:
+        pdf.close()
+
+
+def passage_boxes(textpage: pdfium.PdfTextPage, passage_text: str) -> list[tuple[float, float, float, float]]:
+    """One box per line of the page covered by the passage, in PDF points; [] if not found."""
+    count = textpage.count_chars()
+    stream, where = _letters(textpage.get_text_range(0, count))
+    wanted, _ = _letters(passage_text)
+    span = _locate("".join(stream), "".join(wanted))
+    if span is None:
+        return []
+    chars = sorted({where[k] for k in range(*span)})
+    return _lines([textpage.get_charbox(i) for i in chars if i < count])
+
+
+def _letters(text: str) -> tuple[list[str], list[int]]:
+    """The lower-case letters and digits of ``text``, with the index each came from."""
+    letters, where = [], []
+    for index, char in enumerate(text):
+        for part in unicodedata.normalize("NFKD", char).lower():
+            if part.isalnum():
+                letters.append(part)
+                where.append(index)
+    return letters, where
+
+
+def _locate(stream: str, wanted: str) -> tuple[int, int] | None:
+    if not wanted:
+        return None
+    start = stream.find(wanted)
+    if start >= 0:
+        return start, start + len(wanted)
+    # The passage may straddle something dropped on the way in (a running head): its two ends.
+    head, tail = stream.find(wanted[:ANCHOR]), stream.rfind(wanted[-ANCHOR:])
+    if head >= 0 and tail >= head:
+        return head, tail + min(ANCHOR, len(wanted))
+    return None
+
+
+def _lines(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+    """Character boxes merged into one box per line (same baseline, give or take)."""
+    merged: list[list[float]] = []
+    for left, bottom, right, top in boxes:
+        if right <= left or top <= bottom:
+            continue  # spaces and line ends have empty boxes
+        line = merged[-1] if merged else None
+        if line and abs(line[1] - bottom) < 0.5 * (top - bottom) and left >= line[0] - 1:
+            line[0], line[1] = min(line[0], left), min(line[1], bottom)
+            line[2], line[3] = max(line[2], right), max(line[3], top)
+        else:
+            merged.append([left, bottom, right, top])
+    return [tuple(line) for line in merged]

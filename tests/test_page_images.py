@@ -1,0 +1,62 @@
+"""Pages of indexed PDFs served as images, the cited passage highlighted (a real PDF)."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from retrieval.index import Index
+from ui.server import file_routes
+
+
+@pytest.fixture(scope="module")
+def client(mixed_index):
+    return TestClient(Starlette(routes=file_routes(mixed_index.index_path)))
+
+
+@pytest.fixture(scope="module")
+def cited(searcher):
+    """A passage of the real PDF guide, as a search returns it."""
+    return next(h for h in searcher.search("Comment publier une réutilisation sur data.gouv.fr ?").hits
+                if h.document.kind == "pdf")
+
+
+def _yellow(png: bytes) -> int:
+    r, g, b = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int).transpose(2, 0, 1)
+    return int(((r > 240) & (g > 190) & (g < 240) & (b < 200)).sum())
+
+
+def test_a_pdf_page_is_served_as_a_readable_image(client, cited):
+    answer = client.get(f"/fichiers/{cited.document.doc_id}/pages/{cited.passage.page}.png")
+    assert answer.status_code == 200 and answer.headers["content-type"] == "image/png"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert Image.open(io.BytesIO(answer.content)).width >= 1000
+
+
+def test_the_cited_passage_is_highlighted_on_its_page(client, cited):
+    url = f"/fichiers/{cited.document.doc_id}/pages/{cited.passage.page}.png"
+    plain, marked = client.get(url).content, client.get(f"{url}?passage={cited.passage.id}").content
+    assert _yellow(marked) > 20 * _yellow(plain) + 2000  # translucent boxes over the passage's lines
+
+
+def test_wrong_pages_passages_and_documents_are_refused(client, cited, mixed_index):
+    doc, page = cited.document, cited.passage.page
+    index = Index.open(mixed_index.index_path)
+    other = next(d for d in index.documents.values() if d.kind != "pdf")
+    other_passage = index.document_passages(other.doc_id)[0].id
+    assert client.get(f"/fichiers/inconnu/pages/1.png").status_code == 404
+    assert client.get(f"/fichiers/{doc.doc_id}/pages/0.png").status_code == 404
+    assert client.get(f"/fichiers/{doc.doc_id}/pages/{doc.pages + 1}.png").status_code == 404
+    assert client.get(f"/fichiers/{doc.doc_id}/pages/deux.png").status_code == 400
+    assert client.get(f"/fichiers/{doc.doc_id}/pages/{page}.png?passage=x").status_code == 400
+    assert client.get(f"/fichiers/{doc.doc_id}/pages/{page}.png?passage={other_passage}").status_code == 404
+    assert client.get(f"/fichiers/{other.doc_id}/pages/1.png").status_code == 404  # not a PDF
+
+
+def test_page_images_are_kept_with_their_build(client, cited, mixed_index):
+    client.get(f"/fichiers/{cited.document.doc_id}/pages/{cited.passage.page}.png?passage={cited.passage.id}")
+    cached = list((Index.open(mixed_index.index_path).build / "pages").glob("*.png"))
+    assert any(p.name == f"{cited.document.doc_id}-{cited.passage.page}-{cited.passage.id}.png" for p in cached)
