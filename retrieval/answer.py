@@ -37,7 +37,7 @@ class Citation:
     def to_json(self) -> dict:
         d, p = self.hit.document, self.hit.passage
         return {"n": self.n, "doc_id": d.doc_id, "title": d.title, "source": d.source, "url": d.url,
-                "page": p.page, "section": p.section, "text": p.text}
+                "page": p.page, "section": p.section, "text": p.text, "passage": p.id}
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+
 from retrieval.filters import Filters
-from retrieval.index import DocumentInfo, Index
+from retrieval.index import DocumentInfo, Index, PassageRecord
 from retrieval.search import Searcher
 
 
@@ -20,11 +23,34 @@ def search_documents(searcher: Searcher, query: str, filters: Filters, limit: in
             if filters.allows(index.documents[doc_id])]
 
 
-def cited_unit(index: Index, doc_id: str, passage_id: int | None) -> tuple[int | None, tuple[int, int] | None]:
-    """The unit and character span of a cited passage, if it belongs to this document."""
-    if passage_id is None:
-        return None, None
-    record = index.passages([passage_id]).get(passage_id)
-    if record is None or record.doc_id != doc_id:
-        return None, None
-    return record.unit, (record.char_start, record.char_end)
+@dataclass(frozen=True)
+class CitedView:
+    """What a Document-page address shows: the cited passage (if still the one the link meant)."""
+    passage: PassageRecord | None = None
+    changed: bool = False  # the link was made for another version of the document
+
+
+def citation_version(index: Index, doc_id: str) -> str:
+    """Changes when the document's content, or how passages are cut, changes: a link made for
+    one version must not highlight the same ordinal in another."""
+    doc = index.documents[doc_id]
+    return hashlib.sha1(f"{doc.content_hash}\0{index.manifest.identity}".encode()).hexdigest()[:12]
+
+
+def citation_params(index: Index, passage: PassageRecord) -> dict[str, str]:
+    """The Document page's address for a citation: it survives a refresh (passage ids do not —
+    they are positions in one build — ordinals within an unchanged document do)."""
+    return {"doc": passage.doc_id, "passage": str(passage.id), "ord": str(passage.ordinal),
+            "v": citation_version(index, passage.doc_id)}
+
+
+def resolve_citation(index: Index, doc_id: str, passage_id: str = "", ordinal: str = "",
+                     version: str = "") -> CitedView:
+    if version and version != citation_version(index, doc_id):
+        return CitedView(changed=True)
+    if ordinal.isdigit():
+        return CitedView(index.passage_at(doc_id, int(ordinal)))
+    if passage_id.isdigit():
+        record = index.passages([int(passage_id)]).get(int(passage_id))
+        return CitedView(record if record and record.doc_id == doc_id else None)
+    return CitedView()

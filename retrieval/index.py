@@ -36,6 +36,7 @@ class DocumentInfo:
     passages: int
     ocr_pages: int = 0
     description: str = ""
+    content_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,8 @@ class Index:
 
     def _read_documents(self) -> dict[str, DocumentInfo]:
         rows = self._query("SELECT doc_id, source, root, kind, title, url, date, type, themes, "
-                           "pages, passages, ocr_pages, description FROM documents ORDER BY title")
-        return {r[0]: DocumentInfo(*r[:8], tuple(json.loads(r[8])), r[9], r[10], r[11], r[12] or "") for r in rows}
+                           "pages, passages, ocr_pages, description, content_hash FROM documents ORDER BY title")
+        return {r[0]: DocumentInfo(*r[:8], tuple(json.loads(r[8])), r[9], r[10], r[11], r[12] or "", r[13]) for r in rows}
 
     def _passage_documents(self) -> np.ndarray:
         self.doc_ids = list(self.documents)
@@ -121,6 +122,11 @@ class Index:
                            "ORDER BY unit", (doc_id,))
         return [UnitRecord(r[0], r[1], r[2] or "", tuple(tuple(h) for h in json.loads(r[3])), r[4])
                 for r in rows]
+
+    def passage_at(self, doc_id: str, ordinal: int) -> PassageRecord | None:
+        rows = self._query("SELECT id, doc_id, ordinal, unit, page, section, char_start, char_end, "
+                           "text FROM passages WHERE doc_id = ? AND ordinal = ?", (doc_id, ordinal))
+        return PassageRecord(*rows[0]) if rows else None
 
     def document_passages(self, doc_id: str) -> list[PassageRecord]:
         rows = self._query("SELECT id, doc_id, ordinal, unit, page, section, char_start, char_end, "

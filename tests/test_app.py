@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from ingest.refresh import refresh
 from retrieval.answer import NO_ANSWER_TEXT
+from retrieval.documents import citation_params
 from retrieval.index import Index
 from ui.cards import title_html
 
@@ -137,6 +138,27 @@ def test_document_text_with_markdown_and_script_after_a_blank_line_is_shown_as_t
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
     assert "<img" not in page and "<a href=\"https://exemple" not in page
     st.cache_resource.clear()
+
+
+def test_a_pdf_citation_shows_the_printed_page_with_the_passage_highlighted(app, searcher):
+    hit = next(h for h in searcher.search("Comment publier une réutilisation sur data.gouv.fr ?").hits
+               if h.document.kind == "pdf")
+    at = app("pages/document.py", **citation_params(searcher.handle.get(), hit.passage))
+    assert not at.exception
+    page = html_of(at)
+    src = f"fichiers/{hit.document.doc_id}/pages/{hit.passage.page}.png?passage={hit.passage.id}"
+    assert f"<img src='{src}'" in page and f"Page {hit.passage.page} sur {hit.document.pages}" in page
+    assert any(p.proto.label == "Page suivante" for p in at.get("page_link"))
+    assert any(b.proto.label == "Ouvrir le PDF à cette page" and b.proto.url.endswith(f"#page={hit.passage.page}")
+               for b in at.get("link_button"))
+
+
+def test_an_old_link_to_a_changed_document_says_so(app, searcher):
+    hit = searcher.search("Comment publier une réutilisation sur data.gouv.fr ?").hits[0]
+    params = {**citation_params(searcher.handle.get(), hit.passage), "v": "autreversion"}
+    at = app("pages/document.py", **params)
+    assert any("a changé depuis que ce lien a été créé" in w.value for w in at.warning)
+    assert "passage-cite" not in html_of(at) and "?passage=" not in html_of(at)
 
 
 def test_document_page_without_a_document_says_what_to_do(app):

@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
+from retrieval.index import Index
 from ui.cli import main
 
 DEV_SET = ROOT / "data" / "eval" / "questions.jsonl"
@@ -39,7 +40,9 @@ def test_search_json_has_the_stable_schema(run, seed_index):
     assert len(payload["results"]) == 3
     first = payload["results"][0]
     assert set(first) == {"rank", "score", "doc_id", "title", "source", "url", "page", "section",
-                          "date", "type", "themes", "text"}
+                          "date", "type", "themes", "text", "passage"}
+    record = Index.open(seed_index.index_path).passages([first["passage"]])[first["passage"]]
+    assert (record.doc_id, record.text) == (first["doc_id"], first["text"])  # the id the page route takes
     assert first["source"] == "guide-egalite-femmes-hommes.txt" and first["themes"][0] == "égalité femmes-hommes"
 
 
@@ -84,5 +87,6 @@ def test_ask_json_has_the_answer_schema(run, seed_index):
     payload = json.loads(result.stdout)
     assert payload["mode"] == "extractive" and payload["no_answer"] is False
     assert set(payload) == {"question", "answer", "mode", "citations", "no_answer", "notices"}
-    assert set(payload["citations"][0]) == {"n", "doc_id", "title", "source", "url", "page", "section", "text"}
+    assert set(payload["citations"][0]) == {"n", "doc_id", "title", "source", "url", "page", "section", "text",
+                                            "passage"}
     assert "[1]" in payload["answer"]

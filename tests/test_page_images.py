@@ -4,10 +4,13 @@ import io
 
 import numpy as np
 import pytest
+from conftest import CORPUS, copy_files
 from PIL import Image
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from ingest.refresh import refresh
+from retrieval.documents import citation_params, resolve_citation
 from retrieval.index import Index
 from ui.server import file_routes
 
@@ -47,7 +50,7 @@ def test_wrong_pages_passages_and_documents_are_refused(client, cited, mixed_ind
     index = Index.open(mixed_index.index_path)
     other = next(d for d in index.documents.values() if d.kind != "pdf")
     other_passage = index.document_passages(other.doc_id)[0].id
-    assert client.get(f"/fichiers/inconnu/pages/1.png").status_code == 404
+    assert client.get("/fichiers/inconnu/pages/1.png").status_code == 404
     assert client.get(f"/fichiers/{doc.doc_id}/pages/0.png").status_code == 404
     assert client.get(f"/fichiers/{doc.doc_id}/pages/{doc.pages + 1}.png").status_code == 404
     assert client.get(f"/fichiers/{doc.doc_id}/pages/deux.png").status_code == 400
@@ -60,3 +63,32 @@ def test_page_images_are_kept_with_their_build(client, cited, mixed_index):
     client.get(f"/fichiers/{cited.document.doc_id}/pages/{cited.passage.page}.png?passage={cited.passage.id}")
     cached = list((Index.open(mixed_index.index_path).build / "pages").glob("*.png"))
     assert any(p.name == f"{cited.document.doc_id}-{cited.passage.page}-{cited.passage.id}.png" for p in cached)
+
+
+# --- citations that survive a reload ------------------------------------------------------
+
+def test_a_citation_address_finds_its_passage_after_a_refresh_moved_the_ids(settings, sources, embedder):
+    refresh(settings, [sources], embedder=embedder)
+    index = Index.open(settings.index_path)
+    doc = next(d for d in index.documents.values() if d.source == "questions-educatives-2020.txt")
+    passage = index.document_passages(doc.doc_id)[1]
+    address = citation_params(index, passage)
+    copy_files(sources / "aaa", CORPUS / "loi-ville-2014" / "article-1.md")  # sorts first: ids shift
+    refresh(settings, [sources], embedder=embedder)
+    after = Index.open(settings.index_path)
+    view = resolve_citation(after, address["doc"], address["passage"], address["ord"], address["v"])
+    assert not view.changed and view.passage.text == passage.text
+    assert view.passage.id != passage.id  # the old id alone would have pointed elsewhere
+
+
+def test_a_citation_of_a_replaced_document_says_it_changed(settings, sources, embedder):
+    refresh(settings, [sources], embedder=embedder)
+    index = Index.open(settings.index_path)
+    doc = next(d for d in index.documents.values() if d.source == "questions-educatives-2020.txt")
+    address = citation_params(index, index.document_passages(doc.doc_id)[0])
+    (sources / doc.source).write_text("Édition 2021 entièrement réécrite du dossier sur les questions "
+                                      "éducatives dans les quartiers prioritaires.", encoding="utf-8")
+    refresh(settings, [sources], embedder=embedder)
+    view = resolve_citation(Index.open(settings.index_path), address["doc"], address["passage"],
+                            address["ord"], address["v"])
+    assert view.changed and view.passage is None

@@ -89,6 +89,15 @@ def document_link_html(doc_id: str, title: str, facts: str, description: str = "
             f"<p class='bsl-facts'>{html.escape(facts)}</p>{about}</div>")
 
 
+def page_image_html(doc_id: str, title: str, page: int, pages: int, passage: int | None) -> str:
+    """A PDF page as printed (served by the app), the passage highlighted when given."""
+    src = f"{FILE_ROUTE.lstrip('/')}/{quote(doc_id)}/pages/{page}.png" + (f"?passage={passage}" if passage is not None else "")
+    alt = f"Page {page} de « {title} »" + (", le passage cité surligné" if passage is not None else "")
+    return (f"<figure class='bsl-page'><img src='{html.escape(src, quote=True)}' alt='{html.escape(alt, quote=True)}' "
+            f"style='width:100%;max-width:1200px;border:1px solid #c9ced6'>"
+            f"<figcaption>Page {page} sur {pages}</figcaption></figure>")
+
+
 def passages_html(passages) -> str:
     """A document's passages as Boussole will quote them: page or section, then the text."""
     items = "".join(

@@ -11,7 +11,7 @@ def hit_json(hit: Hit) -> dict:
     d, p = hit.document, hit.passage
     return {"rank": hit.rank, "score": round(hit.score, 6), "doc_id": d.doc_id, "title": d.title,
             "source": d.source, "url": d.url, "page": p.page, "section": p.section,
-            "date": d.date, "type": d.type, "themes": list(d.themes), "text": p.text}
+            "date": d.date, "type": d.type, "themes": list(d.themes), "text": p.text, "passage": p.id}
 
 
 def search_json(result: SearchResult) -> dict:

@@ -7,6 +7,7 @@ import streamlit as st
 from core.errors import BoussoleError
 from retrieval.answer import NO_ANSWER_TEXT
 from retrieval.conversation import Turn, contextual_query, conversation_markdown
+from retrieval.documents import citation_params
 from retrieval.feedback import record_vote
 from ui.cards import STYLE, answer_html, card_html, source_link
 from ui.messages import french_message
@@ -46,13 +47,14 @@ def show_turn(i: int, turn: dict) -> None:
         st.html(answer_html(answer.text, svc.glossary))
         for notice in answer.notices:
             st.caption(notice)
-        for citation in answer.citations:
+        for citation, link in zip(answer.citations, turn["links"]):
             hit = citation.hit
             st.html(card_html(citation.n, hit, turn["query"], svc.glossary))
             cols = st.columns(2)
             cols[0].link_button("Ouvrir la source", source_link(hit))
-            cols[1].page_link("pages/document.py", label="Voir dans le document",
-                              query_params={"doc": hit.document.doc_id, "passage": str(hit.passage.id)})
+            cols[1].page_link("pages/document.py",
+                              label="Voir la page" if hit.document.kind == "pdf" else "Voir dans le document",
+                              query_params=link)
         vote = st.feedback("thumbs", key=f"vote-{i}")
         if vote is not None and not turn.get("voted"):
             record_vote(svc.settings.feedback_path, [str(c.hit.passage.id) for c in answer.citations],
@@ -73,8 +75,11 @@ def ask(question: str) -> None:
 
     try:
         answer = svc.answer(question, query, k, filters, on_sentence=show_sentence)
-        turns.append({"question": question, "query": query, "answer": answer,
-                      "build_id": svc.handle.get().build_id})
+        index = svc.handle.get()
+        # the Document page's addresses are made now, from the build that answered
+        links = [citation_params(index, c.hit.passage) for c in answer.citations]
+        turns.append({"question": question, "query": query, "answer": answer, "links": links,
+                      "build_id": index.build_id})
     except BoussoleError as exc:
         log.exception("search failed")
         turns.append({"question": question, "query": query, "error": french_message(exc)})
