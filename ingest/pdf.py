@@ -20,6 +20,7 @@ from pypdf.errors import PdfReadError
 
 from core.documents import Metadata, Unit
 from core.errors import ExtractionError
+from core.glyphs import TEX_LIGATURES
 from ingest.contents import without_contents
 from ingest.markdown import first_line
 from ingest.normalize import normalize_text
@@ -27,10 +28,6 @@ from ingest.ocr import ocr_available, ocr_page
 
 _EDGE_LINES = 2
 _DIGITS = re.compile(r"\d+")
-# TeX fonts without a Unicode map put their ligatures at these code points (OT1 layout);
-# pdfium marks a hyphen added at a line break with \x02.
-_TEX_LIGATURES = str.maketrans({"\x1b": "ff", "\x1c": "fi", "\x1d": "fl", "\x1e": "ffi",
-                                "\x1f": "ffl", "\x02": "-"})
 # A word cut at the end of a line ("l’ou‑" / "verture") is joined back.
 _LINE_BREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])[\u2011\u00ad-]\r?\n(?=[a-zàâçéèêëîïôûùüÿœæ])")
 
@@ -174,7 +171,7 @@ _DOT_LEADER = re.compile(r"(?:\.\s?){4,}")
 
 
 def page_text(raw: str) -> str:
-    text = _LINE_BREAK_HYPHEN.sub("", raw.translate(_TEX_LIGATURES))
+    text = _LINE_BREAK_HYPHEN.sub("", raw.translate(TEX_LIGATURES))
     return normalize_text(_DOT_LEADER.sub(" … ", text))
 
 

@@ -12,18 +12,30 @@ import io
 import unicodedata
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
+
+from core.glyphs import TEX_LIGATURES
 
 WIDTH = 1200  # pixels: readable on a screen, and ≥ 1,000 as promised
 MAX_PIXELS = 30_000_000  # a hostile page (metres wide) is drawn smaller, never as a huge bitmap
 HIGHLIGHT = (255, 210, 0, 90)  # translucent yellow: the text stays readable under it
 ANCHOR = 80  # letters used from each end of the passage when the whole is not found at once
+# A page drawn from more objects than this is not rendered: a hostile file could stall the server.
+# (The busiest page of the shared corpus has a few hundred.)
+MAX_OBJECTS = 50_000
+
+
+class PageTooComplex(ValueError):
+    """The page has too many objects to be drawn on the server."""
 
 
 def render_page(pdf_bytes: bytes, page_number: int, passage_text: str = "") -> bytes:
     pdf = pdfium.PdfDocument(pdf_bytes)
     try:
         page = pdf[page_number - 1]
+        if pdfium_c.FPDFPage_CountObjects(page.raw) > MAX_OBJECTS:
+            raise PageTooComplex(f"page {page_number}: more than {MAX_OBJECTS} drawing objects")
         width, height = page.get_size()
         scale = min(WIDTH / width, (MAX_PIXELS / max(1.0, width * height)) ** 0.5)
         image = page.render(scale=scale).to_pil().convert("RGBA")
@@ -60,7 +72,7 @@ def _letters(text: str) -> tuple[list[str], list[int]]:
     """The lower-case letters and digits of ``text``, with the index each came from."""
     letters, where = [], []
     for index, char in enumerate(text):
-        for part in unicodedata.normalize("NFKD", char).lower():
+        for part in unicodedata.normalize("NFKD", char.translate(TEX_LIGATURES)).lower():
             if part.isalnum():
                 letters.append(part)
                 where.append(index)

@@ -92,3 +92,44 @@ def test_a_citation_of_a_replaced_document_says_it_changed(settings, sources, em
     view = resolve_citation(Index.open(settings.index_path), address["doc"], address["passage"],
                             address["ord"], address["v"])
     assert view.changed and view.passage is None
+
+
+def test_the_highlight_lies_over_the_passage_words_own_positions(cited, mixed_index):
+    """Each word of the passage, located by pdfium's own search, sits inside a highlighted line."""
+    import re
+
+    import pypdfium2 as pdfium
+
+    from retrieval.pageimage import passage_boxes
+
+    path = Index.open(mixed_index.index_path).roots[cited.document.root] / cited.document.source
+    page = pdfium.PdfDocument(path.read_bytes())[cited.passage.page - 1]
+    textpage = page.get_textpage()
+    lines = passage_boxes(textpage, cited.passage.text)
+    assert lines
+    words = [w for w in re.findall(r"[^\W\d_]{9,}", cited.passage.text)][:6]
+    assert words
+    inside = lambda box: any(l - 1 <= box[0] and box[2] <= r + 1 and b - 1 <= box[1] and box[3] <= t + 1
+                             for l, b, r, t in lines)
+    for word in words:  # the word may also occur elsewhere on the page: one occurrence is the passage's
+        search, occurrences = textpage.search(word, match_case=True), []
+        while (found := search.get_next()) is not None:
+            occurrences.append(textpage.get_charbox(found[0]))
+        assert occurrences and any(inside(box) for box in occurrences), (word, occurrences, lines)
+    assert not inside((0, 0, 1, 1))  # and the page's corner is not highlighted
+
+
+def test_a_passage_of_the_barometre_report_is_found_on_its_page(mixed_index):
+    import pypdfium2 as pdfium
+
+    from core.formats import ChunkParams
+    from ingest.chunking import chunk_units
+    from ingest.pdf import load_pdf
+    from retrieval.pageimage import passage_boxes
+
+    raw = (CORPUS / "barometre-pdf" / "documentation_barometre_resultats.pdf").read_bytes()
+    passages = chunk_units("b", load_pdf(raw, "b.pdf", 500, 120).units, ChunkParams(60, 90, 160, 15))
+    pdf = pdfium.PdfDocument(raw)
+    sample = passages[::25]
+    found = [bool(passage_boxes(pdf[p.page - 1].get_textpage(), p.text)) for p in sample]
+    assert sum(found) >= 0.9 * len(sample), found
