@@ -59,13 +59,15 @@ def render_page(pdf_bytes: bytes, page_number: int, passage_text: str = "") -> b
 def passage_boxes(textpage: pdfium.PdfTextPage, passage_text: str) -> list[tuple[float, float, float, float]]:
     """One box per line of the page covered by the passage, in PDF points; [] if not found."""
     count = textpage.count_chars()
-    stream, where = _letters(textpage.get_text_range(0, count))
+    # one character per pdfium index (its text range can be shorter: a surrogate pair counts twice)
+    chars = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
+    stream, where = _letters(chars)
     wanted, _ = _letters(passage_text)
     span = _locate("".join(stream), "".join(wanted))
     if span is None:
         return []
-    chars = sorted({where[k] for k in range(*span)})
-    return _lines([textpage.get_charbox(i) for i in chars if i < count])
+    covered = sorted({where[k] for k in range(*span)})
+    return _lines([textpage.get_charbox(i) for i in covered])
 
 
 def _letters(text: str) -> tuple[list[str], list[int]]:

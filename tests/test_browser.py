@@ -54,3 +54,24 @@ def test_a_practitioner_asks_reads_an_excerpt_and_opens_it_in_the_document(chrom
         assert "égalité" in cited.inner_text()
         assert "document?doc=" in page.url
         page.screenshot(path=str(ARTIFACTS / "document-desktop.png"))
+
+
+def test_a_pdf_citation_opens_on_its_printed_page_with_the_passage_highlighted(chromium, mixed_index, searcher):
+    from urllib.parse import urlencode
+
+    from retrieval.documents import citation_params
+
+    hit = next(h for h in searcher.search("Comment publier une réutilisation sur data.gouv.fr ?").hits
+               if h.document.kind == "pdf")
+    address = urlencode(citation_params(searcher.handle.get(), hit.passage))
+    with running_ui(mixed_index.index_path) as url, browser() as b:
+        page = b.new_page(viewport={"width": 1280, "height": 1200})
+        page.goto(f"{url}/document?{address}")
+        image = page.locator("figure.bsl-page img")
+        image.wait_for(timeout=120_000)
+        page.wait_for_function("document.querySelector('figure.bsl-page img').naturalWidth > 0", timeout=60_000)
+        assert image.evaluate("img => img.naturalWidth") >= 1000
+        assert f"Page {hit.passage.page} de" in image.get_attribute("alt")
+        assert f"?passage={hit.passage.id}" in image.get_attribute("src")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "document-pdf-page.png"))

@@ -114,8 +114,10 @@ def test_the_highlight_lies_over_the_passage_words_own_positions(cited, mixed_in
     for word in words:  # the word may also occur elsewhere on the page: one occurrence is the passage's
         search, occurrences = textpage.search(word, match_case=True), []
         while (found := search.get_next()) is not None:
-            occurrences.append(textpage.get_charbox(found[0]))
-        assert occurrences and any(inside(box) for box in occurrences), (word, occurrences, lines)
+            first, count = found
+            occurrences.append((textpage.get_charbox(first), textpage.get_charbox(first + count - 1)))
+        # the word's first and last letters both: an index off by one would leave the last outside
+        assert any(inside(a) and inside(b) for a, b in occurrences), (word, occurrences, lines)
     assert not inside((0, 0, 1, 1))  # and the page's corner is not highlighted
 
 
