@@ -21,10 +21,10 @@ from pypdf.errors import PdfReadError
 from core.documents import Metadata, Unit
 from core.errors import ExtractionError
 from core.glyphs import TEX_LIGATURES
+from core.ocr import ocr_available, ocr_page
 from ingest.contents import without_contents
 from ingest.markdown import first_line
 from ingest.normalize import normalize_text
-from ingest.ocr import ocr_available, ocr_page
 
 _EDGE_LINES = 2
 _DIGITS = re.compile(r"\d+")

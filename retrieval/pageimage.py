@@ -4,6 +4,8 @@ The passage's text was cleaned on the way in (ligatures, hyphenation, spaces, ru
 so it is found on the page by its letters and digits alone: both sides are reduced to
 lower-case alphanumerics (NFKD), the passage is located in the page's stream, and the boxes of
 those characters (pdfium's character boxes) are merged line by line and painted translucent.
+A scanned page has no characters: its passage is found among the words Tesseract reads on it
+(the same render as at ingestion, so the same words), and their boxes are painted instead.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
 
 from core.glyphs import TEX_LIGATURES
+from core.ocr import ocr_available, ocr_words
 
 WIDTH = 1200  # pixels: readable on a screen, and ≥ 1,000 as promised
 MAX_PIXELS = 30_000_000  # a hostile page (metres wide) is drawn smaller, never as a huge bitmap
@@ -42,6 +45,8 @@ def render_page(pdf_bytes: bytes, page_number: int, passage_text: str = "") -> b
         if passage_text:
             textpage = page.get_textpage()
             boxes = passage_boxes(textpage, passage_text)
+            if not boxes and textpage.count_chars() == 0 and ocr_available():
+                boxes = scanned_passage_boxes(ocr_words(page), passage_text)  # a scan: the OCR's words
             textpage.close()
             overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
             draw = ImageDraw.Draw(overlay)
@@ -68,6 +73,21 @@ def passage_boxes(textpage: pdfium.PdfTextPage, passage_text: str) -> list[tuple
         return []
     covered = sorted({where[k] for k in range(*span)})
     return _lines([textpage.get_charbox(i) for i in covered])
+
+
+def scanned_passage_boxes(words: list[tuple[str, tuple[float, float, float, float]]],
+                          passage_text: str) -> list[tuple[float, float, float, float]]:
+    """The same, on a scanned page: the passage located among the OCR's words, their boxes."""
+    stream, where = [], []
+    for index, (word, _) in enumerate(words):
+        letters, _ = _letters(word)
+        stream += letters
+        where += [index] * len(letters)
+    wanted, _ = _letters(passage_text)
+    span = _locate("".join(stream), "".join(wanted))
+    if span is None:
+        return []
+    return _lines([words[i][1] for i in sorted({where[k] for k in range(*span)})])
 
 
 def _letters(text: str) -> tuple[list[str], list[int]]:

@@ -164,3 +164,21 @@ def test_the_table_of_contents_of_a_real_guide_is_not_a_passage():
     assert pdf.units[1].page == 2 and pdf.units[1].text == ""  # the page stays, numbered, without its contents
     assert not any("Prioriser : quels logiciels ouvrir à quel degré? ..." in u.text for u in pdf.units)
     assert "1.4 Prioriser : quels logiciels ouvrir à quel degré?" in pdf.units[3].text  # the heading itself stays
+
+
+def test_a_passage_of_a_scan_is_highlighted_over_the_words_the_ocr_read():
+    import numpy as np
+
+    from core.formats import ChunkParams
+    from ingest.chunking import chunk_units
+    from retrieval.pageimage import render_page
+
+    raw = _scan([["Conseils citoyens", "Guide pour les habitants du quartier"], SCANNED_LINES])
+    passage = next(p for p in chunk_units("s", load_pdf(raw, "scan.pdf", 10, 120).units,
+                                          ChunkParams(60, 90, 160, 15)) if p.page == 2)
+    image = np.asarray(Image.open(io.BytesIO(render_page(raw, 2, passage.text))).convert("RGB")).astype(int)
+    yellow = (image[..., 0] > 240) & (image[..., 1] > 190) & (image[..., 1] < 240) & (image[..., 2] < 200)
+    rows = np.flatnonzero(yellow.any(axis=1)) / image.shape[0]
+    assert yellow.sum() > 5000
+    # the three lines were drawn 160–300 px down a 1754 px page: the highlight is there, nowhere else
+    assert rows.min() > 0.07 and rows.max() < 0.2, (rows.min(), rows.max())

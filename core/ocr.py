@@ -42,12 +42,35 @@ def ocr_available() -> bool:
 
 def ocr_page(page: pdfium.PdfPage, name: str, number: int, seconds: float) -> str:
     """The page's text as Tesseract reads it ("" when it finds no usable words)."""
+    text = _tesseract(page, name, number, seconds, []).decode("utf-8", errors="replace")
+    return text if len(_WORD.findall(text)) >= MIN_WORDS else ""
+
+
+def ocr_words(page: pdfium.PdfPage, seconds: float = 120.0) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """The page's words as Tesseract reads them (the same render as ``ocr_page``), each with its
+    box in PDF points (left, bottom, right, top): what a highlight on a scan is drawn from."""
+    height = page.get_size()[1]
+    scale = _scale(page)
+    table = _tesseract(page, "page", 0, seconds, ["tsv"]).decode("utf-8", errors="replace")
+    words = []
+    for line in table.splitlines()[1:]:
+        cells = line.split("\t")
+        if len(cells) == 12 and cells[0] == "5" and cells[11].strip():
+            left, top, width, tall = (int(cells[i]) / scale for i in (6, 7, 8, 9))
+            words.append((cells[11], (left, height - top - tall, left + width, height - top)))
+    return words
+
+
+def _scale(page: pdfium.PdfPage) -> float:
     width, height = page.get_size()
-    scale = min(OCR_DPI / 72, (MAX_PIXELS / max(1.0, width * height)) ** 0.5)
+    return min(OCR_DPI / 72, (MAX_PIXELS / max(1.0, width * height)) ** 0.5)
+
+
+def _tesseract(page: pdfium.PdfPage, name: str, number: int, seconds: float, config: list[str]) -> bytes:
     image = io.BytesIO()
-    page.render(scale=scale, grayscale=True).to_pil().save(image, format="PNG")
+    page.render(scale=_scale(page), grayscale=True).to_pil().save(image, format="PNG")
     try:
-        done = subprocess.run(["tesseract", "stdin", "stdout", "-l", LANGUAGE], input=image.getvalue(),
+        done = subprocess.run(["tesseract", "stdin", "stdout", "-l", LANGUAGE, *config], input=image.getvalue(),
                               capture_output=True, timeout=max(1.0, seconds),
                               env={**os.environ, "OMP_THREAD_LIMIT": "1"})
     except subprocess.TimeoutExpired as exc:
@@ -56,5 +79,4 @@ def ocr_page(page: pdfium.PdfPage, name: str, number: int, seconds: float) -> st
     if done.returncode != 0:
         raise ExtractionError(f"{name}: OCR failed on page {number} "
                               f"({done.stderr.decode(errors='replace').strip()[:200]})")
-    text = done.stdout.decode("utf-8", errors="replace")
-    return text if len(_WORD.findall(text)) >= MIN_WORDS else ""
+    return done.stdout

@@ -1,0 +1,56 @@
+"""Page images: time to draw a PDF page with its cited passage highlighted, first and cached.
+
+    python benchmarks/pages.py [--index /tmp/boussole-bench/etalab-guides] [--questions 30]
+
+Uses (and builds once, if missing) an index of ../shared/corpus/etalab-guides. For the first
+passage of each of ``--questions`` pages (30 by default), calls what the route ``/fichiers/<doc>/pages/<n>.png?passage=<id>``
+calls, twice: the first call renders (1,200 px wide) and stores the image in the build's folder,
+the second reads it back. Prints one JSON line: milliseconds p50 / p95 / max for each, and the
+images' mean size.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import corpus_arguments, indexed_settings  # noqa: E402
+from retrieval.index import Index  # noqa: E402
+from ui.server import page_png  # noqa: E402
+
+
+def _figures(values: list[float]) -> dict:
+    ordered = sorted(values)
+    return {"p50": round(statistics.median(ordered), 1), "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 1),
+            "max": round(ordered[-1], 1)}
+
+
+def main() -> None:
+    args = corpus_arguments(__doc__, "etalab-guides")
+    settings = indexed_settings(args)
+    index = Index.open(settings.index_path)
+    shutil.rmtree(index.build / "pages", ignore_errors=True)  # start cold
+    cited = {}
+    for doc in index.documents.values():
+        for passage in index.document_passages(doc.doc_id):
+            cited.setdefault((doc.doc_id, passage.page), passage.id)
+    sample = sorted(cited.items())[:max(1, args.questions or 30)]
+    first, cached, sizes = [], [], []
+    for (doc_id, page), passage in sample:
+        for times in (first, cached):
+            started = time.perf_counter()
+            image = page_png(settings.index_path, doc_id, page, passage)
+            times.append((time.perf_counter() - started) * 1000)
+        sizes.append(len(image))
+    print(json.dumps({"pages": len(sample), "first_ms": _figures(first), "cached_ms": _figures(cached),
+                      "mean_kb": round(statistics.mean(sizes) / 1024)}))
+
+
+if __name__ == "__main__":
+    main()
