@@ -180,22 +180,26 @@ def evaluate_command(questions, index, k, as_json, verbose) -> None:
 
 
 @main.command()
-@click.option("--port", type=int, default=8501, show_default=True)
-@click.option("--address", default="localhost", show_default=True)
+@click.option("--port", type=int, default=None, help="Port (default: STREAMLIT_SERVER_PORT, config.toml, else 8501).")
+@click.option("--address", default=None, help="Address (default: STREAMLIT_SERVER_ADDRESS, config.toml, else localhost).")
 @index_option
-def ui(port: int, address: str, index: str | None) -> None:
+def ui(port: int | None, address: str | None, index: str | None) -> None:
     """Start the web app (Streamlit). The command becomes the server (exec), so the signals
-    a supervisor or a terminal sends reach it directly."""
+    a supervisor or a terminal sends reach it directly; STREAMLIT_* variables and
+    .streamlit/config.toml are honoured, the options given here win over them.
+
+    Example: boussole ui --port 8501
+    """
     import os
 
-    app = Path(__file__).with_name("server.py")
+    from ui.launch import config_files, streamlit_flags
+
     env = dict(os.environ)
     if index:
         env["BOUSSOLE_INDEX"] = str(Path(index).resolve())
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-           "--server.address", address, "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
-           "--client.showErrorDetails", "none"]
+    given = {k: str(v) for k, v in (("server.port", port), ("server.address", address)) if v is not None}
+    flags = streamlit_flags(given, env, config_files(Path.cwd(), Path.home()))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(Path(__file__).with_name("server.py")), *flags]
     sys.stdout.flush()
     os.execve(sys.executable, cmd, env)
 
