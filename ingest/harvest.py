@@ -17,7 +17,7 @@ import json
 import re
 import time
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -29,7 +29,7 @@ from core.files import atomic_write
 from core.settings import Settings
 from ingest.catalogue import CATALOGUE_NAME, write_catalogue
 from ingest.fetch import Fetcher, FetchFailed, Response, check_address
-from ingest.listing import Entry, Link, is_generic, read_listing
+from ingest.listing import Link, is_generic, read_listing
 
 DOCUMENTS = {".pdf": b"%PDF", ".docx": b"PK", ".odt": b"PK"}  # what each kind's content starts with
 STATE = ".harvest.json"
@@ -62,8 +62,8 @@ class HarvestReport:
 class _Found:
     """What a crawl of one site found: documents and publication pages, each with its entry and
     the listing page that links to it."""
-    documents: dict[str, tuple[Entry, str]] = field(default_factory=dict)
-    pages: dict[str, tuple[Entry, str]] = field(default_factory=dict)
+    documents: dict[str, tuple[Metadata, str]] = field(default_factory=dict)
+    pages: dict[str, tuple[Metadata, str]] = field(default_factory=dict)
     listing_failed: bool = False
 
 
@@ -207,9 +207,8 @@ def _save(folder: Path, state: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     rows = {}
     for url, known in state.items():
-        entry = Entry(**known["entry"])
-        rows[known["file"]] = Metadata(title=entry.title, url=known.get("url", url), date=entry.date, type=entry.type,
-                                       description=entry.summary)
+        entry = {**known["entry"], "themes": tuple(known["entry"].get("themes", ()))}
+        rows[known["file"]] = Metadata(**{**entry, "url": known.get("url", url)})
     atomic_write(folder / CATALOGUE_NAME, write_catalogue(rows).encode("utf-8"))
     atomic_write(folder / STATE, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
 
@@ -219,15 +218,15 @@ def _load_state(folder: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
-def _entry(link: Link) -> Entry:
+def _entry(link: Link) -> Metadata:
     """The listing entry, titled by its heading, else by the link's own words when they say more
     than « Accéder au document » (else the document's own title will be used)."""
     if link.entry.title or is_generic(link.text):
         return link.entry
-    return Entry(link.text, link.entry.date, link.entry.type, link.entry.summary)
+    return replace(link.entry, title=link.text)
 
 
-def _remember(documents: dict[str, tuple[Entry, str]], url: str, entry: Entry, listing: str) -> None:
+def _remember(documents: dict[str, tuple[Metadata, str]], url: str, entry: Metadata, listing: str) -> None:
     if url not in documents or (entry.title and not documents[url][0].title):
         documents[url] = (entry, listing)
 

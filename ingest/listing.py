@@ -17,6 +17,7 @@ from courlan import normalize_url
 from lxml import etree
 
 from core.analysis import fold
+from core.documents import Metadata
 from ingest.normalize import normalize_text
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -36,19 +37,11 @@ SUMMARY_CHARS = 600
 
 
 @dataclass(frozen=True)
-class Entry:
-    title: str = ""
-    date: str = ""
-    type: str = ""
-    summary: str = ""
-
-
-@dataclass(frozen=True)
 class Link:
     url: str  # absolute, without fragment
     text: str
     rel: str
-    entry: Entry
+    entry: Metadata  # the listing entry holding the link: title, date, type, summary as description
 
 
 def read_listing(content: bytes, url: str, charset: str | None = None) -> list[Link]:
@@ -97,15 +90,15 @@ class _Segment:
     def add(self, element) -> None:
         if element.tag == "time" and element.get("datetime"):
             self.times.append(element.get("datetime"))
-        for piece in (element.text, element.tail if element.tag not in HEADINGS else element.tail):
+        for piece in (element.text, element.tail):
             if piece and piece.strip():
                 self.pieces.append(piece.strip())
 
-    def entry(self, link_text: str) -> Entry:
+    def entry(self, link_text: str) -> Metadata:
         text = normalize_text(" ".join(self.pieces))
         summary = text.replace(self.title, "", 1).replace(link_text, "").strip() if self.title else ""
-        return Entry(title=self.title, date=_date(self.times, text), type=_kind(text),
-                     summary=_shorten(summary))
+        return Metadata(title=self.title, date=_date(self.times, text), type=_kind(text),
+                        description=_shorten(summary))
 
 
 def _text(element) -> str:

@@ -3,16 +3,16 @@ a paginated listing, robots.txt, a 404, a redirect, a slow answer, an oversize f
 error page named .pdf, a page in ISO-8859-1, then an unchanged re-harvest and a withdrawal."""
 
 import csv
-from datetime import datetime, timezone
 import hashlib
 import threading
 import time
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import CORPUS
+
 from core.settings import Settings
 from ingest.curation import document_statuses
 from ingest.fetch import HarvestError
@@ -227,7 +227,7 @@ def test_a_listing_entry_gives_title_date_type_and_summary():
     assert first.url == "https://exemple.fr/d.pdf"
     assert (first.entry.title, first.entry.date, first.entry.type) == (
         "Une journée pour imaginer la politique de la ville dans 10 ans", "2020-11-03", "journée")
-    assert first.entry.summary.startswith("Journée régionale du 3 novembre 2020")
+    assert first.entry.description.startswith("Journée régionale du 3 novembre 2020")
     assert (second.entry.date, second.entry.type) == ("2020-03", "dossier")
 
 
@@ -240,9 +240,8 @@ def test_one_document_linked_with_tracking_decorations_is_one_address():
 
 def test_staff_save_the_site_and_update_from_it_in_administration(site, harvest_env, monkeypatch):
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
     from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
     monkeypatch.setenv("BOUSSOLE_ADMIN_PASSWORD", "s3cret")
     st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=180)
