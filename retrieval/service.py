@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import threading
+
 from core.model import load_embedder
 from core.settings import Settings
 from retrieval.index import IndexHandle
@@ -15,3 +18,18 @@ def open_searcher(settings: Settings, require_index: bool = True) -> Searcher:
     if require_index:
         handle.get()
     return Searcher(settings, load_embedder(settings), handle)
+
+
+_loading = threading.Lock()  # two first requests at once must not load the model twice
+
+
+def shared_searcher(settings: Settings) -> Searcher:
+    """The one searcher of a server process: the web pages and the HTTP API share its model
+    (900 MB) and index handle. Searches are safe from many threads."""
+    with _loading:
+        return _cached_searcher(settings)
+
+
+@functools.lru_cache(maxsize=1)
+def _cached_searcher(settings: Settings) -> Searcher:
+    return open_searcher(settings, require_index=False)

@@ -1,62 +1,15 @@
 """The generative path against a real local HTTP server speaking the OpenAI protocol."""
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from conftest import GOOD
 
 from retrieval.answer import Citation
 from retrieval.llm import SYSTEM, build_messages, generative_answer
 
 QUESTION = "Comment intégrer l'égalité femmes-hommes dans nos actions ?"
-GOOD = ("Le centre de ressources a conçu un guide méthodologique destiné aux associations [1]. "
-        "Ce guide contient tous les outils nécessaires au montage d'un projet sensible à l'égalité des sexes [1].")
-
-
-class ScriptedLLM(BaseHTTPRequestHandler):
-    """Replies from ``server.script``: (status, text, delay_seconds, stream)."""
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.server.requests.append({"path": self.path, "body": body,
-                                     "auth": self.headers.get("Authorization")})
-        status, text, delay, stream = self.server.script
-        time.sleep(delay)
-        if status != 200:
-            self.send_response(status)
-            self.end_headers()
-            self.wfile.write(b'{"error": "boom"}')
-            return
-        self.send_response(200)
-        if stream:
-            self.send_header("Content-Type", "text/event-stream")
-            self.end_headers()
-            for word in text.split(" "):
-                chunk = {"choices": [{"index": 0, "delta": {"content": word + " "}, "finish_reason": None}]}
-                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-                self.wfile.flush()
-            self.wfile.write(b"data: [DONE]\n\n")
-        else:
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            reply = {"choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                                  "finish_reason": "stop"}]}
-            self.wfile.write(json.dumps(reply).encode())
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def llm_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), ScriptedLLM)
-    server.requests, server.script = [], (200, GOOD, 0, True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
 
 
 @pytest.fixture

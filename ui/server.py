@@ -1,4 +1,5 @@
-"""The ASGI server: Streamlit's app plus the routes that serve indexed files.
+"""The ASGI server: Streamlit's app, the routes that serve indexed files, and the HTTP API
+(``/api/v1/``, ``/v1/``: see ``api.py``).
 
 ``/fichiers/<doc_id>`` answers only for documents of the live index, with the file found at
 the place the index recorded; ``/fichiers/<doc_id>/pages/<n>.png[?passage=<id>]`` draws page
@@ -7,6 +8,7 @@ n of an indexed PDF, the passage highlighted. Anything else is a 404 (a malforme
 
 from __future__ import annotations
 
+import functools
 import logging
 import mimetypes
 import sqlite3
@@ -17,13 +19,17 @@ import pypdfium2 as pdfium
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from core.files import atomic_write
 from core.roots import root_folders, source_path
 from core.settings import Settings
 from core.store import current_build, read_manifest
 from retrieval.pageimage import render_page
+from retrieval.service import shared_searcher
+from ui.access import Access
+from ui.api import json_api
+from ui.openai_api import openai_api
 
 log = logging.getLogger("boussole.ui")
 HERE = Path(__file__).parent
@@ -103,6 +109,14 @@ def file_routes(index_dir: Path) -> list[Route]:
             Route("/fichiers/{doc_id}", make_file_endpoint(index_dir))]
 
 
+def api_routes(settings: Settings) -> list[BaseRoute]:
+    """The JSON API and the OpenAI-compatible one; one rate limit counts calls to both."""
+    access = Access.from_settings(settings.api_keys, settings.api_rate_limit)
+    searcher_of = functools.partial(shared_searcher, settings)  # the model loads at the first question
+    return [Mount("/api/v1", json_api(settings, access, searcher_of)),
+            Mount("/v1", openai_api(settings, access, searcher_of))]
+
+
 def on_script_error(exc: Exception) -> bool:
     log.exception("page error", exc_info=exc)
     st.error("Une erreur inattendue est survenue. Réessayez ; si elle persiste, "
@@ -110,6 +124,7 @@ def on_script_error(exc: Exception) -> bool:
     return True  # no stack trace for users
 
 
+settings = Settings.from_env()
 app = st.App(str(HERE / "app.py"),
-             routes=file_routes(Settings.from_env().index_path),
+             routes=[*file_routes(settings.index_path), *api_routes(settings)],
              on_script_error=on_script_error)

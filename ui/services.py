@@ -19,7 +19,7 @@ from retrieval.glossary import Glossary
 from retrieval.index import IndexHandle
 from retrieval.respond import respond
 from retrieval.search import Searcher
-from retrieval.service import open_searcher
+from retrieval.service import shared_searcher
 
 log = logging.getLogger("boussole.ui")
 
@@ -52,7 +52,7 @@ class Services:
 
 @st.cache_resource(show_spinner="Chargement du modèle de recherche…")
 def services() -> Services:
-    return Services(open_searcher(Settings.from_env(), require_index=False))
+    return Services(shared_searcher(Settings.from_env()))
 
 
 def admin_password(settings: Settings) -> str:

@@ -1,0 +1,66 @@
+"""Who may call the HTTP API, and how often: optional Bearer keys and a rate limit per key
+(per client address when the API is open)."""
+
+from __future__ import annotations
+
+import hmac
+import math
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from core.errors import SettingsError
+
+
+class ApiError(Exception):
+    """An HTTP error whose message is shown as is (in French) to the caller."""
+
+    def __init__(self, status: int, message: str, code: str, param: str | None = None,
+                 headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.message, self.code, self.param = status, message, code, param
+        self.headers = headers or {}
+
+
+def split_list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+@dataclass
+class Access:
+    keys: tuple[str, ...]
+    limit: RateLimitItem
+    limiter: MovingWindowRateLimiter
+
+    @classmethod
+    def from_settings(cls, api_keys: str, rate_limit: str) -> "Access":
+        try:
+            limit = parse(rate_limit)
+        except ValueError as exc:
+            raise SettingsError(f"BOUSSOLE_API_RATE_LIMIT={rate_limit!r}: expected e.g. 60/minute") from exc
+        return cls(split_list(api_keys), limit, MovingWindowRateLimiter(MemoryStorage()))
+
+    def caller(self, authorization: str, address: str) -> str:
+        """The identity requests are counted against; raises 401 for a missing or wrong key."""
+        if not self.keys:
+            return f"address:{address}"
+        scheme, _, given = authorization.partition(" ")
+        # compare_digest on every key: the time taken says nothing about which key was close
+        matched = [key for key in self.keys if hmac.compare_digest(given.strip().encode(), key.encode())]
+        if scheme.lower() != "bearer" or not matched:
+            raise ApiError(401, "Clé d'API absente ou invalide : envoyez l'en-tête "
+                                "« Authorization: Bearer <clé> » avec une clé fournie par le centre de ressources.",
+                           "invalid_api_key", headers={"WWW-Authenticate": "Bearer"})
+        return f"key:{matched[0]}"
+
+    def count(self, caller: str) -> None:
+        """Counts one request; raises 429 with the seconds to wait once the limit is reached."""
+        if self.limiter.hit(self.limit, caller):
+            return
+        reset = self.limiter.get_window_stats(self.limit, caller).reset_time
+        wait = max(1, math.ceil(reset - time.time()))
+        raise ApiError(429, f"Trop de requêtes : réessayez dans {wait} s.", "rate_limit_exceeded",
+                       headers={"Retry-After": str(wait)})
