@@ -9,8 +9,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -124,6 +127,50 @@ class Embedder:
             texts, prompt_name=prompt, batch_size=self.batch_size, normalize_embeddings=True,
             show_progress_bar=progress, convert_to_numpy=True)
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+class Embeds(Protocol):
+    """What composing and verifying answers need: an Embedder, or a CachedEmbedder."""
+    dimension: int
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+class CachedEmbedder:
+    """An Embedder whose passage-side vectors of short texts are remembered, the least recently
+    used dropped first. Answers embed the sentences of the excerpts they cite, and the same
+    passages are cited again and again: composing an answer was three quarters of the
+    server's work per question (benchmarks/load.py)."""
+
+    def __init__(self, embedder: Embedder, size: int):
+        self.embedder, self.size = embedder, size
+        self.dimension = embedder.dimension
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.embedder.embed_queries(texts)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if self.size <= 0:
+            return self.embedder.embed_passages(texts)
+        with self._lock:
+            known = {t: self._vectors[t] for t in texts if t in self._vectors}
+            for text in known:
+                self._vectors.move_to_end(text)
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            known.update(zip(missing, self.embedder.embed_passages(missing)))
+            with self._lock:
+                for text in missing:
+                    self._vectors[text] = known[text]
+                while len(self._vectors) > self.size:
+                    self._vectors.popitem(last=False)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([known[t] for t in texts])
 
 
 def check_same_model(recorded: dict, loaded: ModelSource) -> None:

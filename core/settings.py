@@ -45,6 +45,7 @@ class Settings:
     fusion: str = field(default="zscore", metadata={"help": "How rankings are combined: 'rrf' or 'zscore'."})
     document_lexical_weight: float = field(default=0.2, metadata={"help": "Share of BM25 over whole documents in a document's score, beside its best dense passage (0: off)."})
     neighbour_windows: bool = field(default=True, metadata={"help": "Score each dense candidate by the best mean over the windows of two consecutive passages that hold it."})
+    sentence_cache: int = field(default=20_000, metadata={"help": "Sentence vectors of cited excerpts kept in memory to compose answers (1.5 KB each; 0: none)."})
     candidates: int = field(default=100, metadata={"help": "Passages taken from each ranker before fusion."})
     abstain_threshold: float = field(default=0.0, metadata={"help": "Best dense cosine below this: no answer (0: calibrated per index)."})
     max_file_bytes: int = field(default=100 * 1024 * 1024, metadata={"help": "Files larger than this are refused."})

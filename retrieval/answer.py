@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.analysis import Analyzer
-from core.model import Embedder
+from core.model import Embeds
 from core.sentences import sentence_spans
 from retrieval.search import Hit, SearchResult
 
@@ -76,7 +76,7 @@ class _Candidate:
     position: int
 
 
-def extractive_answer(question: str, result: SearchResult, embedder: Embedder,
+def extractive_answer(question: str, result: SearchResult, embedder: Embeds,
                       max_sentences: int = 5, analyzer: Analyzer | None = None) -> Answer:
     citations = [Citation(i, hit) for i, hit in enumerate(result.hits, start=1)]
     if result.no_answer or not citations:

@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Callable
 
 from core.errors import BoussoleError
-from core.model import Embedder
+from core.model import Embeds
 from core.settings import Settings
 from retrieval.answer import Answer, AnswerSentence, Citation, extractive_answer
 from retrieval.search import SearchResult
@@ -104,7 +104,7 @@ def _read_whole(reply: dict, on_token) -> str:
     return text
 
 
-def generative_answer(settings: Settings, question: str, result: SearchResult, embedder: Embedder,
+def generative_answer(settings: Settings, question: str, result: SearchResult, embedder: Embeds,
                       on_sentence: Callable[[AnswerSentence], None] | None = None) -> Answer:
     """The model's answer, verified as it streams: ``on_sentence`` sees each sentence only once
     it is complete and supported by its excerpt, so nothing unverified is ever shown."""

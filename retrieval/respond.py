@@ -14,5 +14,6 @@ def respond(settings: Settings, searcher: Searcher, question: str, k: int = 5,
     result = searcher.search(query or question, k=k, filters=filters)
     if settings.llm_url and settings.llm_model and not result.no_answer:
         from retrieval.llm import generative_answer
-        return generative_answer(settings, question, result, searcher.embedder, on_sentence=on_sentence)
-    return extractive_answer(question, result, searcher.embedder)
+        return generative_answer(settings, question, result, searcher.answer_embedder,
+                                 on_sentence=on_sentence)
+    return extractive_answer(question, result, searcher.answer_embedder)

@@ -10,7 +10,7 @@ import numpy as np
 from core.abstention import threshold_for
 from core.dense import search_dense
 from core.errors import SettingsError
-from core.model import Embedder, check_same_model
+from core.model import CachedEmbedder, Embedder, check_same_model
 from core.settings import Settings
 from retrieval.filters import Filters
 from retrieval.fusion import Ranking, reciprocal_rank_fusion, zscore_fusion
@@ -59,6 +59,8 @@ class Searcher:
     def __init__(self, settings: Settings, embedder: Embedder, handle: IndexHandle):
         self.settings = settings
         self.embedder = embedder
+        # for answers: the sentences of cited excerpts, remembered across questions
+        self.answer_embedder = CachedEmbedder(embedder, settings.sentence_cache)
         self.handle = handle
         self.glossary = load_glossary()
         self._checked_build = ""  # the last build whose model was found to be the embedder's

@@ -23,7 +23,7 @@ from collections.abc import Callable
 import numpy as np
 
 from core.analysis import Analyzer, fold
-from core.model import Embedder
+from core.model import Embeds
 from core.sentences import sentence_spans
 from retrieval.answer import AnswerSentence, Citation
 
@@ -51,7 +51,7 @@ def split_sentences(text: str) -> list[str]:
     return [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
 
 
-def _verify_sentence(sentence: str, citations: list[Citation], embedder: Embedder, analyzer: Analyzer,
+def _verify_sentence(sentence: str, citations: list[Citation], embedder: Embeds, analyzer: Analyzer,
                      cache: dict[int, np.ndarray]) -> AnswerSentence | None:
     """The sentence without its markers, credited to the first cited excerpt that supports it."""
     valid = {c.n: c for c in citations}
@@ -61,7 +61,7 @@ def _verify_sentence(sentence: str, citations: list[Citation], embedder: Embedde
     return AnswerSentence(plain, support) if plain and support is not None else None
 
 
-def supports(citation: Citation, sentence: str, embedder: Embedder, analyzer: Analyzer,
+def supports(citation: Citation, sentence: str, embedder: Embeds, analyzer: Analyzer,
              cache: dict[int, np.ndarray]) -> bool:
     excerpt = citation.hit.passage.text
     if contradicts(sentence, excerpt, analyzer):
@@ -112,7 +112,7 @@ class VerifiedStream:
     complete and supported; ``finish`` verifies the last one and returns the supported
     sentences and how many were dropped. Feeding the whole text at once verifies a whole answer."""
 
-    def __init__(self, citations: list[Citation], embedder: Embedder,
+    def __init__(self, citations: list[Citation], embedder: Embeds,
                  on_sentence: Callable[[AnswerSentence], None] | None = None):
         self._citations, self._embedder, self._on_sentence = citations, embedder, on_sentence
         self._analyzer = Analyzer()

@@ -197,6 +197,21 @@ def test_admin_refuses_a_wrong_password(admin_app):
     assert not any(b.label == "Mettre à jour l'index" for b in at.button)
 
 
+def test_after_five_wrong_passwords_even_the_right_one_must_wait(admin_app):
+    at, _ = admin_app
+    for _ in range(5):
+        at.text_input[0].set_value("mauvais")
+        at.button[0].click().run()
+    at.text_input[0].set_value("s3cret")
+    at.button[0].click().run()
+    assert any(e.value.startswith("Trop d'essais infructueux : réessayez dans ") for e in at.error)
+    assert not any(b.label == "Mettre à jour l'index" for b in at.button)
+    at.switch_page("pages/admin.py").run()  # a new visit to the page does not reset the count
+    at.text_input[0].set_value("s3cret")
+    at.button[0].click().run()
+    assert any(e.value.startswith("Trop d'essais") for e in at.error)
+
+
 def test_admin_runs_a_refresh_with_the_right_password(admin_app):
     at, sources = admin_app
     at.text_input[0].set_value("s3cret")

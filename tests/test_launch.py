@@ -54,3 +54,29 @@ def test_the_environment_port_is_used_and_sigterm_stops_the_server(seed_index):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_connections_accepted_on_a_socket_bound_like_streamlit_s_have_nagle_off():
+    """Streamlit binds with protocol 0; without the fix asyncio leaves Nagle on, and every
+    response after the first on a kept-alive connection waits 40 ms for a delayed ACK."""
+    import asyncio
+
+    from ui.server import enable_tcp_nodelay
+
+    async def accepted_nodelay() -> int:
+        listener = socket.socket(family=socket.AF_INET)  # as streamlit's _bind_socket does
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listener.setblocking(False)
+        writers = asyncio.Queue()
+        server = await asyncio.start_server(lambda r, w: writers.put_nowait(w), sock=listener)
+        _, client = await asyncio.open_connection(*listener.getsockname())
+        served = await writers.get()
+        value = served.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        client.close()
+        served.close()
+        server.close()
+        return value
+
+    enable_tcp_nodelay()
+    assert asyncio.run(accepted_nodelay()) != 0

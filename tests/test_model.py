@@ -5,7 +5,7 @@ import os
 import numpy as np
 from conftest import ROOT
 
-from core.model import Embedder, ModelSource, resolve_model
+from core.model import CachedEmbedder, Embedder, ModelSource, resolve_model
 from core.offline_model import rebuild
 
 WHEELS = ROOT / "models" / "wheels"
@@ -40,3 +40,48 @@ def test_a_local_folder_given_as_model_is_used_as_is(base_settings, tmp_path):
     folder = resolve_model(base_settings).path
     source = resolve_model(base_settings.with_(model=folder))
     assert source.origin == "local-path" and source.path == folder
+
+
+class CountingEmbedder:
+    """The real embedder, counting the texts it is asked to embed."""
+
+    def __init__(self, embedder):
+        self.embedder, self.dimension, self.embedded = embedder, embedder.dimension, []
+
+    def embed_passages(self, texts):
+        self.embedded += texts
+        return self.embedder.embed_passages(texts)
+
+
+SENTENCES = ["Le contrat de ville est signé par l'État et les collectivités.",
+             "Les conseils citoyens associent les habitants.",
+             "Le NPNRU finance la rénovation urbaine."]
+
+
+def test_cached_sentence_vectors_are_the_embedder_s_and_computed_once(embedder):
+    counting = CountingEmbedder(embedder)
+    cached = CachedEmbedder(counting, size=10)
+    first = cached.embed_passages(SENTENCES[:2])
+    again = cached.embed_passages([SENTENCES[1], SENTENCES[2], SENTENCES[1]])
+    assert np.allclose(first, embedder.embed_passages(SENTENCES[:2]), atol=1e-5)
+    assert np.allclose(again[0], first[1]) and np.allclose(again[2], first[1])
+    assert counting.embedded == SENTENCES  # each sentence embedded once
+
+
+def test_the_least_recently_used_sentence_is_dropped_first(embedder):
+    counting = CountingEmbedder(embedder)
+    cached = CachedEmbedder(counting, size=2)
+    cached.embed_passages(SENTENCES[:2])
+    cached.embed_passages([SENTENCES[0]])  # used again: the second is now the oldest
+    cached.embed_passages([SENTENCES[2]])
+    counting.embedded.clear()
+    cached.embed_passages(SENTENCES)
+    assert counting.embedded == [SENTENCES[1]]
+
+
+def test_a_cache_of_size_zero_embeds_every_time(embedder):
+    counting = CountingEmbedder(embedder)
+    cached = CachedEmbedder(counting, size=0)
+    cached.embed_passages(SENTENCES[:1])
+    cached.embed_passages(SENTENCES[:1])
+    assert counting.embedded == SENTENCES[:1] * 2

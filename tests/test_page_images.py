@@ -135,3 +135,20 @@ def test_a_passage_of_the_barometre_report_is_found_on_its_page(mixed_index):
     sample = passages[::25]
     found = [bool(passage_boxes(pdf[p.page - 1].get_textpage(), p.text)) for p in sample]
     assert sum(found) >= 0.9 * len(sample), found
+
+
+def test_a_served_pdf_may_not_be_sniffed_nor_run_anything_on_the_app_s_origin(client, cited):
+    answer = client.get(f"/fichiers/{cited.document.doc_id}")
+    policy = answer.headers["content-security-policy"]
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'none'" in policy and "script-src" not in policy and "frame-ancestors 'self'" in policy
+
+
+def test_a_saved_html_page_is_served_as_sandboxed_text(client, mixed_index):
+    from retrieval.index import Index
+    page = next(d for d in Index.open(mixed_index.index_path).documents.values() if d.kind == "html")
+    answer = client.get(f"/fichiers/{page.doc_id}")
+    assert answer.headers["content-type"].startswith("text/plain")
+    assert answer.headers["content-security-policy"].endswith("; sandbox")
+    assert answer.headers["x-content-type-options"] == "nosniff"

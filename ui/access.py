@@ -1,12 +1,13 @@
-"""Who may call the HTTP API, and how often: optional Bearer keys and a rate limit per key
-(per client address when the API is open)."""
+"""Who may get in, and how often: the HTTP API's optional Bearer keys and its rate limit per
+key (per client address when the API is open); the Administration page's password attempts."""
 
 from __future__ import annotations
 
 import hmac
 import math
 import time
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
@@ -64,3 +65,32 @@ class Access:
         wait = max(1, math.ceil(reset - time.time()))
         raise ApiError(429, f"Trop de requêtes : réessayez dans {wait} s.", "rate_limit_exceeded",
                        headers={"Retry-After": str(wait)})
+
+
+@dataclass
+class LoginGuard:
+    """Wrong Administration passwords, counted per client address: after ``free_attempts``
+    failures, each new attempt must wait, twice as long after every further failure."""
+    free_attempts: int = 5
+    first_delay: float = 30.0
+    longest_delay: float = 3600.0
+    _failures: dict[str, tuple[int, float]] = field(default_factory=dict)  # address -> (count, last)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait(self, who: str, now: float) -> float:
+        """Seconds before ``who`` may try again (0: now)."""
+        with self._lock:
+            count, last = self._failures.get(who, (0, 0.0))
+        if count < self.free_attempts:
+            return 0.0
+        delay = min(self.longest_delay, self.first_delay * 2 ** (count - self.free_attempts))
+        return max(0.0, last + delay - now)
+
+    def failed(self, who: str, now: float) -> None:
+        with self._lock:
+            count, _ = self._failures.get(who, (0, 0.0))
+            self._failures[who] = (count + 1, now)
+
+    def succeeded(self, who: str) -> None:
+        with self._lock:
+            self._failures.pop(who, None)

@@ -8,7 +8,9 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,30 +25,52 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class RunningApp:
+    url: str
+    pid: int  # `boussole ui` execs the server: this is the server's own process
+
+
 @contextmanager
-def running_ui(index: Path, extra_env: dict | None = None):
+def running_app(index: Path, extra_env: dict | None = None):
+    """`boussole ui` on a free port, until its health check answers; stopped (SIGTERM, then
+    SIGKILL) at the end."""
     port = free_port()
     env = dict(os.environ, HF_HUB_OFFLINE="1", BOUSSOLE_INDEX=str(index), **(extra_env or {}))
     boussole = Path(sys.executable).with_name("boussole")
     proc = subprocess.Popen([str(boussole), "ui", "--port", str(port), "--address", "127.0.0.1"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("the web app did not start")
-        yield f"http://127.0.0.1:{port}"
+        wait_healthy(url, proc)
+        yield RunningApp(url, proc.pid)
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the web app stopped at start (exit code {proc.returncode})")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the web app did not start")
+
+
+@contextmanager
+def running_ui(index: Path, extra_env: dict | None = None):
+    with running_app(index, extra_env) as app:
+        yield app.url
 
 
 @contextmanager

@@ -14,7 +14,10 @@ from pathlib import Path
 
 DEFAULTS = {"server.headless": "true", "browser.gatherUsageStats": "false",
             "client.toolbarMode": "minimal", "client.showErrorDetails": "none",
-            "server.port": "8501", "server.address": "localhost"}
+            "server.port": "8501", "server.address": "localhost",
+            # Watching the source files for edits is for developing the app: serving eight
+            # sessions, the watcher threads took more CPU than the model (benchmarks/load.py).
+            "server.fileWatcherType": "none"}
 
 
 def config_files(cwd: Path, home: Path) -> list[Path]:

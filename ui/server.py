@@ -8,11 +8,14 @@ n of an indexed PDF, the passage highlighted. Anything else is a 404 (a malforme
 
 from __future__ import annotations
 
+import asyncio.base_events
 import functools
+import gc
 import logging
 import mimetypes
+import socket
 import sqlite3
-from contextlib import closing
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -21,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from core.errors import BoussoleError
 from core.files import atomic_write
 from core.roots import root_folders, source_path
 from core.settings import Settings
@@ -48,6 +52,18 @@ def indexed_file(index_dir: Path, doc_id: str) -> Path | None:
     return source_path(root_folders(read_manifest(build).roots, index_dir), *row)
 
 
+# Served documents are data: nothing in them may run, fetch or frame on the app's origin.
+DOCUMENT_POLICY = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+
+
+def document_headers(media: str) -> dict[str, str]:
+    """The browser must not guess another type, and the document gets no rights on the app's
+    origin. A sandboxed document cannot show in the browser's PDF viewer, so PDFs get the
+    viewer's embed instead (they run no script of ours either way)."""
+    policy = DOCUMENT_POLICY + ("; object-src 'self'" if media == "application/pdf" else "; sandbox")
+    return {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": policy}
+
+
 def make_file_endpoint(index_dir: Path):
     async def serve(request):
         path = indexed_file(index_dir, request.path_params["doc_id"])
@@ -57,7 +73,8 @@ def make_file_endpoint(index_dir: Path):
         # Saved HTML pages are shown as text: their scripts must not run on our origin.
         if media == "text/html":
             media = "text/plain; charset=utf-8"
-        return FileResponse(path, media_type=media, content_disposition_type="inline")
+        return FileResponse(path, media_type=media, content_disposition_type="inline",
+                            headers=document_headers(media))
     return serve
 
 
@@ -109,12 +126,43 @@ def file_routes(index_dir: Path) -> list[Route]:
             Route("/fichiers/{doc_id}", make_file_endpoint(index_dir))]
 
 
+def enable_tcp_nodelay() -> None:
+    """Send small responses at once on every TCP connection of this process.
+
+    asyncio turns Nagle's algorithm off only for sockets whose protocol number is TCP's, and
+    Streamlit binds its listening socket with the default protocol 0, which the accepted
+    connections inherit: on a kept-alive connection each response's body then waited for the
+    client's delayed ACK of its headers, 40 ms per API request and per WebSocket burst
+    (benchmarks/api.py)."""
+    def set_nodelay(sock: socket.socket) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    asyncio.base_events._set_nodelay = set_nodelay
+
+
 def api_routes(settings: Settings) -> list[BaseRoute]:
     """The JSON API and the OpenAI-compatible one; one rate limit counts calls to both."""
     access = Access.from_settings(settings.api_keys, settings.api_rate_limit)
     searcher_of = functools.partial(shared_searcher, settings)  # the model loads at the first question
     return [Mount("/api/v1", json_api(settings, access, searcher_of)),
             Mount("/v1", openai_api(settings, access, searcher_of))]
+
+
+def warm_up(settings: Settings):
+    """At start: load the model (the first question then waits for nothing), then freeze the
+    heap. The model and libraries are long-lived objects that a full collection would walk
+    again after every question — Streamlit collects after each script run, holding the GIL: a
+    third of the server's CPU with eight sessions (benchmarks/load.py). Frozen, they are skipped."""
+    @asynccontextmanager
+    async def lifespan(app):
+        try:
+            await run_in_threadpool(shared_searcher, settings)
+        except BoussoleError as exc:  # the pages say what is missing
+            log.error("model not loaded at start: %s", exc)
+        gc.collect()
+        gc.freeze()
+        yield
+    return lifespan
 
 
 def on_script_error(exc: Exception) -> bool:
@@ -124,7 +172,9 @@ def on_script_error(exc: Exception) -> bool:
     return True  # no stack trace for users
 
 
+enable_tcp_nodelay()
 settings = Settings.from_env()
 app = st.App(str(HERE / "app.py"),
              routes=[*file_routes(settings.index_path), *api_routes(settings)],
+             lifespan=warm_up(settings),
              on_script_error=on_script_error)

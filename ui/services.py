@@ -20,6 +20,7 @@ from retrieval.index import IndexHandle
 from retrieval.respond import respond
 from retrieval.search import Searcher
 from retrieval.service import shared_searcher
+from ui.access import LoginGuard
 
 log = logging.getLogger("boussole.ui")
 
@@ -53,6 +54,19 @@ class Services:
 @st.cache_resource(show_spinner="Chargement du modèle de recherche…")
 def services() -> Services:
     return Services(shared_searcher(Settings.from_env()))
+
+
+@st.cache_resource
+def login_guard() -> LoginGuard:
+    """One per process: a new browser session must not reset the count."""
+    return LoginGuard()
+
+
+def client_address() -> str:
+    """The visitor's address (behind a local proxy, the one it forwards); "?" when unknown
+    (Streamlit's test harness gives none)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "?"
 
 
 def admin_password(settings: Settings) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hmac
+import math
+import time
 
 import streamlit as st
 
@@ -21,7 +23,7 @@ from ingest.uploads import ALLOWED, Upload, save_uploads, update_catalogue
 from ui.cards import passages_html
 from ui.messages import french_message
 from ui.pages.common import log
-from ui.services import admin_password, services
+from ui.services import admin_password, client_address, login_guard, services
 
 STAGES = {"harvest": "Téléchargement depuis le site", "extract": "Lecture des fichiers", "embed": "Calcul des vecteurs", "write": "Écriture de l'index"}
 
@@ -36,13 +38,19 @@ if not password:
     st.stop()
 
 if not st.session_state.get("admin_ok"):
+    guard, who = login_guard(), client_address()
     with st.form("login"):
         typed = st.text_input("Mot de passe", type="password")
         if st.form_submit_button("Se connecter"):
-            if hmac.compare_digest(typed.encode(), password.encode()):
+            wait = guard.wait(who, time.time())
+            if wait > 0:  # the password is not even compared
+                st.error(f"Trop d'essais infructueux : réessayez dans {math.ceil(wait)} s.")
+            elif hmac.compare_digest(typed.encode(), password.encode()):
+                guard.succeeded(who)
                 st.session_state["admin_ok"] = True
                 st.rerun()
             else:
+                guard.failed(who, time.time())
                 st.error("Mot de passe incorrect.")
     st.stop()
 

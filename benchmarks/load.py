@@ -1,0 +1,192 @@
+"""Many people at once on one server: real browser sessions against the running app.
+
+    python benchmarks/load.py [--people 8] [--questions 3] [--soak 300] [--index DIR]
+
+Each person is a separate Chromium context (its own Streamlit session); once every page has
+loaded, all ask at the same time, each its questions one after the other; the time is from Enter to the answer shown. The
+soak then asks --soak questions (4 sessions at a time, a new session every 10 questions) and
+reads the server's resident memory after the first 30 and at the end. The browsers run on the
+server's machine, at a lower priority (nice 10) unless --same-priority: a visitor's browser
+uses its own computer's processor, not the server's. The index (bundled corpus
+and the shared loi-ville-2014 texts) is built once in /tmp/boussole-bench/seed-loi. Prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import BENCH_INDEXES, ROOT  # noqa: E402
+from benchmarks.query import percentile  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from core.store import current_build  # noqa: E402
+from ui.drive import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+
+QUESTIONS = ["Comment intégrer l'égalité femmes-hommes dans nos actions ?",
+             "Quels leviers pour l'emploi dans les quartiers prioritaires ?",
+             "Comment accompagner les habitants vers le numérique ?",
+             "Comment favoriser l'accès à la culture en QPV ?",
+             "Qui fixe la liste des quartiers prioritaires ?",
+             "Qu'est-ce qu'un contrat de ville ?",
+             "Comment les conseils citoyens sont-ils composés ?",
+             "Comment aider un jeune éloigné de l'emploi à trouver un parcours d'insertion ?"]
+SHOWN = "article.bsl-card, [data-testid='stAlert']"
+
+
+def build_index(shared: Path) -> Path:
+    from ingest.refresh import refresh
+    index = BENCH_INDEXES / "seed-loi"
+    if current_build(index) is None:
+        settings = Settings.from_env().with_(index_dir=index)
+        refresh(settings, [ROOT / "data" / "sources", shared / "corpus" / "loi-ville-2014"], show_bars=True)
+    return index
+
+
+def resident_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no process {pid}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (to tell the server's share from the browser's)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all processes of the machine have used (every core), from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")  # minus idle, iowait
+
+
+async def ask(page, question: str) -> float:
+    before = await page.locator(SHOWN).count()
+    box = page.get_by_placeholder("Votre question")
+    await box.wait_for(timeout=120_000)
+    await box.fill(question)
+    started = time.perf_counter()
+    await box.press("Enter")
+    await page.wait_for_function(f"document.querySelectorAll(\"{SHOWN}\").length > {before}", timeout=120_000)
+    elapsed = (time.perf_counter() - started) * 1000
+    await page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=120_000)
+    return elapsed
+
+
+async def person(browser, url: str, questions: list[str], times: list[float], errors: list[str],
+                 per_session: int = 0, ready: asyncio.Barrier | None = None) -> None:
+    """One visitor: a session of its own, asking ``questions`` in turn (a new session, as after a
+    reload, every ``per_session`` questions when given). With ``ready``, the first question waits
+    until every visitor's page has loaded: people arrive, then ask together."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    try:
+        for i, question in enumerate(questions):
+            if i == 0 or (per_session and i % per_session == 0):
+                await page.goto(url)
+                await page.get_by_placeholder("Votre question").wait_for(timeout=120_000)
+            if i == 0 and ready is not None:
+                await ready.wait()
+            try:
+                times.append(await ask(page, question))
+            except Exception as exc:  # a failed question is counted, the others go on
+                errors.append(f"{question}: {exc}")
+    finally:
+        await context.close()
+
+
+async def crowd(browser, app, people: int, questions: int) -> dict:
+    times: list[float] = []
+    errors: list[str] = []
+    ready = asyncio.Barrier(people + 1)
+    visitors = [asyncio.create_task(person(browser, app.url, [QUESTIONS[(p + q) % len(QUESTIONS)] for q in range(questions)],
+                                           times, errors, ready=ready)) for p in range(people)]
+    await ready.wait()  # every page loaded
+    started, cpu, busy = time.perf_counter(), cpu_seconds(app.pid), machine_busy_seconds()
+    await asyncio.gather(*visitors)
+    return {"people": people, "questions": len(times) + len(errors), "errors": len(errors),
+            "wall_s": round(time.perf_counter() - started, 1),
+            "server_cpu_s": round(cpu_seconds(app.pid) - cpu, 1),
+            "machine_cpu_s": round(machine_busy_seconds() - busy, 1), "cores": os.cpu_count(),
+            "p50_ms": round(statistics.median(times)) if times else None,
+            "p95_ms": round(percentile(times, 0.95)) if times else None}
+
+
+async def soak(browser, app, total: int, sessions: int = 4) -> dict:
+    share = total // sessions
+    times: list[float] = []
+    errors: list[str] = []
+    memory = {}
+
+    async def watch():
+        while len(times) + len(errors) < total:
+            if "after_30" not in memory and len(times) + len(errors) >= 30:
+                memory["after_30"] = resident_mb(app.pid)
+            await asyncio.sleep(0.5)
+
+    await asyncio.gather(watch(), *(person(browser, app.url, [QUESTIONS[(s + q) % len(QUESTIONS)] for q in range(share)],
+                                           times, errors, per_session=10) for s in range(sessions)))
+    memory["end"] = resident_mb(app.pid)
+    return {"questions": len(times) + len(errors), "errors": len(errors),
+            "rss_mb_after_30": round(memory["after_30"]), "rss_mb_end": round(memory["end"]),
+            "growth": round(memory["end"] / memory["after_30"] - 1, 3),
+            "p50_ms": round(statistics.median(times)), "p95_ms": round(percentile(times, 0.95))}
+
+
+def chromium(same_priority: bool) -> str:
+    """The visitors' browsers stand on their own computers, not on the server: here they share
+    its cores, so unless told otherwise they run at a lower priority (nice 10) and yield to it."""
+    if same_priority:
+        return CHROMIUM
+    wrapper = Path(tempfile.mkdtemp()) / "chromium"
+    wrapper.write_text(f'#!/bin/sh\nexec nice -n 10 {CHROMIUM} "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+async def run(args, extra_env: dict) -> dict:
+    from playwright.async_api import async_playwright
+    index = args.index or build_index(args.shared)
+    report = {}
+    with running_app(index, extra_env) as app:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=chromium(args.same_priority), args=CHROMIUM_ARGS)
+            try:
+                await crowd(browser, app, 1, 1)  # the server loads its model
+                report["one_person"] = await crowd(browser, app, 1, args.questions)
+                report["crowd"] = await crowd(browser, app, args.people, args.questions)
+                if args.soak:
+                    report["soak"] = await soak(browser, app, args.soak)
+            finally:
+                await browser.close()
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=8)
+    parser.add_argument("--questions", type=int, default=3)
+    parser.add_argument("--soak", type=int, default=300, help="Questions of the soak (0: none).")
+    parser.add_argument("--index", type=Path, default=None)
+    parser.add_argument("--same-priority", action="store_true",
+                        help="Run the browsers at the server's priority (by default they yield to it).")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--no-cache-too", action="store_true",
+                        help="Also measure with the answers' sentence cache off (BOUSSOLE_SENTENCE_CACHE=0).")
+    args = parser.parse_args()
+    print(json.dumps(asyncio.run(run(args, {}))), flush=True)
+    if args.no_cache_too:
+        print(json.dumps({"sentence_cache": 0, **asyncio.run(run(args, {"BOUSSOLE_SENTENCE_CACHE": "0"}))}))
+
+
+if __name__ == "__main__":
+    main()
