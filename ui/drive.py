@@ -33,14 +33,20 @@ class RunningApp:
 
 @contextmanager
 def running_app(index: Path, extra_env: dict | None = None):
-    """`boussole ui` on a free port, until its health check answers; stopped (SIGTERM, then
-    SIGKILL) at the end."""
+    """`boussole ui` on a free port, until its health check answers; stopped at the end."""
     port = free_port()
-    env = dict(os.environ, HF_HUB_OFFLINE="1", BOUSSOLE_INDEX=str(index), **(extra_env or {}))
     boussole = Path(sys.executable).with_name("boussole")
-    proc = subprocess.Popen([str(boussole), "ui", "--port", str(port), "--address", "127.0.0.1"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
+    command = [str(boussole), "ui", "--port", str(port), "--address", "127.0.0.1"]
+    with running_server(command, f"http://127.0.0.1:{port}", index, extra_env) as app:
+        yield app
+
+
+@contextmanager
+def running_server(command: list[str], url: str, index: Path, extra_env: dict | None = None):
+    """A server process started by ``command``, once ``url`` answers its health check; stopped
+    (SIGTERM, then SIGKILL) at the end."""
+    env = dict(os.environ, HF_HUB_OFFLINE="1", BOUSSOLE_INDEX=str(index), **(extra_env or {}))
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     try:
         wait_healthy(url, proc)
         yield RunningApp(url, proc.pid)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio.base_events
 import functools
 import gc
+import html
 import logging
 import mimetypes
 import socket
@@ -21,7 +22,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from core.errors import BoussoleError
@@ -33,6 +34,7 @@ from retrieval.pageimage import render_page
 from retrieval.service import shared_searcher
 from ui.access import Access
 from ui.api import json_api
+from ui.navigation import PAGES
 from ui.openai_api import openai_api
 
 log = logging.getLogger("boussole.ui")
@@ -126,6 +128,35 @@ def file_routes(index_dir: Path) -> list[Route]:
             Route("/fichiers/{doc_id}", make_file_endpoint(index_dir))]
 
 
+STREAMLIT_SHELL = Path(st.__file__).parent / "static" / "index.html"
+FRENCH_WORDS = HERE / "static" / "francais.js"
+
+
+def french_shell(shell: str, title: str, translator: str) -> str:
+    """Streamlit's HTML page, in French: screen readers read the app with French phonetics, the
+    tab says which page it is before the app's script has run, and Streamlit's own words are
+    put in French as they are drawn (``static/francais.js``)."""
+    return (shell.replace('<html lang="en">', '<html lang="fr">', 1)
+                 .replace("<title>Streamlit</title>", f"<title>{html.escape(title)} — Boussole</title>", 1)
+                 .replace("</head>", f"<script>{translator}</script></head>", 1))
+
+
+def shell_routes(shell: str, translator: str) -> list[Route]:
+    """Each page's address answered with the French shell; /question, the default page's former
+    address (links already sent), leads to the app's root."""
+    def page(body: str):
+        async def serve(request):
+            return HTMLResponse(body, headers={"Cache-Control": "no-cache"})
+        return serve
+
+    async def former_default(request):
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"./{query}", status_code=308)  # relative: works under a path prefix
+
+    return [*(Route(f"/{p.url_path}", page(french_shell(shell, p.title, translator))) for p in PAGES),
+            Route("/question", former_default)]
+
+
 def enable_tcp_nodelay() -> None:
     """Send small responses at once on every TCP connection of this process.
 
@@ -175,6 +206,8 @@ def on_script_error(exc: Exception) -> bool:
 enable_tcp_nodelay()
 settings = Settings.from_env()
 app = st.App(str(HERE / "app.py"),
-             routes=[*file_routes(settings.index_path), *api_routes(settings)],
+             routes=[*file_routes(settings.index_path), *api_routes(settings),
+                     *shell_routes(STREAMLIT_SHELL.read_text(encoding="utf-8"),
+                                   FRENCH_WORDS.read_text(encoding="utf-8"))],
              lifespan=warm_up(settings),
              on_script_error=on_script_error)

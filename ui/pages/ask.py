@@ -55,12 +55,18 @@ def show_turn(i: int, turn: dict) -> None:
             cols[1].page_link("pages/document.py",
                               label="Voir la page" if hit.document.kind == "pdf" else "Voir dans le document",
                               query_params=link)
-        vote = st.feedback("thumbs", key=f"vote-{i}")
-        if vote is not None and not turn.get("voted"):
-            record_vote(svc.settings.feedback_path, [str(c.hit.passage.id) for c in answer.citations],
-                        1 if vote == 1 else -1, turn["build_id"])
-            turn["voted"] = True
-            st.toast("Merci pour votre avis !")
+        vote_on(i, turn)
+
+
+@st.fragment
+def vote_on(i: int, turn: dict) -> None:
+    """A vote reruns only itself, not the whole conversation."""
+    vote = st.feedback("thumbs", key=f"vote-{i}")
+    if vote is not None and not turn.get("voted"):
+        record_vote(svc.settings.feedback_path, [str(c.hit.passage.id) for c in turn["answer"].citations],
+                    1 if vote == 1 else -1, turn["build_id"])
+        turn["voted"] = True
+        st.toast("Merci pour votre avis !")
 
 
 def ask(question: str) -> None:

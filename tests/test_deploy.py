@@ -1,0 +1,137 @@
+"""The deployment the README describes, with its real parts: Debian's nginx (deploy/nginx-boussole.conf)
+in front of two replicas started by the systemd unit's own command (deploy/boussole@.service),
+on one index, on free ports, torn down at the end."""
+
+from __future__ import annotations
+
+import configparser
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import CORPUS, ROOT, SEED
+
+from ui.drive import ask, browser, free_port, running_server, wait_healthy
+
+pytestmark = pytest.mark.browser
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+DEPLOY = ROOT / "deploy"
+NEW_DOCUMENT = CORPUS / "loi-ville-2014" / "article-7.md"
+
+
+def unit_command(port: int) -> list[str]:
+    """ExecStart of the systemd unit, for this checkout and port."""
+    unit = configparser.ConfigParser(interpolation=None, strict=False)
+    unit.read(DEPLOY / "boussole@.service")
+    line = unit["Service"]["ExecStart"].replace("%i", str(port))
+    command = shlex.split(line)
+    assert command[0] == "/opt/boussole/.venv/bin/boussole"
+    return [str(Path(sys.executable).with_name("boussole")), *command[1:]]
+
+
+def nginx_config(folder: Path, listen: int, replicas: list[int]) -> Path:
+    """The shipped site file, on test ports, inside a minimal main configuration."""
+    site = (DEPLOY / "nginx-boussole.conf").read_text(encoding="utf-8")
+    assert "127.0.0.1:8501" in site and "127.0.0.1:8502" in site and "listen 80;" in site
+    site = (site.replace("127.0.0.1:8501", f"127.0.0.1:{replicas[0]}")
+                .replace("127.0.0.1:8502", f"127.0.0.1:{replicas[1]}")
+                .replace("listen 80;", f"listen 127.0.0.1:{listen};"))
+    (folder / "site.conf").write_text(site, encoding="utf-8")
+    temp = "".join(f"{kind}_temp_path {folder / kind};\n"
+                   for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    main = (f"worker_processes 1;\npid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\n"
+            f"events {{ worker_connections 256; }}\n"
+            f"http {{\naccess_log off;\n{temp}include {folder / 'site.conf'};\n}}\n")
+    (folder / "nginx.conf").write_text(main, encoding="utf-8")
+    return folder / "nginx.conf"
+
+
+@contextmanager
+def nginx(config: Path, url: str):
+    proc = subprocess.Popen([NGINX, "-c", str(config), "-p", str(config.parent), "-e", str(config.parent / "error.log"),
+                             "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_healthy(url, proc, seconds=20)
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def deployment(embedder, base_settings, tmp_path_factory):
+    from ingest.refresh import refresh
+    if not Path(NGINX).exists():
+        pytest.fail("nginx is missing: `make test` installs Debian's nginx (make nginx)")
+    folder = tmp_path_factory.mktemp("deploy")
+    sources = folder / "sources"
+    shutil.copytree(SEED, sources)
+    settings = base_settings.with_(index_dir=folder / "index", sources=sources)
+    refresh(settings, embedder=embedder)
+    ports, listen = [free_port(), free_port()], free_port()
+    env = {"BOUSSOLE_SOURCES": str(sources), "BOUSSOLE_API_RATE_LIMIT": "100000/minute",
+           "STREAMLIT_SERVER_COOKIE_SECRET": "le-meme-secret-pour-les-deux"}
+    proxy = f"http://127.0.0.1:{listen}"
+    with ExitStack() as stack:
+        replicas = [stack.enter_context(running_server(unit_command(port), f"http://127.0.0.1:{port}",
+                                                       settings.index_path, env)) for port in ports]
+        stack.enter_context(nginx(nginx_config(folder, listen, ports), proxy))
+        yield proxy, [r.url for r in replicas], settings
+
+
+def test_the_proxy_answers_the_health_check_with_the_build_served(deployment):
+    proxy, replicas, settings = deployment
+    health = httpx.get(f"{proxy}/healthz").json()
+    assert health["status"] == "ok" and health["documents"] == 10
+    assert all(httpx.get(f"{r}/api/v1/health").json()["build"] == health["build"] for r in replicas)
+
+
+def test_a_question_is_answered_in_the_browser_through_the_proxy(deployment):
+    proxy, _, _ = deployment
+    with browser() as b:
+        page = b.new_page()
+        page.goto(proxy)
+        ask(page, "Comment intégrer l'égalité femmes-hommes dans nos actions ?")  # the WebSocket crosses nginx
+        card = page.locator("article.bsl-card").first
+        assert "égalité" in card.inner_text()
+        href = page.get_by_role("link", name="Ouvrir la source").first.get_attribute("href")
+        served = page.request.get(proxy + href)
+        assert served.status == 200 and served.headers["x-content-type-options"] == "nosniff"
+
+
+def test_both_replicas_keep_answering_across_an_index_refresh(deployment, embedder):
+    from ingest.refresh import refresh
+    proxy, replicas, settings = deployment
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def ask_continuously():
+        with httpx.Client(timeout=60) as client:
+            while not stop.is_set():
+                for base in [proxy, *replicas]:
+                    statuses.append(client.get(f"{base}/api/v1/search",
+                                               params={"q": "Qu'est-ce qu'un contrat de ville ?"}).status_code)
+
+    asker = threading.Thread(target=ask_continuously)
+    asker.start()
+    try:
+        time.sleep(1)
+        shutil.copy(NEW_DOCUMENT, settings.sources_path / NEW_DOCUMENT.name)
+        report = refresh(settings, embedder=embedder)
+        assert report.added == 1
+        time.sleep(1)
+    finally:
+        stop.set()
+        asker.join()
+    assert len(statuses) > 10 and set(statuses) == {200}
+    for base in [proxy, *replicas]:  # every replica now serves the new build
+        titles = [r["source"] for r in httpx.get(f"{base}/api/v1/search", params={
+            "q": "contrat de ville engagements des signataires", "k": 10}, timeout=60).json()["results"]]
+        assert NEW_DOCUMENT.name in titles
