@@ -62,6 +62,7 @@ class Settings:
     harvest_allow_private: bool = field(default=False, metadata={"help": "Let the harvester fetch loopback, private and link-local addresses (tests, an intranet)."})
     admin_password: str = field(default="", repr=False, metadata={"help": "Password of the Administration page."})
     max_upload_bytes: int = field(default=50 * 1024 * 1024, metadata={"help": "Largest file accepted by upload."})
+    contact: str = field(default="", metadata={"help": "How to reach the resource centre (an e-mail address or a web page), shown to users."})
     api_keys: str = field(default="", repr=False, metadata={"help": "Comma-separated keys the HTTP API accepts as `Authorization: Bearer <key>` (empty: open)."})
     cors_origins: str = field(default="", metadata={"help": "Comma-separated web origins allowed to call the HTTP API from a browser (e.g. https://centre.example.org)."})
     api_rate_limit: str = field(default="60/minute", metadata={"help": "Requests the HTTP API accepts per key (or per address without keys), e.g. 60/minute."})

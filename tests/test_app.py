@@ -55,8 +55,11 @@ def test_asking_shows_numbered_excerpt_cards_with_titles_and_links(app):
     assert "<span class='bsl-n'>[2]</span>" in page
     assert "[1]" in page.split("bsl-answer")[1].split("</div>")[0]
     labels = [b.proto.label for b in at.get("link_button")]
-    assert labels.count("Ouvrir la source") >= 2
-    assert any(p.proto.label == "Voir dans le document" for p in at.get("page_link"))
+    assert "Ouvrir la source : Intégrer l’égalité femmes-hommes dans les actions de la…" in labels
+    targets = [b.proto.url for b in at.get("link_button")]
+    # each link names what it opens: two links share a name only when they open the same thing
+    assert len(labels) >= 2 and len(set(zip(labels, targets))) == len(set(labels)) == len(set(targets))
+    assert any(p.proto.label == "Voir le passage [1] dans le document" for p in at.get("page_link"))
 
 
 def test_starter_questions_are_offered_on_an_empty_page(app):
@@ -256,3 +259,19 @@ def test_script_in_a_document_is_rendered_inert(base_settings, embedder, tmp_pat
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<a href" not in page and "[un lien](javascript:alert(2))" in page
     st.cache_resource.clear()
+
+
+def test_the_question_page_explains_boussole_in_plain_words(app):
+    at = app()
+    help_box = next(e for e in at.expander if e.label.startswith("Comment ça marche"))
+    text = " ".join(m.value for m in help_box.markdown)
+    assert "Boussole n'invente rien." in text and "QPV veut dire" in text
+
+
+def test_the_accessibility_page_states_partial_conformity_and_the_contact(app, monkeypatch):
+    monkeypatch.setenv("BOUSSOLE_CONTACT", "accessibilite@centre.example.org")
+    at = app("pages/accessibility.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert at.title[0].value == "Déclaration d'accessibilité"
+    assert "**partiellement conforme**" in text and "axe-core" in text
+    assert "Pour nous écrire : accessibilite@centre.example.org" in text

@@ -48,7 +48,7 @@ def test_a_practitioner_asks_reads_an_excerpt_and_opens_it_in_the_document(chrom
         assert served.status == 200 and "égalité" in served.text()
         assert page.request.get(url + "/fichiers/inconnu").status == 404
 
-        answer.get_by_role("link", name="Voir dans le document").first.click()
+        answer.get_by_role("link", name="Voir le passage [1] dans le document").click()
         cited = page.locator("mark#passage-cite")
         cited.wait_for(timeout=60_000)
         assert "égalité" in cited.inner_text()

@@ -48,7 +48,7 @@ def card_html(n: int, hit: Hit, question: str, glossary: Glossary | None = None)
                 f"<abbr title='{html.escape(e.explanation, quote=True)}'>{html.escape(e.term)}</abbr> : "
                 f"{html.escape(e.full)}" for e in entries) + "</p>"
     return (f"<article class='bsl-card' aria-label='Extrait {n}'>"
-            f"<h4><span class='bsl-n'>[{n}]</span> {html.escape(d.title)}</h4>"
+            f"<h3><span class='bsl-n'>[{n}]</span> {html.escape(d.title)}</h3>"
             f"<p class='bsl-facts'>{facts}</p>"
             f"<blockquote class='bsl-excerpt'>{excerpt}</blockquote>{notes}</article>")
 
@@ -68,6 +68,17 @@ def answer_html(text: str, glossary: Glossary | None = None) -> str:
     return f"<div class='bsl-answer'>{''.join(body)}</div>"
 
 
+def announcement_html(key: str, text: str) -> str:
+    """A complete answer, for screen readers: the page's script (static/annonces.js) reads it
+    aloud once, through a polite live region, when an element with a new key appears."""
+    return (f"<h2 class='bsl-sr'>Réponse</h2><div class='bsl-sr' data-bsl-announce='{html.escape(key, quote=True)}'>"
+            f"Réponse : {html.escape(text)}</div>")
+
+
+def short_title(title: str, limit: int = 60) -> str:
+    return title if len(title) <= limit else title[:limit].rsplit(" ", 1)[0] + "…"
+
+
 def title_html(title: str) -> str:
     return f"<h1 class='bsl-title'>{html.escape(title)}</h1>"
 
@@ -79,7 +90,7 @@ def unit_html(heading: str, text: str, cited: tuple[int, int] | None) -> str:
     if cited:
         body = body.replace("<mark class", "<mark id='passage-cite' class", 1)
     return (f"<section class='bsl-doc' aria-label='{html.escape(heading, quote=True)}'>"
-            f"<h3>{html.escape(heading)}</h3><div style='white-space:pre-wrap'>{body}</div></section>")
+            f"<h2>{html.escape(heading)}</h2><div style='white-space:pre-wrap'>{body}</div></section>")
 
 
 def document_link_html(doc_id: str, title: str, facts: str, description: str = "") -> str:
@@ -110,7 +121,14 @@ def passages_html(passages) -> str:
 STYLE = """
 <style>
 .bsl-card {border:1px solid #c9ced6; border-radius:8px; padding:0.6rem 0.9rem; margin:0.4rem 0;}
-.bsl-card h4 {margin:0 0 0.2rem 0; font-size:1.02rem;}
+.bsl-card h3 {margin:0 0 0.2rem 0; padding:0; font-size:1.02rem; font-weight:600;}
+.bsl-doc h2 {font-size:1.05rem; padding:0.4rem 0 0.2rem 0;}
+.bsl-sr {position:absolute !important; width:1px; height:1px; padding:0; margin:-1px; overflow:hidden;
+         clip:rect(0,0,0,0); white-space:nowrap; border:0;}
+/* Streamlit's captions and help texts are grey at 3.9:1 on white; 7:1 here (RGAA 3.2). */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stWidgetLabel"] small, [data-testid="stMarkdownContainer"] small {color:#4a4f57 !important; opacity:1 !important;}
+.bsl-doc div, .bsl-excerpt, .bsl-answer {overflow-wrap:anywhere;}
 .bsl-n {color:#1f4e9c; font-weight:700;}
 .bsl-facts {color:#4a4f57; font-size:0.85rem; margin:0 0 0.3rem 0;}
 .bsl-excerpt {margin:0; padding-left:0.6rem; border-left:3px solid #1f4e9c; font-size:0.95rem;}
@@ -119,6 +137,6 @@ STYLE = """
 .bsl-doc mark.bsl-cited {background:#ffd24d; outline:2px solid #b8860b;}
 abbr {text-decoration: underline dotted; cursor: help;}
 a:focus, button:focus, input:focus, [tabindex]:focus {outline:3px solid #1f4e9c !important; outline-offset:2px;}
-@media (max-width: 640px) { .bsl-card {padding:0.5rem;} .bsl-card h4 {font-size:0.95rem;} }
+@media (max-width: 640px) { .bsl-card {padding:0.5rem;} .bsl-card h3 {font-size:0.95rem;} }
 </style>
 """

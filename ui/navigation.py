@@ -19,5 +19,6 @@ PAGES = (
     PageInfo("documents.py", "Documents", ":material/library_books:", "documents"),
     PageInfo("document.py", "Document", ":material/description:", "document"),
     PageInfo("admin.py", "Administration", ":material/settings:", "administration"),
+    PageInfo("accessibility.py", "Accessibilité", ":material/accessibility_new:", "accessibilite"),
 )
 APP_TITLE = "Boussole — politique de la ville"

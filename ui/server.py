@@ -129,19 +129,21 @@ def file_routes(index_dir: Path) -> list[Route]:
 
 
 STREAMLIT_SHELL = Path(st.__file__).parent / "static" / "index.html"
-FRENCH_WORDS = HERE / "static" / "francais.js"
+# put in every page: Streamlit's words in French, the live region that reads answers out, and
+# corrections of Streamlit's markup
+SHELL_SCRIPTS = tuple(HERE / "static" / name for name in ("francais.js", "annonces.js", "corrections.js"))
 
 
-def french_shell(shell: str, title: str, translator: str) -> str:
+def french_shell(shell: str, title: str, scripts: str) -> str:
     """Streamlit's HTML page, in French: screen readers read the app with French phonetics, the
-    tab says which page it is before the app's script has run, and Streamlit's own words are
-    put in French as they are drawn (``static/francais.js``)."""
+    tab says which page it is before the app's script has run, Streamlit's own words are put in
+    French as they are drawn (``static/francais.js``) and answers are read out (``annonces.js``)."""
     return (shell.replace('<html lang="en">', '<html lang="fr">', 1)
                  .replace("<title>Streamlit</title>", f"<title>{html.escape(title)} — Boussole</title>", 1)
-                 .replace("</head>", f"<script>{translator}</script></head>", 1))
+                 .replace("</head>", f"<script>{scripts}</script></head>", 1))
 
 
-def shell_routes(shell: str, translator: str) -> list[Route]:
+def shell_routes(shell: str, scripts: str) -> list[Route]:
     """Each page's address answered with the French shell; /question, the default page's former
     address (links already sent), leads to the app's root."""
     def page(body: str):
@@ -153,7 +155,7 @@ def shell_routes(shell: str, translator: str) -> list[Route]:
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(f"./{query}", status_code=308)  # relative: works under a path prefix
 
-    return [*(Route(f"/{p.url_path}", page(french_shell(shell, p.title, translator))) for p in PAGES),
+    return [*(Route(f"/{p.url_path}", page(french_shell(shell, p.title, scripts))) for p in PAGES),
             Route("/question", former_default)]
 
 
@@ -208,6 +210,6 @@ settings = Settings.from_env()
 app = st.App(str(HERE / "app.py"),
              routes=[*file_routes(settings.index_path), *api_routes(settings),
                      *shell_routes(STREAMLIT_SHELL.read_text(encoding="utf-8"),
-                                   FRENCH_WORDS.read_text(encoding="utf-8"))],
+                                   "\n".join(f.read_text(encoding="utf-8") for f in SHELL_SCRIPTS))],
              lifespan=warm_up(settings),
              on_script_error=on_script_error)

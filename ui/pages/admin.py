@@ -55,7 +55,7 @@ if not st.session_state.get("admin_ok"):
     st.stop()
 
 stats = index_stats(settings.index_path)
-st.subheader("Index")
+st.header("Index")
 if stats:
     cols = st.columns(4)
     cols[0].metric("Documents", stats.documents)
@@ -66,7 +66,7 @@ if stats:
 else:
     st.write("Aucun index pour l'instant.")
 
-st.subheader("Ajouter des publications")
+st.header("Ajouter des publications")
 uploads = st.file_uploader(f"Fichiers ({', '.join(ALLOWED)}) ; un catalogue.csv est accepté",
                            accept_multiple_files=True, type=[e.lstrip(".") for e in ALLOWED])
 replace_existing = st.checkbox("Remplacer les fichiers existants du même nom")
@@ -78,7 +78,7 @@ if uploads and st.button("Enregistrer les fichiers"):
         else:
             st.error(f"{outcome.name} refusé : {outcome.error}")
 
-st.subheader("Site du centre de ressources")
+st.header("Site du centre de ressources")
 sites = st.text_area("Adresses des pages de publications à suivre (une par ligne)",
                      "\n".join(saved_sites(settings.sources_path)),
                      placeholder="https://www.exemple.fr/nos-productions-publications/")
@@ -89,7 +89,7 @@ if st.button("Enregistrer les adresses"):
     except BoussoleError as exc:
         st.error(french_message(exc))
 
-st.subheader("Mettre à jour l'index")
+st.header("Mettre à jour l'index")
 cols = st.columns(2)
 from_files = cols[0].button("Mettre à jour l'index", type="primary")
 from_site = cols[1].button("Mettre à jour depuis le site", disabled=not saved_sites(settings.sources_path))
@@ -124,7 +124,7 @@ if report:
     for warning in report.warnings:
         st.caption(warning)
 
-st.subheader("Modifier la fiche d'un document")
+st.header("Modifier la fiche d'un document")
 index = None
 try:
     index = svc.handle.get()
@@ -151,7 +151,7 @@ if index:
                 except BoussoleError as exc:
                     st.error(french_message(exc))
 
-st.subheader("Les documents tels que Boussole les voit")
+st.header("Les documents tels que Boussole les voit")
 statuses = document_statuses(index, settings.index_path)
 failed = [s for s in statuses if s.failure]
 if failed:

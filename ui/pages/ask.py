@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import streamlit as st
 
 from core.errors import BoussoleError
@@ -9,7 +11,8 @@ from retrieval.answer import NO_ANSWER_TEXT
 from retrieval.conversation import Turn, contextual_query, conversation_markdown
 from retrieval.documents import citation_params
 from retrieval.feedback import record_vote
-from ui.cards import STYLE, answer_html, card_html, source_link
+from ui.accessibility import PLAIN_WORDS
+from ui.cards import announcement_html, answer_html, card_html, short_title, source_link
 from ui.messages import french_message
 from ui.pages.common import log, open_index, sidebar_filters
 from ui.services import services
@@ -21,9 +24,10 @@ STARTERS = [
     "Comment accompagner les habitants vers le numérique ?",
 ]
 
-st.html(STYLE)
 st.title("Poser une question")
 st.caption("Boussole cherche la réponse dans les publications du centre de ressources et cite ses sources.")
+with st.expander("Comment ça marche ? Les explications en mots simples"):
+    st.markdown(PLAIN_WORDS)
 
 svc = services()
 index = open_index(svc)
@@ -38,12 +42,15 @@ def show_turn(i: int, turn: dict) -> None:
         st.text(turn["question"])  # typed text, never interpreted as Markdown
     with st.chat_message("assistant"):
         if turn.get("error"):
+            st.html(announcement_html(turn["id"], turn["error"]))
             st.error(turn["error"])
             return
         answer = turn["answer"]
         if answer.no_answer:
+            st.html(announcement_html(turn["id"], NO_ANSWER_TEXT))
             st.info(NO_ANSWER_TEXT)
             return
+        st.html(announcement_html(turn["id"], f"{answer.text} ({len(answer.citations)} extraits cités ci-dessous.)"))
         st.html(answer_html(answer.text, svc.glossary))
         for notice in answer.notices:
             st.caption(notice)
@@ -51,10 +58,12 @@ def show_turn(i: int, turn: dict) -> None:
             hit = citation.hit
             st.html(card_html(citation.n, hit, turn["query"], svc.glossary))
             cols = st.columns(2)
-            cols[0].link_button("Ouvrir la source", source_link(hit))
-            cols[1].page_link("pages/document.py",
-                              label="Voir la page" if hit.document.kind == "pdf" else "Voir dans le document",
-                              query_params=link)
+            # each link says which document it opens: a screen reader lists links out of context
+            page = f", p. {hit.passage.page}" if hit.passage.page and hit.document.kind == "pdf" else ""
+            cols[0].link_button(f"Ouvrir la source : {short_title(hit.document.title)}{page}", source_link(hit))
+            cols[1].page_link("pages/document.py", query_params=link,
+                              label=f"Voir le passage [{citation.n}] " + ("dans sa page" if hit.document.kind == "pdf"
+                                                                          else "dans le document"))
         vote_on(i, turn)
 
 
@@ -84,11 +93,11 @@ def ask(question: str) -> None:
         index = svc.handle.get()
         # the Document page's addresses are made now, from the build that answered
         links = [citation_params(index, c.hit.passage) for c in answer.citations]
-        turns.append({"question": question, "query": query, "answer": answer, "links": links,
-                      "build_id": index.build_id})
+        turns.append({"id": uuid.uuid4().hex, "question": question, "query": query, "answer": answer,
+                      "links": links, "build_id": index.build_id})
     except BoussoleError as exc:
         log.exception("search failed")
-        turns.append({"question": question, "query": query, "error": french_message(exc)})
+        turns.append({"id": uuid.uuid4().hex, "question": question, "query": query, "error": french_message(exc)})
     stream.empty()
 
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 import streamlit as st
 
 from retrieval.documents import resolve_citation
-from ui.cards import FILE_ROUTE, STYLE, page_image_html, title_html, unit_html
+from ui.cards import FILE_ROUTE, page_image_html, title_html, unit_html
 from ui.pages.common import open_index
 from ui.services import services
 
-st.html(STYLE)
 svc = services()
 index = open_index(svc)
 if index is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from retrieval.documents import list_documents, search_documents
-from ui.cards import STYLE, document_link_html
+from ui.cards import document_link_html
 from ui.pages.common import open_index, sidebar_filters
 from ui.services import services
 
@@ -21,7 +21,6 @@ query = st.text_input("Rechercher des documents", placeholder="ex. : santé, emp
 docs = search_documents(svc.searcher, query, filters) if query.strip() else list_documents(index, filters)
 
 st.write(f"{len(docs)} document(s)")
-st.html(STYLE)
 for doc in docs:
     facts = [doc.type or "document", doc.date or "sans date"]
     if doc.pages:

@@ -53,6 +53,8 @@
     "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:":
       "Boussole ne répond plus. Rechargez la page dans un instant ; si cela dure, prévenez le centre de ressources.",
     "Page not found": "Page introuvable",
+    "The page that you have requested does not seem to exist. Running the app's main page.":
+      "Cette adresse ne correspond à aucune page de Boussole : voici la page demandée la plus proche.",
     "Copy to clipboard": "Copier",
     "Fullscreen": "Plein écran",
     "Close fullscreen": "Quitter le plein écran",
