@@ -79,6 +79,7 @@ def test_ask_reads_a_follow_up_in_its_conversation(http, seed_index, seed_search
     assert served.status_code == 200
     expected = respond(seed_index, seed_searcher, "et pour les jeunes ?", k=3,
                        query=contextual_query(conversation, "et pour les jeunes ?")).to_json()
+    assert served.json()["contact"] == ""
     assert served.json()["answer"] == expected["answer"]
     assert [c["doc_id"] for c in served.json()["citations"]] == [c["doc_id"] for c in expected["citations"]]
 

@@ -75,6 +75,14 @@ def test_an_off_topic_question_shows_the_no_result_state(app):
     assert CARD not in html_of(at)
 
 
+def test_the_no_result_state_gives_the_resource_centre_s_contact(app, monkeypatch):
+    monkeypatch.setenv("BOUSSOLE_CONTACT", "https://centre.example.org/contact")
+    at = ask(app(), "Quelle est la recette de la pâte à crêpes ?")
+    assert [i.value for i in at.info] == [
+        NO_ANSWER_TEXT + " Vous pouvez aussi poser votre question au centre de ressources : "
+        "https://centre.example.org/contact"]
+
+
 def test_the_type_filter_changes_the_results(app):
     at = app()
     at.multiselect(key="f-type").set_value(["webinaire"]).run()
@@ -275,3 +283,16 @@ def test_the_accessibility_page_states_partial_conformity_and_the_contact(app, m
     assert at.title[0].value == "Déclaration d'accessibilité"
     assert "**partiellement conforme**" in text and "axe-core" in text
     assert "Pour nous écrire : accessibilite@centre.example.org" in text
+
+
+def test_an_address_with_a_question_asks_it_once(app):
+    at = app(q="Comment intégrer l'égalité femmes-hommes dans nos actions ?")
+    assert "<span class='bsl-n'>[1]</span> Intégrer l’égalité femmes-hommes" in html_of(at)
+    at.run()  # a rerun (a vote, a filter) does not ask it again
+    assert len(at.chat_message) == 2
+
+
+def test_each_answer_offers_the_address_that_asks_it_again(app):
+    at = ask(app(), "Comment intégrer l'égalité femmes-hommes dans nos actions ?")
+    assert ("<a href='./?q=Comment+int%C3%A9grer+l%27%C3%A9galit%C3%A9+femmes-hommes+dans+nos+actions+%3F'>"
+            "Lien vers cette question, à partager</a>") in html_of(at)

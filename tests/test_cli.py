@@ -86,7 +86,16 @@ def test_ask_json_has_the_answer_schema(run, seed_index):
                  seed_index.index_path, "--json")
     payload = json.loads(result.stdout)
     assert payload["mode"] == "extractive" and payload["no_answer"] is False
-    assert set(payload) == {"question", "answer", "mode", "citations", "no_answer", "notices"}
+    assert set(payload) == {"question", "answer", "mode", "citations", "no_answer", "notices", "contact"}
     assert set(payload["citations"][0]) == {"n", "doc_id", "title", "source", "url", "page", "section", "text",
                                             "passage"}
     assert "[1]" in payload["answer"]
+
+
+def test_ask_gives_the_resource_centre_s_contact_when_nothing_answers(run, seed_index, monkeypatch):
+    monkeypatch.setenv("BOUSSOLE_CONTACT", "contact@centre.example.org")
+    question = "Quelle est la recette de la pâte à crêpes ?"
+    text = run("ask", question, "--index", seed_index.index_path)
+    payload = json.loads(run("ask", question, "--index", seed_index.index_path, "--json").stdout)
+    assert payload["no_answer"] is True and payload["contact"] == "contact@centre.example.org"
+    assert "poser votre question au centre de ressources : contact@centre.example.org" in text.stdout

@@ -32,7 +32,7 @@ from retrieval.respond import respond
 from retrieval.search import Searcher
 from ui.access import Access, ApiError, split_list
 from ui.messages import french_message
-from ui.output import search_json
+from ui.output import answer_json, search_json
 
 log = logging.getLogger("boussole.api")
 WIDGET = Path(__file__).with_name("static") / "boussole-recherche.js"
@@ -194,7 +194,7 @@ def json_api(settings: Settings, access: Access, searcher_of: Callable[[], Searc
         searcher = searcher_of()
         query = contextual_query(body.conversation, body.question)
         answer = respond(settings, searcher, body.question, k=body.k, filters=body.filters.filters(), query=query)
-        return answer.to_json()
+        return answer_json(answer, settings.contact)
 
     @app.get("/documents", dependencies=checked, summary="The catalogue of indexed documents, newest first, by pages")
     def documents(request: Request, filters: Annotated[Filters, Depends(query_filters)],

@@ -6,7 +6,7 @@ or images after a blank line shows them as text."""
 from __future__ import annotations
 
 import html
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from retrieval.glossary import Glossary
 from retrieval.highlight import split_marked, term_spans
@@ -73,6 +73,13 @@ def announcement_html(key: str, text: str) -> str:
     aloud once, through a polite live region, when an element with a new key appears."""
     return (f"<h2 class='bsl-sr'>Réponse</h2><div class='bsl-sr' data-bsl-announce='{html.escape(key, quote=True)}'>"
             f"Réponse : {html.escape(text)}</div>")
+
+
+def share_link_html(question: str) -> str:
+    """The app's address that asks ``question`` when opened, to send to someone."""
+    href = "./?" + urlencode({"q": question})
+    return (f"<p class='bsl-share'><a href='{html.escape(href, quote=True)}'>Lien vers cette question, "
+            f"à partager</a></p>")
 
 
 def short_title(title: str, limit: int = 60) -> str:

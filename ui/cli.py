@@ -218,15 +218,15 @@ def ask(question, index, k, as_json, types, themes, since, until, folders) -> No
     """
     from retrieval.respond import respond
     from retrieval.service import open_searcher
-    from ui.output import answer_text
+    from ui.output import answer_json, answer_text
 
     settings = _settings(index)
     searcher = open_searcher(settings)
     answer = respond(settings, searcher, question, k=k, filters=_filters(types, themes, since, until, folders))
     if as_json:
-        click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(answer_json(answer, settings.contact), ensure_ascii=False, indent=1))
     else:
-        click.echo(answer_text(answer))
+        click.echo(answer_text(answer, settings.contact))
 
 
 @main.command()

@@ -49,8 +49,19 @@ def eval_text(report: EvalReport, verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
-def answer_text(answer: Answer) -> str:
+def contact_text(contact: str) -> str:
+    return f"Vous pouvez aussi poser votre question au centre de ressources : {contact}" if contact else ""
+
+
+def answer_json(answer: Answer, contact: str) -> dict:
+    """``ask --json`` and the API's /ask: the answer, and how to reach the resource centre."""
+    return {**answer.to_json(), "contact": contact}
+
+
+def answer_text(answer: Answer, contact: str = "") -> str:
     lines = [answer.text, ""]
+    if answer.no_answer and contact:
+        lines += [contact_text(contact), ""]
     lines += [f"({notice})" for notice in answer.notices]
     for c in answer.citations:
         hit = c.hit

@@ -12,8 +12,9 @@ from retrieval.conversation import Turn, contextual_query, conversation_markdown
 from retrieval.documents import citation_params
 from retrieval.feedback import record_vote
 from ui.accessibility import PLAIN_WORDS
-from ui.cards import announcement_html, answer_html, card_html, short_title, source_link
+from ui.cards import announcement_html, answer_html, card_html, share_link_html, short_title, source_link
 from ui.messages import french_message
+from ui.output import contact_text
 from ui.pages.common import log, open_index, sidebar_filters
 from ui.services import services
 
@@ -47,8 +48,9 @@ def show_turn(i: int, turn: dict) -> None:
             return
         answer = turn["answer"]
         if answer.no_answer:
-            st.html(announcement_html(turn["id"], NO_ANSWER_TEXT))
-            st.info(NO_ANSWER_TEXT)
+            shown = " ".join(filter(None, [NO_ANSWER_TEXT, contact_text(svc.settings.contact)]))
+            st.html(announcement_html(turn["id"], shown))
+            st.info(shown)
             return
         st.html(announcement_html(turn["id"], f"{answer.text} ({len(answer.citations)} extraits cités ci-dessous.)"))
         st.html(answer_html(answer.text, svc.glossary))
@@ -64,6 +66,7 @@ def show_turn(i: int, turn: dict) -> None:
             cols[1].page_link("pages/document.py", query_params=link,
                               label=f"Voir le passage [{citation.n}] " + ("dans sa page" if hit.document.kind == "pdf"
                                                                           else "dans le document"))
+        st.html(share_link_html(turn["question"]))
         vote_on(i, turn)
 
 
@@ -108,8 +111,18 @@ if not turns:
         if cols[i % 2].button(starter, key=f"starter-{i}", use_container_width=True):
             st.session_state["pending"] = starter
 
+def shared_question() -> str | None:
+    """The question in the page's address (?q=…), asked once when the page opens: a link a
+    practitioner sends to a colleague or a conseil citoyen."""
+    given = st.query_params.get("q", "").strip()[:1000]
+    if given and st.session_state.get("shared") != given:
+        st.session_state["shared"] = given
+        return given
+    return None
+
+
 question = st.chat_input("Votre question (en français, avec vos mots)", key="question")
-question = question or st.session_state.pop("pending", None)
+question = question or st.session_state.pop("pending", None) or shared_question()
 if question:
     with st.spinner("Recherche dans les documents…"):
         ask(question.strip())
