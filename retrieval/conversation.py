@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from core.analysis import Analyzer
+from retrieval.filters import Filters
+from retrieval.search import SearchResult, Searcher
 
 # « et pour les jeunes ? », « qui finance ça ? »: too few words of their own to search alone.
 _FOLLOW_UP_WORDS = 4
@@ -23,6 +26,60 @@ def contextual_query(previous_questions: list[str], question: str, analyzer: Ana
     if not previous_questions or len(analyzer.terms(question)) >= _FOLLOW_UP_WORDS:
         return question
     return f"{previous_questions[-1]} {question}"
+
+
+# « et pour l'emploi des jeunes ? », « et sur l'école ? »: a new topic, read on its own.
+_TOPIC_SHIFT = re.compile(r"^\W*(et|mais|puis|maintenant)\s+(pour|sur|côté|concernant|comparé|en matière)\b|"
+                          r"^\W*et\s+(l[ae']|les|la|le)\s*\w+", re.IGNORECASE)
+# « qui peut faire cet accompagnement ? », « comment ces membres sont-ils désignés ? »: words
+# pointing back to the conversation make a longer question a follow-up too.
+_POINTS_BACK = re.compile(r"\b(ça|cela|ce|cet|cette|ces|ils|elles|leur|leurs)\b", re.IGNORECASE)
+_FOLLOW_UP_WORDS_POINTING_BACK = 6
+# The weight of each reading, (the follow-up alone, in its context), by what the follow-up is.
+SHIFT_WEIGHTS = (1.0, 0.3)
+REFINEMENT_WEIGHTS = (0.3, 1.0)
+# Reciprocal-rank constant of the fusion: small, so that a first place counts.
+FOLLOW_UP_RRF = 2
+
+
+def follow_up_search(searcher: Searcher, previous_questions: list[str], question: str,
+                     k: int | None = None, filters: Filters | None = None) -> SearchResult:
+    """The passages for a question asked after others. A short follow-up is searched alone and
+    with the previous question, and the two document rankings fused: a topic shift (« et pour
+    l'emploi ? ») weighs its own words, a refinement (« qui en fait partie ? ») the context —
+    glued to the previous question alone, its few words were drowned (data/eval/conversations.jsonl)."""
+    own = len(Analyzer().terms(question))
+    limit = _FOLLOW_UP_WORDS_POINTING_BACK if _POINTS_BACK.search(question) else _FOLLOW_UP_WORDS
+    if not previous_questions or own >= limit:
+        return searcher.search(question, k=k, filters=filters)
+    alone = searcher.search(question, k=k, filters=filters)
+    context = searcher.search(f"{previous_questions[-1]} {question}", k=k, filters=filters)
+    if alone.no_answer or context.no_answer:
+        return context if alone.no_answer else alone
+    weights = SHIFT_WEIGHTS if _TOPIC_SHIFT.search(question) else REFINEMENT_WEIGHTS
+    return fuse_results([alone, context], weights, k or searcher.settings.k, searcher.settings.max_per_doc)
+
+
+def fuse_results(results: list[SearchResult], weights: tuple[float, ...], k: int, per_doc: int) -> SearchResult:
+    """One result from several searches: documents by weighted reciprocal rank, each document's
+    passages in the order its searches gave them."""
+    scores: dict[str, float] = {}
+    for result, weight in zip(results, weights):
+        for rank, (doc_id, _) in enumerate(result.documents, start=1):
+            scores[doc_id] = scores.get(doc_id, 0.0) + weight / (FOLLOW_UP_RRF + rank)
+    documents = sorted(scores.items(), key=lambda item: -item[1])
+    place = {doc_id: i for i, (doc_id, _) in enumerate(documents)}
+    lead = results[max(range(len(results)), key=lambda i: weights[i])]
+    pooled, seen, per = [], set(), {}
+    for hit in sorted((h for r in results for h in r.hits), key=lambda h: (place.get(h.document.doc_id, len(place)), h.rank)):
+        if hit.passage.id in seen or per.get(hit.document.doc_id, 0) >= per_doc:
+            continue
+        seen.add(hit.passage.id)
+        per[hit.document.doc_id] = per.get(hit.document.doc_id, 0) + 1
+        pooled.append(hit)
+    hits = [replace(hit, rank=i) for i, hit in enumerate(pooled[:k], start=1)]
+    return replace(lead, hits=hits, documents=documents,
+                   timings_ms={"total": sum(r.timings_ms.get("total", 0.0) for r in results)})
 
 
 def conversation_markdown(turns: list[Turn]) -> str:

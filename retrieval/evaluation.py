@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import BoussoleError
+from retrieval.conversation import follow_up_search
 from retrieval.search import Searcher, SearchOptions
 
 
@@ -17,6 +18,13 @@ class EvalQuestion:
     question: str
     relevant: tuple[str, ...]  # document sources; empty for an off-topic question
     answer: str = ""
+    conversation: int | None = None  # 0-based line of its conversation in the file
+    turn: int | None = None          # 0-based position in that conversation
+    previous: tuple[str, ...] = ()   # the conversation's earlier questions
+
+    @property
+    def follow_up(self) -> bool:
+        return bool(self.previous)
 
 
 @dataclass
@@ -26,6 +34,8 @@ class QuestionOutcome:
     ranked_sources: list[str]
     no_answer: bool
     answer_found: bool | None
+    conversation: int | None = None
+    turn: int | None = None
 
     @property
     def rank(self) -> int | None:
@@ -45,21 +55,32 @@ class EvalReport:
         return {"metrics": self.metrics, "latency_ms": self.latency_ms,
                 "questions": [{"question": q.question, "relevant": q.relevant,
                                "ranked_sources": q.ranked_sources, "no_answer": q.no_answer,
-                               "answer_found": q.answer_found} for q in self.questions]}
+                               "answer_found": q.answer_found,
+                               **({"conversation": q.conversation, "turn": q.turn}
+                                  if q.conversation is not None else {})} for q in self.questions]}
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
+    """One question per line, or one conversation: ``{"conversation": [{"question", "relevant"}, …]}``,
+    each turn then asked after the earlier ones."""
     questions = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-            questions.append(EvalQuestion(row["question"], tuple(row.get("relevant", [])),
-                                          row.get("answer", "") or ""))
+            if "conversation" in row:
+                asked = [turn["question"] for turn in row["conversation"]]
+                questions += [EvalQuestion(turn["question"], tuple(turn.get("relevant", [])),
+                                           turn.get("answer", "") or "", number - 1, position,
+                                           tuple(asked[:position]))
+                              for position, turn in enumerate(row["conversation"])]
+            else:
+                questions.append(EvalQuestion(row["question"], tuple(row.get("relevant", [])),
+                                              row.get("answer", "") or ""))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise BoussoleError(f"{path}, line {number}: expected "
-                                f'{{"question": …, "relevant": [...]}} ({exc})') from exc
+                                f'{{"question": …, "relevant": [...]}} or {{"conversation": [...]}} ({exc})') from exc
     return questions
 
 
@@ -73,7 +94,8 @@ def evaluate(searcher: Searcher, questions: list[EvalQuestion], k: int = 10,
     outcomes, latencies = [], []
     for q in questions:
         started = time.perf_counter()
-        result = searcher.search(q.question, k=max(k, 5), options=options)
+        result = (follow_up_search(searcher, list(q.previous), q.question, k=max(k, 5)) if q.follow_up
+                  else searcher.search(q.question, k=max(k, 5), options=options))
         latencies.append((time.perf_counter() - started) * 1000)
         index = searcher.handle.get()
         ranked = [index.documents[doc_id].source for doc_id, _ in result.documents[:k]]
@@ -81,8 +103,14 @@ def evaluate(searcher: Searcher, questions: list[EvalQuestion], k: int = 10,
         if q.answer:
             span = squash(q.answer)
             found = any(span in squash(h.passage.text) for h in result.hits[:5])
-        outcomes.append(QuestionOutcome(q.question, list(q.relevant), ranked, result.no_answer, found))
-    return EvalReport(_metrics(outcomes, k), _latency(latencies), outcomes)
+        outcomes.append(QuestionOutcome(q.question, list(q.relevant), ranked, result.no_answer, found,
+                                        q.conversation, q.turn))
+    metrics = _metrics(outcomes, k)
+    follow_ups = [o for o in outcomes if o.turn]
+    if follow_ups:
+        metrics.update({f"follow_up_{name}": value for name, value in _metrics(follow_ups, k).items()
+                        if not name.startswith(("off_topic", "declined_off"))})
+    return EvalReport(metrics, _latency(latencies), outcomes)
 
 
 def _metrics(outcomes: list[QuestionOutcome], k: int) -> dict[str, float]:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from core.settings import Settings
 from retrieval.answer import Answer, extractive_answer
+from retrieval.conversation import follow_up_search
 from retrieval.filters import Filters
 from retrieval.search import Searcher
 
 
 def respond(settings: Settings, searcher: Searcher, question: str, k: int = 5,
-            filters: Filters | None = None, query: str | None = None, on_sentence=None) -> Answer:
-    result = searcher.search(query or question, k=k, filters=filters)
+            filters: Filters | None = None, previous: list[str] | None = None, on_sentence=None) -> Answer:
+    """``previous``: the conversation's earlier questions, oldest first."""
+    result = follow_up_search(searcher, previous or [], question, k=k, filters=filters)
     if settings.llm_url and settings.llm_model and not result.no_answer:
         from retrieval.llm import generative_answer
         return generative_answer(settings, question, result, searcher.answer_embedder,

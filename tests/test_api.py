@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from retrieval.conversation import contextual_query
 from retrieval.index import IndexHandle
 from retrieval.respond import respond
 from retrieval.search import Searcher
@@ -77,8 +76,7 @@ def test_ask_reads_a_follow_up_in_its_conversation(http, seed_index, seed_search
     served = http.post("/api/v1/ask", json={"question": "et pour les jeunes ?", "k": 3,
                                             "conversation": conversation})
     assert served.status_code == 200
-    expected = respond(seed_index, seed_searcher, "et pour les jeunes ?", k=3,
-                       query=contextual_query(conversation, "et pour les jeunes ?")).to_json()
+    expected = respond(seed_index, seed_searcher, "et pour les jeunes ?", k=3, previous=conversation).to_json()
     assert served.json()["contact"] == ""
     assert served.json()["answer"] == expected["answer"]
     assert [c["doc_id"] for c in served.json()["citations"]] == [c["doc_id"] for c in expected["citations"]]

@@ -24,7 +24,6 @@ from core.documents import valid_date
 from core.errors import BoussoleError, IndexBusy, IndexMissing, IndexOutdated, ModelUnavailable, SettingsError
 from core.settings import Settings
 from core.store import current_build, read_manifest
-from retrieval.conversation import contextual_query
 from retrieval.documents import citation_params, list_documents
 from retrieval.filters import Filters
 from retrieval.index import DocumentInfo, Index
@@ -192,8 +191,8 @@ def json_api(settings: Settings, access: Access, searcher_of: Callable[[], Searc
     @app.post("/ask", dependencies=checked, summary="A verified answer citing its excerpts (the JSON of `boussole ask --json`)")
     def ask(body: AskIn) -> dict:
         searcher = searcher_of()
-        query = contextual_query(body.conversation, body.question)
-        answer = respond(settings, searcher, body.question, k=body.k, filters=body.filters.filters(), query=query)
+        answer = respond(settings, searcher, body.question, k=body.k, filters=body.filters.filters(),
+                         previous=body.conversation)
         return answer_json(answer, settings.contact)
 
     @app.get("/documents", dependencies=checked, summary="The catalogue of indexed documents, newest first, by pages")

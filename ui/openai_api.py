@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.errors import BoussoleError
 from core.settings import Settings
 from retrieval.answer import Answer
-from retrieval.conversation import contextual_query
 from retrieval.index import Index
 from retrieval.respond import respond
 from retrieval.search import Searcher
@@ -139,10 +138,9 @@ def openai_api(settings: Settings, access: Access, searcher_of: Callable[[], Sea
         searcher = searcher_of()
         searcher.handle.get()  # no index: 503 now, before a stream has begun
         base = app_url(request, settings)
-        query = contextual_query(conversation, question)
-
         def answer_with(on_sentence=None) -> Answer:
-            return respond(settings, searcher, question, k=EXCERPTS, query=query, on_sentence=on_sentence)
+            return respond(settings, searcher, question, k=EXCERPTS, previous=conversation,
+                           on_sentence=on_sentence)
 
         completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if body.stream:

@@ -46,8 +46,8 @@ class Services:
     def glossary(self) -> Glossary:
         return self.searcher.glossary
 
-    def answer(self, question: str, query: str, k: int, filters: Filters, on_sentence=None) -> Answer:
-        return respond(self.settings, self.searcher, question, k=k, filters=filters, query=query,
+    def answer(self, question: str, previous: list[str], k: int, filters: Filters, on_sentence=None) -> Answer:
+        return respond(self.settings, self.searcher, question, k=k, filters=filters, previous=previous,
                        on_sentence=on_sentence)
 
 

@@ -92,7 +92,7 @@ def ask(question: str) -> None:
         stream.html(answer_html(" ".join(verified)))
 
     try:
-        answer = svc.answer(question, query, k, filters, on_sentence=show_sentence)
+        answer = svc.answer(question, previous, k, filters, on_sentence=show_sentence)
         index = svc.handle.get()
         # the Document page's addresses are made now, from the build that answered
         links = [citation_params(index, c.hit.passage) for c in answer.citations]

@@ -1,0 +1,64 @@
+"""Follow-up questions read in their conversation: a topic shift finds its new topic, a
+refinement keeps the old one; conversations in `boussole eval`."""
+
+import json
+
+import pytest
+
+from retrieval.conversation import follow_up_search
+from retrieval.evaluation import evaluate, load_questions
+from retrieval.index import IndexHandle
+from retrieval.search import Searcher
+
+EQUALITY = "Comment monter un projet qui favorise l'égalité entre filles et garçons dans mon association ?"
+CULTURE = "Comment faire venir les habitants des quartiers au théâtre ou au musée ?"
+
+
+@pytest.fixture(scope="module")
+def seed_searcher(seed_index, embedder):
+    return Searcher(seed_index, embedder, IndexHandle(seed_index.index_path))
+
+
+def first_source(searcher, result) -> str:
+    return searcher.handle.get().documents[result.documents[0][0]].source
+
+
+def test_a_topic_shift_finds_its_new_topic(seed_searcher):
+    result = follow_up_search(seed_searcher, [EQUALITY], "et pour l'emploi des jeunes ?", k=5)
+    assert first_source(seed_searcher, result) == "leviers-emploi-quartiers.txt"
+    assert result.hits[0].document.source == "leviers-emploi-quartiers.txt"
+
+
+def test_a_refinement_keeps_the_conversation_s_topic(seed_searcher):
+    result = follow_up_search(seed_searcher, [CULTURE], "c'était quand ce webinaire ?", k=5)
+    assert first_source(seed_searcher, result) == "acces-offre-culturelle-qpv.txt"
+
+
+def test_a_fused_result_keeps_at_most_its_passages_per_document_ranked_in_order(seed_searcher):
+    result = follow_up_search(seed_searcher, [EQUALITY], "et pour l'emploi des jeunes ?", k=6)
+    per_document = {}
+    for hit in result.hits:
+        per_document[hit.document.doc_id] = per_document.get(hit.document.doc_id, 0) + 1
+    assert max(per_document.values()) <= seed_searcher.settings.max_per_doc
+    assert [h.rank for h in result.hits] == list(range(1, len(result.hits) + 1))
+
+
+def test_a_question_without_a_conversation_is_searched_as_is(seed_searcher):
+    alone = seed_searcher.search(CULTURE, k=5)
+    assert [h.passage.id for h in follow_up_search(seed_searcher, [], CULTURE, k=5).hits] == \
+        [h.passage.id for h in alone.hits]
+
+
+def test_eval_reads_conversations_and_reports_follow_ups_apart(seed_searcher, tmp_path):
+    path = tmp_path / "conversations.jsonl"
+    path.write_text(json.dumps({"question": CULTURE, "relevant": ["acces-offre-culturelle-qpv.txt"]}) + "\n"
+                    + json.dumps({"conversation": [
+                        {"question": EQUALITY, "relevant": ["guide-egalite-femmes-hommes.txt"]},
+                        {"question": "et pour l'emploi des jeunes ?", "relevant": ["leviers-emploi-quartiers.txt"]}]})
+                    + "\n", encoding="utf-8")
+    questions = load_questions(path)
+    assert [(q.conversation, q.turn, q.previous) for q in questions] == [
+        (None, None, ()), (1, 0, ()), (1, 1, (EQUALITY,))]
+    report = evaluate(seed_searcher, questions, k=5).to_json()
+    assert report["metrics"]["follow_up_questions"] == 1 and report["metrics"]["follow_up_recall@1"] == 1.0
+    assert [(q.get("conversation"), q.get("turn")) for q in report["questions"]] == [(None, None), (1, 0), (1, 1)]
