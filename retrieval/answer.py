@@ -52,19 +52,26 @@ class Answer:
     question: str
     sentences: list[AnswerSentence]
     citations: list[Citation]
-    mode: str = "extractive"
+    mode: str = "extractive"  # "llm"; "documents": a list of documents, not sentences
     no_answer: bool = False
     notices: list[str] = field(default_factory=list)
+    listing: list[str] = field(default_factory=list)  # the documents, one line each
+
+    @property
+    def shape(self) -> str:
+        return "documents" if self.mode == "documents" else "answer"
 
     @property
     def text(self) -> str:
         if self.no_answer:
             return NO_ANSWER_TEXT
+        if self.listing:
+            return "Documents qui correspondent à votre recherche :\n" + "\n".join(self.listing)
         return " ".join(f"{s.text} [{s.n}]" + ("" if s.supported else " (non vérifié)")
                         for s in self.sentences)
 
     def to_json(self) -> dict:
-        return {"question": self.question, "answer": self.text, "mode": self.mode,
+        return {"question": self.question, "answer": self.text, "shape": self.shape, "mode": self.mode,
                 "citations": [c.to_json() for c in self.citations],
                 "no_answer": self.no_answer, "notices": self.notices}
 

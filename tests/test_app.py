@@ -298,3 +298,10 @@ def test_each_answer_offers_the_address_that_asks_it_again(app):
     at = ask(app(), "Comment intégrer l'égalité femmes-hommes dans nos actions ?")
     assert ("<a href='./?q=Comment+int%C3%A9grer+l%27%C3%A9galit%C3%A9+femmes-hommes+dans+nos+actions+%3F'>"
             "Lien vers cette question, à partager</a>") in html_of(at)
+
+
+def test_a_request_for_guides_is_answered_with_the_list_of_documents(app):
+    at = ask(app(), "Avez-vous un guide sur l'égalité entre les femmes et les hommes ?")
+    page = html_of(at)
+    assert "Documents qui correspondent à votre recherche :\n[1] Intégrer l’égalité femmes-hommes" in page
+    assert "<span class='bsl-n'>[2]</span>" in page

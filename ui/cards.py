@@ -136,6 +136,7 @@ STYLE = """
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stWidgetLabel"] small, [data-testid="stMarkdownContainer"] small {color:#4a4f57 !important; opacity:1 !important;}
 .bsl-doc div, .bsl-excerpt, .bsl-answer {overflow-wrap:anywhere;}
+.bsl-answer {white-space:pre-line;}
 .bsl-n {color:#1f4e9c; font-weight:700;}
 .bsl-facts {color:#4a4f57; font-size:0.85rem; margin:0 0 0.3rem 0;}
 .bsl-excerpt {margin:0; padding-left:0.6rem; border-left:3px solid #1f4e9c; font-size:0.95rem;}

@@ -1,0 +1,47 @@
+"""Answers shaped to the question: a list of documents for « Avez-vous un guide sur… »."""
+
+import pytest
+
+from retrieval.index import IndexHandle
+from retrieval.respond import respond
+from retrieval.search import Searcher
+from retrieval.shapes import asks_for_documents
+
+
+@pytest.mark.parametrize("question", [
+    "Avez-vous un guide sur l'égalité entre les femmes et les hommes ?",
+    "Quels documents parlent de la santé dans les quartiers ?",
+    "Je cherche un webinaire sur la culture",
+    "Existe-t-il des ressources sur la médiation numérique ?",
+])
+def test_questions_that_look_for_documents_are_recognised(question):
+    assert asks_for_documents(question)
+
+
+@pytest.mark.parametrize("question", [
+    "Comment intégrer l'égalité femmes-hommes dans nos actions ?",
+    "Quels leviers pour l'emploi dans les quartiers ?",
+    "Qui signe le contrat de ville ?",
+])
+def test_questions_that_want_an_answer_are_not(question):
+    assert not asks_for_documents(question)
+
+
+@pytest.fixture(scope="module")
+def seed_searcher(seed_index, embedder):
+    return Searcher(seed_index, embedder, IndexHandle(seed_index.index_path))
+
+
+def test_a_request_for_a_guide_gets_the_list_of_documents(seed_index, seed_searcher):
+    answer = respond(seed_index, seed_searcher, "Avez-vous un guide sur l'égalité entre les femmes et les hommes ?")
+    payload = answer.to_json()
+    assert payload["shape"] == "documents" and not payload["no_answer"]
+    lines = answer.text.splitlines()
+    assert lines[0] == "Documents qui correspondent à votre recherche :"
+    assert lines[1].startswith("[1] Intégrer l’égalité femmes-hommes") and " — guide, 2020 : " in lines[1]
+    assert len({c["doc_id"] for c in payload["citations"]}) == len(payload["citations"]) == len(lines) - 1
+
+
+def test_a_how_to_question_keeps_the_answer_shape(seed_index, seed_searcher):
+    answer = respond(seed_index, seed_searcher, "Comment intégrer l'égalité femmes-hommes dans nos actions ?")
+    assert answer.to_json()["shape"] == "answer" and "[1]" in answer.text and not answer.listing
