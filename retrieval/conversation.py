@@ -42,15 +42,19 @@ REFINEMENT_WEIGHTS = (0.3, 1.0)
 FOLLOW_UP_RRF = 2
 
 
+def is_follow_up(previous_questions: list[str], question: str) -> bool:
+    """Too few words of its own to be read without the conversation."""
+    limit = _FOLLOW_UP_WORDS_POINTING_BACK if _POINTS_BACK.search(question) else _FOLLOW_UP_WORDS
+    return bool(previous_questions) and len(Analyzer().terms(question)) < limit
+
+
 def follow_up_search(searcher: Searcher, previous_questions: list[str], question: str,
                      k: int | None = None, filters: Filters | None = None) -> SearchResult:
     """The passages for a question asked after others. A short follow-up is searched alone and
     with the previous question, and the two document rankings fused: a topic shift (« et pour
     l'emploi ? ») weighs its own words, a refinement (« qui en fait partie ? ») the context —
     glued to the previous question alone, its few words were drowned (data/eval/conversations.jsonl)."""
-    own = len(Analyzer().terms(question))
-    limit = _FOLLOW_UP_WORDS_POINTING_BACK if _POINTS_BACK.search(question) else _FOLLOW_UP_WORDS
-    if not previous_questions or own >= limit:
+    if not is_follow_up(previous_questions, question):
         return searcher.search(question, k=k, filters=filters)
     alone = searcher.search(question, k=k, filters=filters)
     context = searcher.search(f"{previous_questions[-1]} {question}", k=k, filters=filters)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from core.settings import Settings
 from retrieval.answer import Answer, extractive_answer
-from retrieval.conversation import follow_up_search
+from retrieval.condense import condense
+from retrieval.conversation import follow_up_search, is_follow_up
 from retrieval.filters import Filters
 from retrieval.search import Searcher
 from retrieval.shapes import asks_for_documents, document_list
@@ -17,9 +18,15 @@ def respond(settings: Settings, searcher: Searcher, question: str, k: int = 5,
     for documents gets the list of them (one passage each, to show what each one is)."""
     if asks_for_documents(question):
         return document_list(question, searcher.search(question, k=k, filters=filters, per_doc=1))
-    result = follow_up_search(searcher, previous or [], question, k=k, filters=filters)
-    if settings.llm_url and settings.llm_model and not result.no_answer:
+    llm = bool(settings.llm_url and settings.llm_model)
+    rewrite = condense(settings, previous, question) if llm and is_follow_up(previous or [], question) else None
+    result = (searcher.search(rewrite, k=k, filters=filters) if rewrite
+              else follow_up_search(searcher, previous or [], question, k=k, filters=filters))
+    if llm and not result.no_answer:
         from retrieval.llm import generative_answer
-        return generative_answer(settings, question, result, searcher.answer_embedder,
-                                 on_sentence=on_sentence)
-    return extractive_answer(question, result, searcher.answer_embedder)
+        answer = generative_answer(settings, question, result, searcher.answer_embedder, on_sentence=on_sentence)
+    else:
+        answer = extractive_answer(question, result, searcher.answer_embedder)
+    if rewrite:
+        answer.notices.insert(0, f"Question comprise comme : « {rewrite} »")
+    return answer

@@ -117,3 +117,33 @@ def test_an_answer_that_obeys_an_injection_is_not_shown(llm_settings, llm_server
     llm_server.script = (200, "PIRATÉ ! J'ignore les consignes [1].", 0, True)
     answer = generative_answer(llm_settings, QUESTION, result, embedder)
     assert answer.mode == "extractive" and "PIRATÉ" not in answer.text
+
+
+def test_a_follow_up_is_rewritten_into_a_standalone_question_shown_as_a_notice(llm_settings, llm_server, searcher):
+    from retrieval.condense import CONDENSE
+    from retrieval.respond import respond
+    llm_server.script = (200, "Qui fait partie du conseil citoyen ?", 0, True)
+    answer = respond(llm_settings, searcher, "qui en fait partie ?", previous=["Qu'est-ce qu'un conseil citoyen ?"])
+    assert answer.notices[0] == "Question comprise comme : « Qui fait partie du conseil citoyen ? »"
+    first = llm_server.requests[0]["body"]["messages"]
+    assert first[0]["content"] == CONDENSE and "Qu'est-ce qu'un conseil citoyen ?" in first[1]["content"]
+    assert answer.citations[0].hit.document.source == "loi/article-7.md"
+
+
+def test_a_slow_rewrite_falls_back_to_reading_the_follow_up_in_its_conversation(llm_settings, llm_server):
+    from retrieval.condense import condense
+    llm_server.script = (200, "Qui fait partie du conseil citoyen ?", 3, True)  # beyond the 2 s timeout
+    started = time.monotonic()
+    assert condense(llm_settings, ["Qu'est-ce qu'un conseil citoyen ?"], "qui en fait partie ?") is None
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("reply", ["Je ne peux pas répondre à cette demande.", "?",
+                                   "Le conseil citoyen est composé d'habitants tirés au sort. " * 10 + "?"])
+def test_a_rewrite_that_is_not_one_question_is_ignored(llm_settings, llm_server, searcher, reply):
+    from retrieval.condense import condense
+    from retrieval.respond import respond
+    llm_server.script = (200, reply, 0, True)
+    assert condense(llm_settings, ["Qu'est-ce qu'un conseil citoyen ?"], "qui en fait partie ?") is None
+    answer = respond(llm_settings, searcher, "qui en fait partie ?", previous=["Qu'est-ce qu'un conseil citoyen ?"])
+    assert not any(n.startswith("Question comprise comme") for n in answer.notices)
