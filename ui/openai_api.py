@@ -10,7 +10,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from typing import Literal
 
 from fastapi import FastAPI, Request
 from fastapi.responses import StreamingResponse
@@ -154,8 +153,7 @@ def openai_api(settings: Settings, access: Access, searcher_of: Callable[[], Sea
     return app
 
 
-def require_model(name: str) -> Literal[True]:
+def require_model(name: str) -> None:
     if name != MODEL:
         raise ApiError(404, f"Le modèle « {name} » n'existe pas : le seul modèle servi est « {MODEL} ».",
                        "model_not_found", "model")
-    return True
