@@ -39,6 +39,21 @@ class LexicalIndex:
     def terms(self, text: str) -> list[str]:
         return self._analyzer().terms(text)
 
+    def coverage(self, terms: list[str]) -> np.ndarray:
+        """For every row, the share of the terms it contains, each term weighted by its inverse
+        document frequency (a term no row contains weighs the most): « volcan » counts for
+        more than « forme »."""
+        terms = list(dict.fromkeys(terms))
+        found = np.zeros(self._size, dtype=np.float32)
+        total = 0.0
+        for term in terms:
+            present = self.scores([term]) > 0
+            df = int(present.sum())
+            idf = float(np.log(1 + (self._size - df + 0.5) / (df + 0.5)))
+            found += idf * present
+            total += idf
+        return found / total if total else found
+
     def scores(self, terms: list[str]) -> np.ndarray:
         known = [t for t in terms if t in self._model.vocab_dict]
         if not known or self._size == 0:

@@ -12,6 +12,7 @@ import numpy as np
 from core.analysis import Analyzer
 from core.model import Embeds
 from core.sentences import sentence_spans
+from retrieval.index import DocumentInfo
 from retrieval.search import Hit, SearchResult
 
 MIN_SENTENCE_WORDS = 5
@@ -56,6 +57,7 @@ class Answer:
     no_answer: bool = False
     notices: list[str] = field(default_factory=list)
     listing: list[str] = field(default_factory=list)  # the documents, one line each
+    near: list[DocumentInfo] = field(default_factory=list)  # no answer, but these came close
 
     @property
     def shape(self) -> str:
@@ -64,7 +66,7 @@ class Answer:
     @property
     def text(self) -> str:
         if self.no_answer:
-            return NO_ANSWER_TEXT
+            return " ".join(filter(None, [NO_ANSWER_TEXT, near_text(self.near)]))
         if self.listing:
             return "Documents qui correspondent à votre recherche :\n" + "\n".join(self.listing)
         return " ".join(f"{s.text} [{s.n}]" + ("" if s.supported else " (non vérifié)")
@@ -73,7 +75,24 @@ class Answer:
     def to_json(self) -> dict:
         return {"question": self.question, "answer": self.text, "shape": self.shape, "mode": self.mode,
                 "citations": [c.to_json() for c in self.citations],
-                "no_answer": self.no_answer, "notices": self.notices}
+                "no_answer": self.no_answer, "notices": self.notices,
+                "near_misses": [near_json(d) for d in self.near]}
+
+
+def near_json(document: DocumentInfo) -> dict:
+    d = document
+    return {"doc_id": d.doc_id, "title": d.title, "type": d.type, "date": d.date, "themes": list(d.themes),
+            "url": d.url}
+
+
+def near_text(near: list[DocumentInfo]) -> str:
+    """The documents that came close to a declined question, and their themes."""
+    if not near:
+        return ""
+    titles = ", ".join(f"« {d.title} »" for d in near)
+    themes = list(dict.fromkeys(t for d in near for t in d.themes))
+    return (f"Ces documents s'en approchent sans y répondre directement : {titles}."
+            + (f" Thèmes proches : {', '.join(themes)}." if themes else ""))
 
 
 @dataclass(frozen=True)
@@ -87,7 +106,7 @@ def extractive_answer(question: str, result: SearchResult, embedder: Embeds,
                       max_sentences: int = 5, analyzer: Analyzer | None = None) -> Answer:
     citations = [Citation(i, hit) for i, hit in enumerate(result.hits, start=1)]
     if result.no_answer or not citations:
-        return Answer(question, [], citations, no_answer=True)
+        return Answer(question, [], citations, no_answer=True, near=result.near)
     candidates = _candidates(citations)
     if not candidates:
         return Answer(question, [], citations, no_answer=True)

@@ -20,6 +20,15 @@ from retrieval.index import DocumentInfo, Index, IndexHandle, PassageRecord
 from retrieval.windows import window_ranking
 
 
+# How far under the abstention threshold a question still has near misses, and among how
+# many documents of each ranking they are looked for.
+NEAR_MISS_MARGIN = 0.03
+NEAR_MISS_TOP = 3
+NEAR_MISS_COVERAGE = 0.5
+# Words that ask rather than say what about: the analyser keeps them, a near miss ignores them.
+QUESTION_WORDS = frozenset({"quel", "comment", "combien", "pourquoi", "quand", "ou", "qui", "quoi", "peut", "faut"})
+
+
 @dataclass(frozen=True)
 class Hit:
     rank: int
@@ -46,6 +55,7 @@ class SearchResult:
     build_id: str
     timings_ms: dict[str, float] = field(default_factory=dict)
     query_vector: np.ndarray | None = None  # reused to compose the answer
+    near: list[DocumentInfo] = field(default_factory=list)  # declined, but these came close
 
 
 @dataclass(frozen=True)
@@ -110,9 +120,27 @@ class Searcher:
         records = index.passages([pid for pid, _ in grouped])
         hits = [Hit(rank, score, records[pid], index.documents[records[pid].doc_id])
                 for rank, (pid, score) in enumerate(grouped, start=1)]
+        near = (near_misses(index, rank_documents(dense, doc_of), terms, best_dense, threshold)
+                if no_answer and dense and index.lexical_docs else [])
         timings["fusion"] = _ms(t)
         return SearchResult(query, expansion, hits, no_answer, documents, best_dense,
-                            index.build_id, timings, None if vector is None else vector[0])
+                            index.build_id, timings, None if vector is None else vector[0],
+                            [index.documents[d] for d in near])
+
+
+def near_misses(index: Index, dense_documents: list[tuple[str, float]], terms: list[str],
+                best_dense: float, threshold: float) -> list[str]:
+    """For a declined question, the documents that came close: just under the threshold, among
+    the first few by meaning, and holding most of the question's words (weighted by rarity) —
+    closeness in meaning alone is often chance (« tricoter une écharpe » comes near a guide on
+    equality)."""
+    terms = [t for t in terms if t not in QUESTION_WORDS]
+    if best_dense < threshold - NEAR_MISS_MARGIN or not terms:
+        return []
+    row = {doc: i for i, doc in enumerate(index.lexical_doc_ids)}
+    coverage = index.lexical_docs.coverage(terms)
+    return [doc for doc, _ in dense_documents[:NEAR_MISS_TOP]
+            if doc in row and coverage[row[doc]] >= NEAR_MISS_COVERAGE]
 
 
 def rank_documents_hybrid(dense: Ranking, fused: Ranking, whole: list[tuple[str, float]],

@@ -35,7 +35,7 @@ def document_list(question: str, result: SearchResult) -> Answer:
     """One entry per document (the result holds one passage per document), best first."""
     citations = [Citation(i, hit) for i, hit in enumerate(result.hits, start=1)]
     if result.no_answer or not citations:
-        return Answer(question, [], citations, mode="documents", no_answer=True)
+        return Answer(question, [], citations, mode="documents", no_answer=True, near=result.near)
     return Answer(question, [], citations, mode="documents",
                   listing=[f"[{c.n}] {c.hit.document.title} — {c.hit.document.type or 'document'}, "
                            f"{c.hit.document.date or 'sans date'} : "

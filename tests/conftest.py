@@ -87,6 +87,13 @@ def searcher(mixed_index, embedder):
     return Searcher(mixed_index, embedder, IndexHandle(mixed_index.index_path))
 
 
+def searcher_declining(searcher, question: str, above: float):
+    """A searcher whose abstention threshold lies ``above`` this question's best passage."""
+    from retrieval.search import Searcher
+    best = searcher.search(question).best_dense
+    return Searcher(searcher.settings.with_(abstain_threshold=best + above), searcher.embedder, searcher.handle)
+
+
 @pytest.fixture(scope="session")
 def seed_index(base_settings, embedder, tmp_path_factory):
     """The bundled sample corpus (data/sources), indexed once per session."""

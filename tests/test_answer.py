@@ -5,8 +5,10 @@ import re
 import pytest
 
 from core.analysis import Analyzer
-from retrieval.answer import NO_ANSWER_TEXT, extractive_answer
+from retrieval.answer import NO_ANSWER_TEXT, extractive_answer, near_text
 from retrieval.verify import contradicts, quantities
+
+from conftest import searcher_declining
 
 QUESTIONS = [
     "Comment intégrer l'égalité femmes-hommes dans nos actions ?",
@@ -50,6 +52,25 @@ def test_nothing_relevant_gives_a_french_no_answer(searcher, embedder):
     answer = extractive_answer(question, searcher.search(question), embedder)
     assert answer.no_answer and answer.text == NO_ANSWER_TEXT
     assert "Documents" in answer.text
+
+
+def test_a_declined_answer_names_the_near_miss_and_its_themes(searcher, embedder):
+    question = "Quel préavis respecter pour une démission ?"
+    result = searcher_declining(searcher, question, 0.01).search(question)
+    answer = extractive_answer(question, result, embedder)
+    near = result.near[0]
+    assert answer.no_answer and answer.text.startswith(NO_ANSWER_TEXT)
+    assert f"« {near.title} »" in answer.text
+    assert [d["doc_id"] for d in answer.to_json()["near_misses"]] == [near.doc_id]
+
+
+def test_near_misses_name_their_themes_once():
+    from dataclasses import replace
+    from retrieval.index import DocumentInfo
+    base = DocumentInfo("a", "a.txt", "", "text", "Guide A", "", "2020", "guide", ("emploi", "jeunesse"), 0, 3)
+    text = near_text([base, replace(base, doc_id="b", title="Guide B", themes=("emploi", "santé"))])
+    assert "« Guide A », « Guide B »" in text
+    assert text.endswith("Thèmes proches : emploi, jeunesse, santé.")
 
 
 # --- verification: contradictions that word overlap cannot see ---------------------------

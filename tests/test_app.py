@@ -83,6 +83,15 @@ def test_the_no_result_state_gives_the_resource_centre_s_contact(app, monkeypatc
         "https://centre.example.org/contact"]
 
 
+def test_a_declined_question_links_to_the_document_that_came_close(app, searcher, monkeypatch):
+    question = "Quel préavis respecter pour une démission ?"
+    monkeypatch.setenv("BOUSSOLE_ABSTAIN_THRESHOLD", str(searcher.search(question).best_dense + 0.01))
+    at = ask(app(), question)
+    assert "« La démission »" in at.info[0].value
+    links = [p for p in at.get("page_link") if p.proto.label == "Voir le document : La démission"]
+    assert len(links) == 1 and "doc=" in links[0].proto.page + str(links[0].proto.query_string)
+
+
 def test_the_type_filter_changes_the_results(app):
     at = app()
     at.multiselect(key="f-type").set_value(["webinaire"]).run()

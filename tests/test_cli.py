@@ -86,7 +86,7 @@ def test_ask_json_has_the_answer_schema(run, seed_index):
                  seed_index.index_path, "--json")
     payload = json.loads(result.stdout)
     assert payload["mode"] == "extractive" and payload["no_answer"] is False
-    assert set(payload) == {"question", "answer", "shape", "mode", "citations", "no_answer", "notices", "contact"}
+    assert set(payload) == {"question", "answer", "shape", "mode", "citations", "no_answer", "notices", "near_misses", "contact"}
     assert set(payload["citations"][0]) == {"n", "doc_id", "title", "source", "url", "page", "section", "text",
                                             "passage"}
     assert "[1]" in payload["answer"]

@@ -5,6 +5,7 @@ import pytest
 from core.errors import SettingsError
 from retrieval.filters import Filters
 from retrieval.search import SearchOptions
+from conftest import searcher_declining
 
 EQUALITY = "guide-egalite-femmes-hommes.txt"
 
@@ -106,3 +107,22 @@ def test_a_filtered_search_on_an_hnsw_index_finds_what_the_exact_index_finds(hns
     found = {kind: s.search(question, filters=only, k=5) for kind, s in hnsw_and_flat.items()}
     assert found["hnsw"].hits and all(h.document.type == "webinaire" for h in found["hnsw"].hits)
     assert [h.document.doc_id for h in found["hnsw"].hits] == [h.document.doc_id for h in found["flat"].hits]
+
+
+def test_a_declined_question_names_the_document_that_came_close(searcher):
+    question = "Quel préavis respecter pour une démission ?"
+    result = searcher_declining(searcher, question, 0.01).search(question)
+    assert result.no_answer and result.hits == []
+    assert [d.source for d in result.near] == ["pages/la-demission.html"]
+
+
+def test_an_off_topic_question_just_under_the_threshold_has_no_near_miss(searcher):
+    question = "Comment tricoter une écharpe au point mousse ?"
+    result = searcher_declining(searcher, question, 0.01).search(question)
+    assert result.no_answer and result.near == []
+
+
+def test_a_question_far_under_the_threshold_has_no_near_miss(searcher):
+    question = "Quel préavis respecter pour une démission ?"
+    result = searcher_declining(searcher, question, 0.2).search(question)
+    assert result.no_answer and result.near == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval.answer import NO_ANSWER_TEXT, Answer
+from retrieval.answer import NO_ANSWER_TEXT, Answer, near_json, near_text
 from retrieval.evaluation import EvalReport
 from retrieval.search import Hit, SearchResult
 
@@ -16,12 +16,12 @@ def hit_json(hit: Hit) -> dict:
 
 def search_json(result: SearchResult) -> dict:
     return {"query": result.query, "no_answer": result.no_answer,
-            "results": [hit_json(h) for h in result.hits]}
+            "results": [hit_json(h) for h in result.hits], "near_misses": [near_json(d) for d in result.near]}
 
 
 def search_text(result: SearchResult) -> str:
     if result.no_answer:
-        return NO_ANSWER_TEXT
+        return " ".join(filter(None, [NO_ANSWER_TEXT, near_text(result.near)]))
     lines = []
     for hit in result.hits:
         d = hit.document

@@ -7,7 +7,6 @@ import uuid
 import streamlit as st
 
 from core.errors import BoussoleError
-from retrieval.answer import NO_ANSWER_TEXT
 from retrieval.conversation import Turn, contextual_query, conversation_markdown
 from retrieval.documents import citation_params
 from retrieval.feedback import record_vote
@@ -48,9 +47,12 @@ def show_turn(i: int, turn: dict) -> None:
             return
         answer = turn["answer"]
         if answer.no_answer:
-            shown = " ".join(filter(None, [NO_ANSWER_TEXT, contact_text(svc.settings.contact)]))
+            shown = " ".join(filter(None, [answer.text, contact_text(svc.settings.contact)]))
             st.html(announcement_html(turn["id"], shown))
             st.info(shown)
+            for document in answer.near:
+                st.page_link("pages/document.py", query_params={"doc": document.doc_id},
+                             label=f"Voir le document : {short_title(document.title)}")
             return
         st.html(announcement_html(turn["id"], f"{answer.text} ({len(answer.citations)} extraits cités ci-dessous.)"))
         st.html(answer_html(answer.text, svc.glossary))
