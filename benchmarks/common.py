@@ -20,12 +20,15 @@ PREVIOUS_PASSAGES = {"chunk_min_words": 120, "chunk_target_words": 170, "chunk_m
                      "chunk_overlap_words": 25}
 
 
-def corpus_arguments(description: str, corpus: str) -> argparse.Namespace:
-    """--index (default /tmp/boussole-bench/<corpus>) and --shared (default ../shared)."""
+def corpus_arguments(description: str, corpus: str, extra=None) -> argparse.Namespace:
+    """--index (default /tmp/boussole-bench/<corpus>) and --shared (default ../shared); ``extra``
+    adds a script's own options to the parser."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--index", type=Path, default=BENCH_INDEXES / corpus)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--questions", type=int, default=0, help="Use only the first N questions (0: all).")
+    if extra:
+        extra(parser)
     args = parser.parse_args()
     args.corpus = corpus
     return args

@@ -118,7 +118,7 @@ def extractive_answer(question: str, result: SearchResult, embedder: Embeds,
     vectors = embedder.embed_passages([c.text for c in candidates])
     query = result.query_vector if result.query_vector is not None else embedder.embed_queries([question])[0]
     scores = vectors @ query + OVERLAP_WEIGHT * overlap
-    chosen = _select(scores, vectors, max_sentences)
+    chosen = _select(scores, vectors, max_sentences, candidates, len(citations[0].hit.passage.text.split()))
     chosen.sort(key=lambda i: (candidates[i].n, candidates[i].position))
     return Answer(question, [AnswerSentence(candidates[i].text, candidates[i].n) for i in chosen],
                   citations)
@@ -151,10 +151,14 @@ def _overlap(question: str, candidates: list[_Candidate], analyzer: Analyzer) ->
     return np.array([len(wanted & set(analyzer.terms(c.text))) / len(wanted) for c in candidates])
 
 
-def _select(scores: np.ndarray, vectors: np.ndarray, limit: int) -> list[int]:
-    """Best sentences first, skipping near-duplicates; at least two when there are two."""
+def _select(scores: np.ndarray, vectors: np.ndarray, limit: int, candidates: list[_Candidate],
+            first_words: int) -> list[int]:
+    """Best sentences first, skipping near-duplicates; at least two when there are two. Excerpt
+    [1] is shown right under the answer, so beyond its best sentence the answer takes at most
+    half of its words: the rest comes from the other excerpts."""
     order = np.argsort(-scores)
     chosen: list[int] = []
+    from_first = 0
     for i in order:
         if len(chosen) == limit:
             break
@@ -162,5 +166,9 @@ def _select(scores: np.ndarray, vectors: np.ndarray, limit: int) -> list[int]:
             break
         if any(float(vectors[i] @ vectors[j]) > DUPLICATE_COSINE for j in chosen):
             continue
+        words = len(candidates[i].text.split())
+        if candidates[i].n == 1 and from_first and from_first + words > first_words / 2:
+            continue
+        from_first += words if candidates[i].n == 1 else 0
         chosen.append(int(i))
     return chosen

@@ -47,6 +47,17 @@ def test_the_answer_reads_in_excerpt_order(searcher, embedder):
     assert numbers == sorted(numbers)
 
 
+@pytest.mark.parametrize("question", ["Comment impliquer les artistes dans les quartiers ?",
+                                      "Comment la santé est-elle prise en compte dans les contrats de ville ?",
+                                      "Comment mesurer l'impact d'une action sur l'égalité entre les filles et les garçons ?"])
+def test_the_answer_does_not_just_repeat_the_first_excerpt(searcher, embedder, question):
+    answer = extractive_answer(question, searcher.search(question), embedder)
+    from_first = [len(s.text.split()) for s in answer.sentences if s.n == 1]
+    first_words = len(answer.citations[0].hit.passage.text.split())
+    assert len(answer.sentences) >= 2
+    assert len(from_first) <= 1 or sum(from_first) <= first_words / 2
+
+
 def test_nothing_relevant_gives_a_french_no_answer(searcher, embedder):
     question = "Quelle est la recette de la pâte à crêpes ?"
     answer = extractive_answer(question, searcher.search(question), embedder)
