@@ -38,6 +38,9 @@ _FOLLOW_UP_WORDS_POINTING_BACK = 6
 # The weight of each reading, (the follow-up alone, in its context), by what the follow-up is.
 SHIFT_WEIGHTS = (1.0, 0.3)
 REFINEMENT_WEIGHTS = (0.3, 1.0)
+# How much a document's closeness to any question (``Searcher.hub_shares``) is taken off its
+# score in a follow-up's searches, whose few words bring general documents first.
+HUB_DISCOUNT = 1.0
 # Reciprocal-rank constant of the fusion: small, so that a first place counts.
 FOLLOW_UP_RRF = 2
 
@@ -61,7 +64,16 @@ def follow_up_search(searcher: Searcher, previous_questions: list[str], question
     if alone.no_answer or context.no_answer:
         return context if alone.no_answer else alone
     weights = SHIFT_WEIGHTS if _TOPIC_SHIFT.search(question) else REFINEMENT_WEIGHTS
-    return fuse_results([alone, context], weights, k or searcher.settings.k, searcher.settings.max_per_doc)
+    hubs = searcher.hub_shares()
+    return fuse_results([discount_hubs(alone, hubs), discount_hubs(context, hubs)], weights,
+                        k or searcher.settings.k, searcher.settings.max_per_doc)
+
+
+def discount_hubs(result: SearchResult, hubs: dict[str, float]) -> SearchResult:
+    """The result's documents re-ranked, each score lowered by its closeness to any question."""
+    documents = sorted(((doc_id, score - HUB_DISCOUNT * hubs.get(doc_id, 0.0)) for doc_id, score in result.documents),
+                       key=lambda item: -item[1])
+    return replace(result, documents=documents)
 
 
 def fuse_results(results: list[SearchResult], weights: tuple[float, ...], k: int, per_doc: int) -> SearchResult:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.abstention import threshold_for
+from core.abstention import PROBES, threshold_for
 from core.dense import search_dense
 from core.errors import SettingsError
 from core.model import CachedEmbedder, Embedder, check_same_model
@@ -74,6 +74,7 @@ class Searcher:
         self.handle = handle
         self.glossary = load_glossary()
         self._checked_build = ""  # the last build whose model was found to be the embedder's
+        self._hubs: tuple[str, dict[str, float]] = ("", {})
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None,
                options: SearchOptions = SearchOptions(), per_doc: int | None = None) -> SearchResult:
@@ -126,6 +127,19 @@ class Searcher:
         return SearchResult(query, expansion, hits, no_answer, documents, best_dense,
                             index.build_id, timings, None if vector is None else vector[0],
                             [index.documents[d] for d in near])
+
+    def hub_shares(self) -> dict[str, float]:
+        """Documents close to any question: the share of the abstention's off-topic probes
+        (cooking, sport…) each one comes first for, computed once per build. A general document
+        (« Imaginer la politique de la ville dans 10 ans ») comes first for vague questions too."""
+        build = self.handle.get().build_id
+        if self._hubs[0] != build:
+            shares: dict[str, float] = {}
+            for probe in PROBES:
+                for doc_id, _ in self.search(probe).documents[:1]:
+                    shares[doc_id] = shares.get(doc_id, 0.0) + 1 / len(PROBES)
+            self._hubs = (build, shares)
+        return self._hubs[1]
 
 
 def near_misses(index: Index, dense_documents: list[tuple[str, float]], terms: list[str],

@@ -5,12 +5,13 @@ import json
 
 import pytest
 
-from retrieval.conversation import follow_up_search
+from retrieval.conversation import discount_hubs, follow_up_search
 from retrieval.evaluation import evaluate, load_questions
 from retrieval.index import IndexHandle
 from retrieval.search import Searcher
 
 EQUALITY = "Comment monter un projet qui favorise l'égalité entre filles et garçons dans mon association ?"
+GENERAL = "politique-de-la-ville-dans-10-ans.txt"
 CULTURE = "Comment faire venir les habitants des quartiers au théâtre ou au musée ?"
 
 
@@ -32,6 +33,33 @@ def test_a_topic_shift_finds_its_new_topic(seed_searcher):
 def test_a_refinement_keeps_the_conversation_s_topic(seed_searcher):
     result = follow_up_search(seed_searcher, [CULTURE], "c'était quand ce webinaire ?", k=5)
     assert first_source(seed_searcher, result) == "acces-offre-culturelle-qpv.txt"
+
+
+HEALTH = "Comment la santé est-elle prise en compte dans les contrats de ville ?"
+
+
+def test_the_general_document_that_comes_first_for_anything_is_found_among_the_probes(seed_searcher):
+    hubs = seed_searcher.hub_shares()
+    documents = seed_searcher.handle.get().documents
+    assert max(hubs, key=hubs.get) == next(d for d in documents if documents[d].source == GENERAL)
+    assert sum(hubs.values()) == pytest.approx(1.0)
+
+
+def test_a_vague_refinement_keeps_its_topic(seed_searcher):
+    result = follow_up_search(seed_searcher, [HEALTH], "c'était dans quel département ?", k=5)
+    assert first_source(seed_searcher, result) == "sante-conseils-citoyens-herault.txt"
+
+
+def test_a_short_topic_shift_is_not_taken_by_the_general_document(seed_searcher):
+    result = follow_up_search(seed_searcher, ["Existe-t-il une ressource sur la médiation numérique ?"],
+                              "et sur la transition écologique ?", k=5)
+    assert first_source(seed_searcher, result) == "transition-alimentaire-quartiers.txt"
+
+
+def test_hub_discount_lowers_each_document_by_its_share():
+    from retrieval.search import SearchResult
+    result = SearchResult("q", "", [], False, [("general", 1.0), ("precise", 0.6)], 0.9, "b")
+    assert [d for d, _ in discount_hubs(result, {"general": 0.6}).documents] == ["precise", "general"]
 
 
 def test_a_fused_result_keeps_at_most_its_passages_per_document_ranked_in_order(seed_searcher):

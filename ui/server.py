@@ -189,7 +189,8 @@ def warm_up(settings: Settings):
     @asynccontextmanager
     async def lifespan(app):
         try:
-            await run_in_threadpool(shared_searcher, settings)
+            # the follow-ups' general documents too: computed once per build
+            await run_in_threadpool(lambda: shared_searcher(settings).hub_shares())
         except BoussoleError as exc:  # the pages say what is missing
             log.error("model not loaded at start: %s", exc)
         gc.collect()
