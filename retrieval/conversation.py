@@ -61,8 +61,8 @@ def follow_up_search(searcher: Searcher, previous_questions: list[str], question
         return searcher.search(question, k=k, filters=filters)
     alone = searcher.search(question, k=k, filters=filters)
     context = searcher.search(f"{previous_questions[-1]} {question}", k=k, filters=filters)
-    if alone.no_answer or context.no_answer:
-        return context if alone.no_answer else alone
+    if context.no_answer:
+        return alone
     weights = SHIFT_WEIGHTS if _TOPIC_SHIFT.search(question) else REFINEMENT_WEIGHTS
     hubs = searcher.hub_shares()
     return fuse_results([discount_hubs(alone, hubs), discount_hubs(context, hubs)], weights,
@@ -94,7 +94,9 @@ def fuse_results(results: list[SearchResult], weights: tuple[float, ...], k: int
         per[hit.document.doc_id] = per.get(hit.document.doc_id, 0) + 1
         pooled.append(hit)
     hits = [replace(hit, rank=i) for i, hit in enumerate(pooled[:k], start=1)]
-    return replace(lead, hits=hits, documents=documents,
+    # a follow-up's own words may be declined alone (« et pour l'emploi ? ») and still rank well
+    return replace(lead, hits=hits, documents=documents, no_answer=all(r.no_answer for r in results),
+                   best_dense=max(r.best_dense for r in results),
                    timings_ms={"total": sum(r.timings_ms.get("total", 0.0) for r in results)})
 
 

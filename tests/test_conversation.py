@@ -56,6 +56,14 @@ def test_a_short_topic_shift_is_not_taken_by_the_general_document(seed_searcher)
     assert first_source(seed_searcher, result) == "transition-alimentaire-quartiers.txt"
 
 
+def test_a_topic_shift_too_short_to_be_answered_alone_still_finds_its_topic(seed_searcher):
+    previous = ["À quoi ressemblera la politique de la ville dans dix ans ?", "c'était lors de quelle journée ?"]
+    assert seed_searcher.search("et pour l'emploi ?").no_answer  # its own words are below the threshold
+    result = follow_up_search(seed_searcher, previous, "et pour l'emploi ?", k=5)
+    assert not result.no_answer
+    assert result.hits[0].document.source == "leviers-emploi-quartiers.txt"
+
+
 def test_hub_discount_lowers_each_document_by_its_share():
     from retrieval.search import SearchResult
     result = SearchResult("q", "", [], False, [("general", 1.0), ("precise", 0.6)], 0.9, "b")
