@@ -91,7 +91,8 @@ def near_text(near: list[DocumentInfo]) -> str:
         return ""
     titles = ", ".join(f"« {d.title} »" for d in near)
     themes = list(dict.fromkeys(t for d in near for t in d.themes))
-    return (f"Ces documents s'en approchent sans y répondre directement : {titles}."
+    lead = "Ces documents s'en approchent" if len(near) > 1 else "Ce document s'en approche"
+    return (f"{lead} sans y répondre directement : {titles}."
             + (f" Thèmes proches : {', '.join(themes)}." if themes else ""))
 
 

@@ -71,7 +71,7 @@ def test_a_declined_answer_names_the_near_miss_and_its_themes(searcher, embedder
     answer = extractive_answer(question, result, embedder)
     near = result.near[0]
     assert answer.no_answer and answer.text.startswith(NO_ANSWER_TEXT)
-    assert f"« {near.title} »" in answer.text
+    assert f"Ce document s'en approche sans y répondre directement : « {near.title} »." in answer.text
     assert [d["doc_id"] for d in answer.to_json()["near_misses"]] == [near.doc_id]
 
 
@@ -80,7 +80,7 @@ def test_near_misses_name_their_themes_once():
     from retrieval.index import DocumentInfo
     base = DocumentInfo("a", "a.txt", "", "text", "Guide A", "", "2020", "guide", ("emploi", "jeunesse"), 0, 3)
     text = near_text([base, replace(base, doc_id="b", title="Guide B", themes=("emploi", "santé"))])
-    assert "« Guide A », « Guide B »" in text
+    assert text.startswith("Ces documents s'en approchent sans y répondre directement : « Guide A », « Guide B ».")
     assert text.endswith("Thèmes proches : emploi, jeunesse, santé.")
 
 
