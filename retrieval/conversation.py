@@ -95,7 +95,8 @@ def fuse_results(results: list[SearchResult], weights: tuple[float, ...], k: int
         pooled.append(hit)
     hits = [replace(hit, rank=i) for i, hit in enumerate(pooled[:k], start=1)]
     # a follow-up's own words may be declined alone (« et pour l'emploi ? ») and still rank well
-    return replace(lead, hits=hits, documents=documents, no_answer=all(r.no_answer for r in results),
+    declined = all(r.no_answer for r in results)
+    return replace(lead, hits=hits, documents=documents, no_answer=declined, near=lead.near if declined else [],
                    best_dense=max(r.best_dense for r in results),
                    timings_ms={"total": sum(r.timings_ms.get("total", 0.0) for r in results)})
 
