@@ -98,3 +98,12 @@ def test_eval_reads_conversations_and_reports_follow_ups_apart(seed_searcher, tm
     report = evaluate(seed_searcher, questions, k=5).to_json()
     assert report["metrics"]["follow_up_questions"] == 1 and report["metrics"]["follow_up_recall@1"] == 1.0
     assert [(q.get("conversation"), q.get("turn")) for q in report["questions"]] == [(None, None), (1, 0), (1, 1)]
+
+
+@pytest.mark.parametrize("name", ["conversations.jsonl", "conversations-heldout.jsonl"])
+def test_the_conversation_sets_name_only_documents_that_exist(name):
+    from conftest import CORPUS, ROOT, SEED
+    known = {p.name for p in SEED.iterdir()} | {p.name for p in (CORPUS / "loi-ville-2014").iterdir()}
+    questions = load_questions(ROOT / "data" / "eval" / name)
+    assert sum(q.follow_up for q in questions) >= 20
+    assert {source for q in questions for source in q.relevant} <= known
