@@ -76,13 +76,13 @@ class Answer:
         return {"question": self.question, "answer": self.text, "shape": self.shape, "mode": self.mode,
                 "citations": [c.to_json() for c in self.citations],
                 "no_answer": self.no_answer, "notices": self.notices,
-                "near_misses": [near_json(d) for d in self.near]}
+                "near_misses": [document_json(d) for d in self.near]}
 
 
-def near_json(document: DocumentInfo) -> dict:
-    d = document
-    return {"doc_id": d.doc_id, "title": d.title, "type": d.type, "date": d.date, "themes": list(d.themes),
-            "url": d.url}
+def document_json(d: DocumentInfo) -> dict:
+    """A document as the JSON outputs show it (search results, near misses)."""
+    return {"doc_id": d.doc_id, "title": d.title, "source": d.source, "url": d.url, "date": d.date,
+            "type": d.type, "themes": list(d.themes)}
 
 
 def near_text(near: list[DocumentInfo]) -> str:

@@ -20,12 +20,9 @@ class Turn:
     citations: list[dict] = field(default_factory=list)  # n, title, label, url, text
 
 
-def contextual_query(previous_questions: list[str], question: str, analyzer: Analyzer | None = None) -> str:
-    """The question to search for: a short follow-up is read with the previous question."""
-    analyzer = analyzer or Analyzer()
-    if not previous_questions or len(analyzer.terms(question)) >= _FOLLOW_UP_WORDS:
-        return question
-    return f"{previous_questions[-1]} {question}"
+def contextual_query(previous_questions: list[str], question: str) -> str:
+    """The words a follow-up's excerpts are highlighted with: the previous question's too."""
+    return f"{previous_questions[-1]} {question}" if is_follow_up(previous_questions, question) else question
 
 
 # « et pour l'emploi des jeunes ? », « et sur l'école ? »: a new topic, read on its own.

@@ -78,6 +78,7 @@ class Index:
         self.documents: dict[str, DocumentInfo] = self._read_documents()
         # whole-document BM25 rows follow the documents' insertion order
         self.lexical_doc_ids = [d for (d,) in self._query("SELECT doc_id FROM documents ORDER BY rowid")]
+        self.lexical_row = {d: i for i, d in enumerate(self.lexical_doc_ids)}
         docs_folder = build / "lexical-docs"
         self.lexical_docs = (LexicalIndex(docs_folder, len(self.lexical_doc_ids))
                              if docs_folder.is_dir() else None)

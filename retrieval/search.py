@@ -151,10 +151,9 @@ def near_misses(index: Index, dense_documents: list[tuple[str, float]], terms: l
     terms = [t for t in terms if t not in QUESTION_WORDS]
     if best_dense < threshold - NEAR_MISS_MARGIN or not terms:
         return []
-    row = {doc: i for i, doc in enumerate(index.lexical_doc_ids)}
     coverage = index.lexical_docs.coverage(terms)
     return [doc for doc, _ in dense_documents[:NEAR_MISS_TOP]
-            if doc in row and coverage[row[doc]] >= NEAR_MISS_COVERAGE]
+            if doc in index.lexical_row and coverage[index.lexical_row[doc]] >= NEAR_MISS_COVERAGE]
 
 
 def rank_documents_hybrid(dense: Ranking, fused: Ranking, whole: list[tuple[str, float]],

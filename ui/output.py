@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from retrieval.answer import NO_ANSWER_TEXT, Answer, near_json, near_text
+from retrieval.answer import NO_ANSWER_TEXT, Answer, document_json, near_text
 from retrieval.evaluation import EvalReport
 from retrieval.search import Hit, SearchResult
 
 
 def hit_json(hit: Hit) -> dict:
-    d, p = hit.document, hit.passage
-    return {"rank": hit.rank, "score": round(hit.score, 6), "doc_id": d.doc_id, "title": d.title,
-            "source": d.source, "url": d.url, "page": p.page, "section": p.section,
-            "date": d.date, "type": d.type, "themes": list(d.themes), "text": p.text, "passage": p.id}
+    p = hit.passage
+    return {"rank": hit.rank, "score": round(hit.score, 6), **document_json(hit.document), "page": p.page,
+            "section": p.section, "text": p.text, "passage": p.id}
 
 
 def search_json(result: SearchResult) -> dict:
     return {"query": result.query, "no_answer": result.no_answer,
-            "results": [hit_json(h) for h in result.hits], "near_misses": [near_json(d) for d in result.near]}
+            "results": [hit_json(h) for h in result.hits], "near_misses": [document_json(d) for d in result.near]}
 
 
 def search_text(result: SearchResult) -> str:
