@@ -32,9 +32,12 @@ _TOPIC_SHIFT = re.compile(r"^\W*(et|mais|puis|maintenant)\s+(pour|sur|côté|con
 # pointing back to the conversation make a longer question a follow-up too.
 _POINTS_BACK = re.compile(r"\b(ça|cela|ce|cet|cette|ces|ils|elles|leur|leurs)\b", re.IGNORECASE)
 _FOLLOW_UP_WORDS_POINTING_BACK = 6
-# The weight of each reading, (the follow-up alone, in its context), by what the follow-up is.
+# The weight of each reading, (the question alone, in its context), by what the question is.
 SHIFT_WEIGHTS = (1.0, 0.3)
 REFINEMENT_WEIGHTS = (0.3, 1.0)
+# A question long enough to stand alone may still point back (« quels contrats la mettent en
+# œuvre ? »: no rule tells the pronoun « la » from the article): its context counts a little.
+STANDALONE_WEIGHTS = (1.0, 0.3)
 # How much a document's closeness to any question (``Searcher.hub_shares``) is taken off its
 # score in a follow-up's searches, whose few words bring general documents first.
 HUB_DISCOUNT = 1.0
@@ -50,20 +53,28 @@ def is_follow_up(previous_questions: list[str], question: str) -> bool:
 
 def follow_up_search(searcher: Searcher, previous_questions: list[str], question: str,
                      k: int | None = None, filters: Filters | None = None) -> SearchResult:
-    """The passages for a question asked after others. A short follow-up is searched alone and
-    with the previous question, and the two document rankings fused: a topic shift (« et pour
-    l'emploi ? ») weighs its own words, a refinement (« qui en fait partie ? ») the context —
-    glued to the previous question alone, its few words were drowned (data/eval/conversations.jsonl)."""
-    if not is_follow_up(previous_questions, question):
+    """The passages for a question asked after others. It is searched alone and with the
+    previous question, and the two document rankings fused: a topic shift (« et pour
+    l'emploi ? ») weighs its own words, a refinement (« qui en fait partie ? ») the context, a
+    question that stands alone its own words most — glued to the previous question alone, a
+    follow-up's few words were drowned (data/eval/conversations.jsonl)."""
+    if not previous_questions:
         return searcher.search(question, k=k, filters=filters)
     alone = searcher.search(question, k=k, filters=filters)
     context = searcher.search(f"{previous_questions[-1]} {question}", k=k, filters=filters)
     if context.no_answer:
         return alone
-    weights = SHIFT_WEIGHTS if _TOPIC_SHIFT.search(question) else REFINEMENT_WEIGHTS
     hubs = searcher.hub_shares()
-    return fuse_results([discount_hubs(alone, hubs), discount_hubs(context, hubs)], weights,
+    return fuse_results([discount_hubs(alone, hubs), discount_hubs(context, hubs)],
+                        reading_weights(previous_questions, question),
                         k or searcher.settings.k, searcher.settings.max_per_doc)
+
+
+def reading_weights(previous_questions: list[str], question: str) -> tuple[float, float]:
+    """How much (the question alone, the question in its context) count, by what it is."""
+    if not is_follow_up(previous_questions, question):
+        return STANDALONE_WEIGHTS
+    return SHIFT_WEIGHTS if _TOPIC_SHIFT.search(question) else REFINEMENT_WEIGHTS
 
 
 def discount_hubs(result: SearchResult, hubs: dict[str, float]) -> SearchResult:

@@ -2,9 +2,11 @@
 refinement keeps the old one; conversations in `boussole eval`."""
 
 import json
+import shutil
 
 import pytest
 
+from conftest import CORPUS, ROOT, SEED, copy_files
 from retrieval.conversation import discount_hubs, follow_up_search
 from retrieval.evaluation import evaluate, load_questions
 from retrieval.index import IndexHandle
@@ -18,6 +20,18 @@ CULTURE = "Comment faire venir les habitants des quartiers au théâtre ou au mu
 @pytest.fixture(scope="module")
 def seed_searcher(seed_index, embedder):
     return Searcher(seed_index, embedder, IndexHandle(seed_index.index_path))
+
+
+@pytest.fixture(scope="module")
+def law_searcher(base_settings, embedder, tmp_path_factory):
+    """The seed notices and three articles of the 2014 law (objectives, contracts, councils)."""
+    from ingest.refresh import refresh
+    folder = tmp_path_factory.mktemp("seed-law")
+    shutil.copytree(SEED, folder, dirs_exist_ok=True)
+    copy_files(folder / "loi", *(CORPUS / "loi-ville-2014" / f"article-{n}.md" for n in (1, 6, 7)))
+    settings = base_settings.with_(index_dir=tmp_path_factory.mktemp("seed-law-index"), sources=folder)
+    refresh(settings, embedder=embedder)
+    return Searcher(settings, embedder, IndexHandle(settings.index_path))
 
 
 def first_source(searcher, result) -> str:
@@ -64,6 +78,18 @@ def test_a_topic_shift_too_short_to_be_answered_alone_still_finds_its_topic(seed
     assert result.hits[0].document.source == "leviers-emploi-quartiers.txt"
 
 
+def test_a_question_long_enough_to_stand_alone_still_reads_its_context(law_searcher):
+    # « la » is the policy asked about before, not an article: alone, the general document came first
+    previous = ["Quels sont les objectifs de la politique de la ville ?"]
+    result = follow_up_search(law_searcher, previous, "et concrètement, quels contrats la mettent en œuvre ?", k=5)
+    assert first_source(law_searcher, result) == "loi/article-6.md"
+
+
+def test_a_new_question_that_stands_alone_is_not_drawn_back_to_the_previous_topic(seed_searcher):
+    result = follow_up_search(seed_searcher, [EQUALITY], CULTURE, k=5)
+    assert first_source(seed_searcher, result) == "acces-offre-culturelle-qpv.txt"
+
+
 def test_hub_discount_lowers_each_document_by_its_share():
     from retrieval.search import SearchResult
     result = SearchResult("q", "", [], False, [("general", 1.0), ("precise", 0.6)], 0.9, "b")
@@ -102,7 +128,6 @@ def test_eval_reads_conversations_and_reports_follow_ups_apart(seed_searcher, tm
 
 @pytest.mark.parametrize("name", ["conversations.jsonl", "conversations-heldout.jsonl"])
 def test_the_conversation_sets_name_only_documents_that_exist(name):
-    from conftest import CORPUS, ROOT, SEED
     known = {p.name for p in SEED.iterdir()} | {p.name for p in (CORPUS / "loi-ville-2014").iterdir()}
     questions = load_questions(ROOT / "data" / "eval" / name)
     assert sum(q.follow_up for q in questions) >= 20
