@@ -103,6 +103,13 @@ def seed_index(base_settings, embedder, tmp_path_factory):
     return settings
 
 
+@pytest.fixture(scope="session")
+def seed_searcher(seed_index, embedder):
+    from retrieval.index import IndexHandle
+    from retrieval.search import Searcher
+    return Searcher(seed_index, embedder, IndexHandle(seed_index.index_path))
+
+
 @pytest.fixture
 def sources(tmp_path):
     """A writable copy of the bundled sample corpus."""

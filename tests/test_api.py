@@ -44,11 +44,6 @@ def http(app_url):
 
 
 @pytest.fixture(scope="module")
-def seed_searcher(seed_index, embedder):
-    return Searcher(seed_index, embedder, IndexHandle(seed_index.index_path))
-
-
-@pytest.fixture(scope="module")
 def client(app_url):
     return openai.OpenAI(base_url=f"{app_url}/v1", api_key=OTHER_KEY, timeout=120, max_retries=0)
 

@@ -18,11 +18,6 @@ CULTURE = "Comment faire venir les habitants des quartiers au théâtre ou au mu
 
 
 @pytest.fixture(scope="module")
-def seed_searcher(seed_index, embedder):
-    return Searcher(seed_index, embedder, IndexHandle(seed_index.index_path))
-
-
-@pytest.fixture(scope="module")
 def law_searcher(base_settings, embedder, tmp_path_factory):
     """The seed notices and three articles of the 2014 law (objectives, contracts, councils)."""
     from ingest.refresh import refresh

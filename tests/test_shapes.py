@@ -2,9 +2,7 @@
 
 import pytest
 
-from retrieval.index import IndexHandle
 from retrieval.respond import respond
-from retrieval.search import Searcher
 from retrieval.shapes import asks_for_documents
 
 
@@ -25,11 +23,6 @@ def test_questions_that_look_for_documents_are_recognised(question):
 ])
 def test_questions_that_want_an_answer_are_not(question):
     assert not asks_for_documents(question)
-
-
-@pytest.fixture(scope="module")
-def seed_searcher(seed_index, embedder):
-    return Searcher(seed_index, embedder, IndexHandle(seed_index.index_path))
 
 
 def test_a_request_for_a_guide_gets_the_list_of_documents(seed_index, seed_searcher):
