@@ -25,7 +25,7 @@ import lxml.html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import BENCH_INDEXES, corpus_arguments, indexed_settings  # noqa: E402
-from retrieval.answer import Answer, extractive_answer  # noqa: E402
+from retrieval.answer import Answer, extractive_answer, scored_candidates  # noqa: E402
 from retrieval.evaluation import EvalQuestion, load_questions, squash  # noqa: E402
 from retrieval.service import open_searcher  # noqa: E402
 
@@ -64,6 +64,15 @@ def dev_questions(folder: Path) -> list[EvalQuestion]:
     return found[::DEV_EVERY]
 
 
+def span_sentence_rank(question: EvalQuestion, result, embedder) -> int | None:
+    """Where the first sentence holding the span comes among the scored candidates (1 = best),
+    or None when no candidate holds it: how far sentence selection alone can go."""
+    candidates, scores, _ = scored_candidates(question.question, result, embedder)
+    order = sorted(range(len(candidates)), key=lambda i: -scores[i])
+    return next((rank for rank, i in enumerate(order, start=1)
+                 if squash(question.answer) in squash(candidates[i].text)), None)
+
+
 def repeats_first_excerpt(answer: Answer) -> bool:
     first = answer.citations[0].hit.passage.text
     taken = [s for s in answer.sentences if s.n == 1]
@@ -84,12 +93,13 @@ def main() -> None:
     if args.questions:
         questions = questions[:args.questions]
     contains, in_excerpts, f1s, cited_right, sentences, declined, words, repeats = 0, 0, [], 0, 0, 0, [], 0
-    contains_when_shown = 0
+    contains_when_shown, span_ranks = 0, []
     for q in questions:
         result = searcher.search(q.question, k=5)
         shown = any(squash(q.answer) in squash(h.passage.text) for h in result.hits)
         in_excerpts += shown
         answer = extractive_answer(q.question, result, searcher.answer_embedder)
+        span_ranks.append(None if result.no_answer else span_sentence_rank(q, result, searcher.answer_embedder))
         if answer.no_answer:
             declined += 1
             f1s.append(0.0)
@@ -111,6 +121,10 @@ def main() -> None:
         "span_in_top5_excerpts": round(in_excerpts / n, 4),
         # the composition's own share: of the questions whose span is in an excerpt
         "answer_contains_span_when_in_excerpts": round(contains_when_shown / max(1, in_excerpts), 4),
+        # the ceiling of choosing sentences with these scores: the span's sentence among the first r
+        **{f"span_sentence_in_first_{r}_candidates": round(sum(k is not None and k <= r for k in span_ranks) / n, 4)
+           for r in (1, 2, 3)},
+        "span_in_a_candidate": round(sum(k is not None for k in span_ranks) / n, 4),
         "best_sentence_token_f1_mean": round(statistics.mean(f1s), 4),
         "share_f1_above_0.5": round(sum(f > 0.5 for f in f1s) / len(f1s), 4),
         "answer_words_mean": round(statistics.mean(words), 1),

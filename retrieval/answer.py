@@ -105,24 +105,36 @@ class _Candidate:
 
 def extractive_answer(question: str, result: SearchResult, embedder: Embeds,
                       max_sentences: int = 5, analyzer: Analyzer | None = None) -> Answer:
-    citations = [Citation(i, hit) for i, hit in enumerate(result.hits, start=1)]
+    citations = citations_of(result)
     if result.no_answer or not citations:
         return Answer(question, [], citations, no_answer=True, near=result.near)
-    candidates = _candidates(citations)
+    candidates, scores, vectors = scored_candidates(question, result, embedder, analyzer)
     if not candidates:
         return Answer(question, [], citations, no_answer=True)
-    analyzer = analyzer or Analyzer()
-    overlap = _overlap(question, candidates, analyzer)
+    chosen = _select(scores, vectors, max_sentences, candidates, len(citations[0].hit.passage.text.split()))
+    chosen.sort(key=lambda i: (candidates[i].n, candidates[i].position))
+    return Answer(question, [AnswerSentence(candidates[i].text, candidates[i].n) for i in chosen],
+                  citations)
+
+
+def citations_of(result: SearchResult) -> list[Citation]:
+    return [Citation(i, hit) for i, hit in enumerate(result.hits, start=1)]
+
+
+def scored_candidates(question: str, result: SearchResult, embedder: Embeds, analyzer: Analyzer | None = None
+                      ) -> tuple[list[_Candidate], np.ndarray, np.ndarray]:
+    """The sentences an answer may take, each scored by its closeness to the question and the
+    share of the question's words it holds (with their vectors, to skip near-duplicates)."""
+    candidates = _candidates(citations_of(result))
+    if not candidates:
+        return [], np.zeros(0), np.zeros((0, 0))
+    overlap = _overlap(question, candidates, analyzer or Analyzer())
     # ties keep excerpt order, so better-ranked excerpts are preferred
     keep = sorted(np.argsort(-overlap, kind="stable")[:MAX_EMBEDDED])
     candidates, overlap = [candidates[i] for i in keep], overlap[keep]
     vectors = embedder.embed_passages([c.text for c in candidates])
     query = result.query_vector if result.query_vector is not None else embedder.embed_queries([question])[0]
-    scores = vectors @ query + OVERLAP_WEIGHT * overlap
-    chosen = _select(scores, vectors, max_sentences, candidates, len(citations[0].hit.passage.text.split()))
-    chosen.sort(key=lambda i: (candidates[i].n, candidates[i].position))
-    return Answer(question, [AnswerSentence(candidates[i].text, candidates[i].n) for i in chosen],
-                  citations)
+    return candidates, vectors @ query + OVERLAP_WEIGHT * overlap, vectors
 
 
 def _candidates(citations: list[Citation]) -> list[_Candidate]:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from core.errors import BoussoleError
 from core.model import Embeds
 from core.settings import Settings
-from retrieval.answer import Answer, AnswerSentence, Citation, extractive_answer
+from retrieval.answer import Answer, AnswerSentence, Citation, citations_of, extractive_answer
 from retrieval.search import SearchResult
 from retrieval.verify import VerifiedStream
 
@@ -108,7 +108,7 @@ def generative_answer(settings: Settings, question: str, result: SearchResult, e
                       on_sentence: Callable[[AnswerSentence], None] | None = None) -> Answer:
     """The model's answer, verified as it streams: ``on_sentence`` sees each sentence only once
     it is complete and supported by its excerpt, so nothing unverified is ever shown."""
-    citations = [Citation(i, hit) for i, hit in enumerate(result.hits, start=1)]
+    citations = citations_of(result)
     stream = VerifiedStream(citations, embedder, on_sentence)
     try:
         text = chat_completion(settings, build_messages(question, citations), stream.feed)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from core.sentences import sentence_spans
-from retrieval.answer import Answer, Citation
+from retrieval.answer import Answer, citations_of
 from retrieval.search import SearchResult
 
 _KINDS = r"(guides?|documents?|ressources?|webinaires?|dossiers?|fiches?|publications?|textes?|études?|outils?)"
@@ -33,7 +33,7 @@ def one_line(text: str) -> str:
 
 def document_list(question: str, result: SearchResult) -> Answer:
     """One entry per document (the result holds one passage per document), best first."""
-    citations = [Citation(i, hit) for i, hit in enumerate(result.hits, start=1)]
+    citations = citations_of(result)
     if result.no_answer or not citations:
         return Answer(question, [], citations, mode="documents", no_answer=True, near=result.near)
     return Answer(question, [], citations, mode="documents",

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from core.analysis import Analyzer
-from retrieval.answer import NO_ANSWER_TEXT, extractive_answer, near_text
+from retrieval.answer import NO_ANSWER_TEXT, extractive_answer, near_text, scored_candidates
 from retrieval.verify import contradicts, quantities
 
 from conftest import searcher_declining
@@ -33,6 +33,14 @@ def test_every_sentence_is_verbatim_in_the_excerpt_its_marker_names(searcher, em
         assert sentence.text in squash(answer.citations[sentence.n - 1].hit.passage.text)
     markers = [int(m) for m in re.findall(r"\[(\d+)\]", answer.text)]
     assert markers and all(1 <= m <= len(answer.citations) for m in markers)
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_the_best_scored_sentence_is_always_in_the_answer(searcher, embedder, question):
+    result = searcher.search(question, k=5)
+    candidates, scores, _ = scored_candidates(question, result, embedder)
+    best = candidates[int(scores.argmax())]
+    assert best.text in [s.text for s in extractive_answer(question, result, embedder).sentences]
 
 
 def test_sentences_are_not_repeated(searcher, embedder):
