@@ -66,7 +66,7 @@ class Answer:
     @property
     def text(self) -> str:
         if self.no_answer:
-            return " ".join(filter(None, [NO_ANSWER_TEXT, near_text(self.near)]))
+            return declined_text(self.near)
         if self.listing:
             return "Documents qui correspondent à votre recherche :\n" + "\n".join(self.listing)
         return " ".join(f"{s.text} [{s.n}]" + ("" if s.supported else " (non vérifié)")
@@ -83,6 +83,11 @@ def document_json(d: DocumentInfo) -> dict:
     """A document as the JSON outputs show it (search results, near misses)."""
     return {"doc_id": d.doc_id, "title": d.title, "source": d.source, "url": d.url, "date": d.date,
             "type": d.type, "themes": list(d.themes)}
+
+
+def declined_text(near: list[DocumentInfo]) -> str:
+    """What a declined question is told (an answer or a search alike)."""
+    return " ".join(filter(None, [NO_ANSWER_TEXT, near_text(near)]))
 
 
 def near_text(near: list[DocumentInfo]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval.answer import NO_ANSWER_TEXT, Answer, document_json, near_text
+from retrieval.answer import Answer, declined_text, document_json
 from retrieval.evaluation import EvalReport
 from retrieval.search import Hit, SearchResult
 
@@ -20,7 +20,7 @@ def search_json(result: SearchResult) -> dict:
 
 def search_text(result: SearchResult) -> str:
     if result.no_answer:
-        return " ".join(filter(None, [NO_ANSWER_TEXT, near_text(result.near)]))
+        return declined_text(result.near)
     lines = []
     for hit in result.hits:
         d = hit.document
