@@ -60,6 +60,8 @@ class Settings:
     harvest_max_pages: int = field(default=200, metadata={"help": "Listing pages a harvest reads per start address, at most."})
     harvest_timeout: float = field(default=60.0, metadata={"help": "Seconds a harvest request may take in all (slow servers are cut off)."})
     harvest_allow_private: bool = field(default=False, metadata={"help": "Let the harvester fetch loopback, private and link-local addresses (tests, an intranet)."})
+    harvest_allow_networks: str = field(default="", metadata={"help": "Comma-separated networks the harvester may fetch besides public addresses (an intranet's range, e.g. 10.1.0.0/16)."})
+    lock_wait: float = field(default=0.0, metadata={"help": "Seconds a writer (refresh, harvest, upload…) waits for another one to finish before giving up."})
     admin_password: str = field(default="", repr=False, metadata={"help": "Password of the Administration page."})
     max_upload_bytes: int = field(default=50 * 1024 * 1024, metadata={"help": "Largest file accepted by upload."})
     contact: str = field(default="", metadata={"help": "How to reach the resource centre (an e-mail address or a web page), shown to users."})

@@ -3,16 +3,21 @@ by OCR, harvested from which page — and what staff can do to one: remove it, r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.errors import BoussoleError
 from core.roots import source_path
 from core.settings import Settings
 from core.store import read_last_refresh
-from ingest.harvest import harvest_origins
+from core.documents import Metadata
+from ingest.catalogue import CATALOGUE_NAME, check_metadata
+from ingest.decisions import exclude, restore, save_extra_hosts, save_sites
+from ingest.harvest import edit_harvested, forget_harvested, harvest_origins
+from ingest.lock import writer_lock
 from ingest.refresh import refresh
-from ingest.uploads import remove_catalogue_row
+from ingest.network import AddressPolicy
+from ingest.uploads import Upload, remove_catalogue_row, save_uploads, update_catalogue
 
 
 @dataclass(frozen=True)
@@ -64,15 +69,53 @@ def status_text(status: DocumentStatus) -> str:
 
 def remove_document(settings: Settings, index, doc_id: str, embedder=None):
     """Delete a document's file and its catalogue row (every other line kept), then refresh its
-    folder so it leaves the index. Returns the refresh report."""
-    doc = index.documents[doc_id]
-    folder = index.roots.get(doc.root)
-    path = source_path(index.roots, doc.root, doc.source)
-    if path is None:
-        raise BoussoleError(f"{doc.source}: its file is no longer inside its sources folder")
-    remove_catalogue_row(folder, doc.source)
-    path.unlink()
-    return refresh(settings, [path.parent], embedder=embedder)
+    folder so it leaves the index. A harvested document's address also goes on the exclusion
+    list, so that the next harvest does not bring it back. Returns the refresh report."""
+    with writer_lock(settings, "retrait d'un document"):
+        doc = index.documents[doc_id]
+        folder = index.roots.get(doc.root)
+        path = source_path(index.roots, doc.root, doc.source)
+        if path is None:
+            raise BoussoleError(f"{doc.source}: its file is no longer inside its sources folder")
+        link = forget_harvested(folder, doc.source)
+        if link:
+            exclude(folder, link, doc.title)
+        else:
+            remove_catalogue_row(folder, doc.source)
+            path.unlink()
+        return refresh(settings, [path.parent], embedder=embedder)
+
+
+def update_document(settings: Settings, root: Path, source: str, metadata: Metadata) -> Path:
+    """Save staff's edit of a document's catalogue fields. For a harvested document they are
+    kept as overrides that every later harvest applies over what the site says. Returns the
+    catalogue file that now holds the row."""
+    metadata = replace(metadata, themes=tuple(t.strip() for t in metadata.themes if t.strip()))
+    with writer_lock(settings, "modification d'une fiche"):
+        check_metadata(metadata)
+        if edit_harvested(root, source, metadata):
+            return Path(root) / "web" / source.split("/")[1] / CATALOGUE_NAME
+        return update_catalogue(root, source, metadata)
+
+
+def restore_document(settings: Settings, sources: Path, url: str) -> None:
+    """« Rétablir »: take an address off the exclusion list; the next harvest brings it back."""
+    with writer_lock(settings, "rétablissement d'un document"):
+        restore(sources, url)
+
+
+def add_uploads(settings: Settings, uploads: list[Upload], replace_existing: bool) -> list:
+    """Save uploaded files into the sources folder (see ``save_uploads``), holding the lock."""
+    with writer_lock(settings, "ajout de fichiers"):
+        return save_uploads(settings.sources_path, uploads, settings.max_upload_bytes, replace_existing)
+
+
+def save_site_addresses(settings: Settings, urls: list[str], hosts: list[str]) -> list[str]:
+    """Save the listing addresses to follow and the other hosts that count as the site."""
+    with writer_lock(settings, "enregistrement des adresses du site"):
+        saved = save_sites(settings.sources_path, urls, AddressPolicy.from_settings(settings))
+        save_extra_hosts(settings.sources_path, hosts)
+        return saved
 
 
 def reread_document(settings: Settings, index, doc_id: str, embedder=None):

@@ -1,39 +1,38 @@
-"""Polite, bounded HTTP for the harvester (httpx): one request at a time with a delay, a
-User-Agent naming Boussole, robots.txt obeyed, conditional requests, a size and a time limit
-per response, and no address on the server's own networks unless the settings allow it.
+"""Polite, bounded HTTP for the harvester (httpcore): one request at a time with a delay (the
+site's ``Crawl-delay`` when it asks for more), a User-Agent naming Boussole, robots.txt obeyed
+per RFC 9309 on every hop of a redirect, conditional requests, a size and a time limit per
+response, and connections only to the public addresses checked as they are opened
+(``ingest/network.py``).
 
-The harvester runs on the server: without the address check, an address typed in the
-Administration page could reach the intranet. Every hop of a redirect is checked too.
+Every failure is a ``FetchFailed`` naming its address and reason: the harvest reports it and
+goes on with the next address.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
+import ssl
 import time
 import urllib.robotparser
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+import certifi
+import httpcore
 import httpx
 
 from core.errors import BoussoleError
 from core.settings import Settings
+from ingest.network import AddressPolicy, AddressRefused, PinnedBackend, Resolver, check_scheme, system_resolver
 
 USER_AGENT = "Boussole/0.1 (moteur documentaire d'un centre de ressources politique de la ville)"
 MAX_REDIRECTS = 5
-
-
-class HarvestError(BoussoleError):
-    """A site address cannot be harvested (scheme, private address, unreachable host…)."""
-
-    def __init__(self, message: str, french: str):
-        super().__init__(message)
-        self.french = french
+ROBOTS_BYTES = 500 * 1024  # RFC 9309: crawlers must read at least 500 KiB
+MAX_CRAWL_DELAY = 60.0  # a longer Crawl-delay is honoured up to this, with a warning
 
 
 class FetchFailed(BoussoleError):
-    """One download failed (status, timeout, size…); the harvest goes on without it."""
+    """One address could not be fetched (status, timeout, size, refused address…); the harvest
+    goes on without it."""
 
 
 @dataclass
@@ -48,122 +47,160 @@ class Response:
         return self.status == 304
 
     @property
-    def media_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
 
     @property
-    def charset(self) -> str | None:
-        for part in self.headers.get("content-type", "").split(";")[1:]:
-            key, _, value = part.strip().partition("=")
-            if key.lower() == "charset" and value:
-                return value.strip('"').lower()
-        return None
+    def media_type(self) -> str:
+        return self.content_type.split(";")[0].strip().lower()
 
 
-def check_address(url: str, allow_private: bool) -> None:
-    """Refuse what is not http(s), and hosts that resolve to loopback, private, link-local or
-    reserved addresses (unless ``allow_private``)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise HarvestError(f"{url}: only http:// and https:// web addresses can be harvested",
-                           f"« {url} » n'est pas une adresse web (http:// ou https://) : "
-                           "seuls les sites web peuvent être moissonnés.")
-    try:
-        found = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise HarvestError(f"{url}: the host {parts.hostname} cannot be found ({exc})",
-                           f"Le site {parts.hostname} est introuvable : vérifiez l'adresse "
-                           "et la connexion du serveur.") from exc
-    if allow_private:
-        return
-    for *_, sockaddr in found:
-        address = ipaddress.ip_address(sockaddr[0])
-        if (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
-                or address.is_multicast or address.is_unspecified):
-            raise HarvestError(f"{url}: {parts.hostname} is on a private or local network ({address}); "
-                               "set BOUSSOLE_HARVEST_ALLOW_PRIVATE=1 to harvest it",
-                               f"L'adresse {parts.hostname} est sur un réseau privé ou local ({address}) : "
-                               "elle n'est pas moissonnée, sauf si BOUSSOLE_HARVEST_ALLOW_PRIVATE=1.")
+@dataclass
+class _Robots:
+    """A site's robots.txt as RFC 9309 reads it: 2xx its rules, 4xx allow all, unreachable or
+    5xx disallow all (``unavailable`` says why)."""
+    rules: urllib.robotparser.RobotFileParser | None = None
+    unavailable: str = ""
+
+    def allows(self, url: str) -> bool:
+        return not self.unavailable and (self.rules is None or self.rules.can_fetch(USER_AGENT, url))
+
+    def crawl_delay(self) -> float:
+        delay = self.rules.crawl_delay(USER_AGENT) if self.rules else None
+        return float(delay or 0)
+
+    def sitemaps(self) -> list[str]:
+        return list((self.rules.site_maps() if self.rules else None) or [])
 
 
 @dataclass
 class Fetcher:
     settings: Settings
+    resolve: Resolver = system_resolver
     requests: int = 0
     bytes_read: int = 0
-    _client: httpx.Client = field(init=False)
+    warnings: list[str] = field(default_factory=list)
+    _pool: httpcore.ConnectionPool = field(init=False)
     _last: float = field(default=0.0, init=False)
-    _robots: dict[str, urllib.robotparser.RobotFileParser] = field(default_factory=dict, init=False)
+    _robots: dict[str, _Robots] = field(default_factory=dict, init=False)
 
     def __post_init__(self):
-        self._client = httpx.Client(headers={"User-Agent": USER_AGENT}, follow_redirects=False,
-                                    timeout=httpx.Timeout(self.settings.harvest_timeout))
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl.create_default_context(cafile=certifi.where()), max_connections=4,
+            network_backend=PinnedBackend(AddressPolicy.from_settings(self.settings), self.resolve))
 
     def close(self) -> None:
-        self._client.close()
+        self._pool.close()
 
-    def allowed(self, url: str) -> bool:
-        """robots.txt of the URL's site says Boussole may fetch it (no robots.txt: yes)."""
-        parts = urlsplit(url)
-        site = f"{parts.scheme}://{parts.netloc}"
+    def robots(self, url: str) -> _Robots:
+        """The robots.txt of the URL's site, read once per harvest."""
+        site = _site(url)
         if site not in self._robots:
-            robots = urllib.robotparser.RobotFileParser()
-            try:
-                answer = self.get(site + "/robots.txt", max_bytes=512 * 1024, check_robots=False)
-                robots.parse(answer.content.decode("utf-8", errors="replace").splitlines())
-            except FetchFailed:
-                robots.parse([])  # no readable robots.txt: nothing is disallowed
-            self._robots[site] = robots
-        return self._robots[site].can_fetch(USER_AGENT, url)
+            self._robots[site] = self._read_robots(site)
+        return self._robots[site]
 
-    def get(self, url: str, max_bytes: int, validators: dict | None = None,
-            check_robots: bool = True) -> Response:
-        """GET with redirects followed by hand (each hop checked), the body read up to
-        ``max_bytes`` within ``harvest_timeout`` seconds in all. Raises FetchFailed."""
-        if check_robots and not self.allowed(url):
-            raise FetchFailed(f"{url}: disallowed by the site's robots.txt")
+    def _read_robots(self, site: str) -> _Robots:
+        try:
+            answer = self._follow(site + "/robots.txt", ROBOTS_BYTES, {}, check_robots=False, fail_status=False)
+        except FetchFailed as exc:
+            return _Robots(unavailable=str(exc).removeprefix(site + "/robots.txt: "))
+        if answer.status >= 500:
+            return _Robots(unavailable=f"HTTP {answer.status}")
+        if answer.status >= 400:
+            return _Robots()
+        rules = urllib.robotparser.RobotFileParser()
+        rules.parse(answer.content.decode("utf-8", errors="replace").splitlines())
+        robots = _Robots(rules)
+        if robots.crawl_delay() > MAX_CRAWL_DELAY:
+            self.warnings.append(f"{site}: robots.txt asks for a Crawl-delay of {robots.crawl_delay():.0f} s; "
+                                 f"{MAX_CRAWL_DELAY:.0f} s is used")
+        return robots
+
+    def get(self, url: str, max_bytes: int, validators: dict | None = None) -> Response:
+        """GET with redirects followed by hand (each hop's address and robots.txt checked), the
+        body read up to ``max_bytes`` within ``harvest_timeout`` seconds. Raises FetchFailed."""
         headers = {}
         if validators and validators.get("etag"):
             headers["If-None-Match"] = validators["etag"]
         if validators and validators.get("last_modified"):
             headers["If-Modified-Since"] = validators["last_modified"]
+        return self._follow(url, max_bytes, headers, check_robots=True, fail_status=True)
+
+    def _follow(self, url: str, max_bytes: int, headers: dict, check_robots: bool, fail_status: bool) -> Response:
+        start, seen = url, set()
         for _ in range(MAX_REDIRECTS + 1):
-            check_address(url, self.settings.harvest_allow_private)
-            response = self._get_once(url, headers, max_bytes)
+            if url in seen:
+                raise FetchFailed(f"{start}: redirect loop (back to {url})")
+            seen.add(url)
+            try:
+                check_scheme(url)
+            except AddressRefused as exc:
+                raise FetchFailed(f"{start}: redirected to {url}, not a web address") from exc
+            if check_robots:
+                robots = self.robots(url)
+                if robots.unavailable:
+                    raise FetchFailed(f"{start}: the site's robots.txt could not be read ({robots.unavailable}); "
+                                      "per RFC 9309 nothing on the site is fetched until it can be")
+                if not robots.allows(url):
+                    hop = "" if url == start else f" (redirected to {url})"
+                    raise FetchFailed(f"{start}: disallowed by the site's robots.txt{hop}")
+            response = self._get_once(start, url, headers, max_bytes)
             if response.status in (301, 302, 303, 307, 308) and "location" in response.headers:
                 url = urljoin(url, response.headers["location"])
                 continue
-            if response.status >= 400:
-                raise FetchFailed(f"{url}: the server answered HTTP {response.status}")
+            if fail_status and response.status >= 400:
+                raise FetchFailed(f"{start}: the server answered HTTP {response.status}")
             return response
-        raise FetchFailed(f"{url}: more than {MAX_REDIRECTS} redirects")
+        raise FetchFailed(f"{start}: more than {MAX_REDIRECTS} redirects")
 
-    def _get_once(self, url: str, headers: dict, max_bytes: int) -> Response:
-        wait = self._last + self.settings.harvest_delay - time.monotonic()
+    def _delay_for(self, url: str) -> float:
+        delay = self.settings.harvest_delay
+        site = self._robots.get(_site(url))
+        return max(delay, min(site.crawl_delay(), MAX_CRAWL_DELAY)) if site else delay
+
+    def _get_once(self, start: str, url: str, headers: dict, max_bytes: int) -> Response:
+        wait = self._last + self._delay_for(url) - time.monotonic()
         if wait > 0:
             time.sleep(wait)
-        deadline = time.monotonic() + self.settings.harvest_timeout
+        limit = self.settings.harvest_timeout
+        deadline = time.monotonic() + limit
         self.requests += 1
         try:
-            with self._client.stream("GET", url, headers=headers) as answer:
-                declared = int(answer.headers.get("content-length") or 0)
-                if declared > max_bytes:
-                    raise FetchFailed(f"{url}: {declared / 1e6:.1f} MB, larger than the limit of "
+            with self._pool.stream("GET", url, headers={"User-Agent": USER_AGENT, **headers},
+                                   extensions={"timeout": dict.fromkeys(("connect", "read", "write", "pool"), limit)}
+                                   ) as answer:
+                answer_headers = httpx.Headers(answer.headers)
+                declared = answer_headers.get("content-length", "")
+                if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
+                    raise FetchFailed(f"{start}: {int(declared) / 1e6:.1f} MB, larger than the limit of "
                                       f"{max_bytes / 1e6:.1f} MB (BOUSSOLE_MAX_FILE_BYTES)")
                 body = bytearray()
-                for chunk in answer.iter_bytes():
+                for chunk in answer.iter_stream():
                     body += chunk
                     self.bytes_read += len(chunk)
                     if len(body) > max_bytes:
-                        raise FetchFailed(f"{url}: larger than the limit of {max_bytes / 1e6:.1f} MB "
+                        raise FetchFailed(f"{start}: larger than the limit of {max_bytes / 1e6:.1f} MB "
                                           "(BOUSSOLE_MAX_FILE_BYTES)")
                     if time.monotonic() > deadline:
-                        raise FetchFailed(f"{url}: no complete answer within {self.settings.harvest_timeout:.0f} s")
-                return Response(str(answer.url), answer.status_code, answer.headers, bytes(body))
-        except httpx.TimeoutException as exc:
-            raise FetchFailed(f"{url}: no answer within {self.settings.harvest_timeout:.0f} s") from exc
-        except httpx.HTTPError as exc:
-            raise FetchFailed(f"{url}: {type(exc).__name__}: {exc}") from exc
+                        raise FetchFailed(f"{start}: no complete answer within {limit:.0f} s")
+                return Response(url, answer.status, answer_headers, bytes(body))
+        except AddressRefused as exc:
+            hop = "" if url == start else f" (redirected to {url})"
+            raise FetchFailed(f"{start}{hop}: {exc}") from exc
+        except httpcore.TimeoutException as exc:
+            raise FetchFailed(f"{start}: no answer within {limit:.0f} s") from exc
+        except httpcore.ConnectError as exc:
+            raise FetchFailed(f"{start}: cannot connect to {urlsplit(url).netloc} ({_short(exc)})") from exc
+        except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol) as exc:
+            raise FetchFailed(f"{start}: {type(exc).__name__}: {_short(exc)}") from exc
         finally:
             self._last = time.monotonic()
+
+
+def _site(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _short(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__

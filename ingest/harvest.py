@@ -1,49 +1,80 @@
 """Harvest a resource centre's website into a sources folder: its publications listing and
-the pages of its pagination, every document they link to (PDF, DOCX, ODT), and the HTML
+the pages of its pagination, the entries of its sitemaps and of the feeds the listing
+announces, every document they link to on the same site (PDF, DOCX, ODT), and the HTML
 publication pages under the listing's path — with catalogue rows taken from the listing.
 
-    SOURCES/web/<host>/<path on the site>      the files, as the site names them
-    SOURCES/web/<host>/catalogue.csv           title, url, date, type, description per file
-    SOURCES/web/<host>/.harvest.json           per URL: file, ETag, Last-Modified, entry
+    SOURCES/web/<host>/<path on the site>      the files, one folder per host
+    SOURCES/web/<host>/.harvest.json           per URL: file, validators, entry, starts, last seen
+    SOURCES/web/<host>/catalogue.csv           made from .harvest.json and the curator's overrides
 
-Incremental: a document is asked for with its validators and not downloaded again when
-unchanged (304); a document no longer linked from the listing is removed (unless a listing
-page failed this time: then nothing is removed); a failed download keeps the previous copy.
+Crash-safe: each document is committed as it lands — file first, then the state, then the
+catalogue, each written atomically — and a folder holding ``.harvest.json`` counts only the
+files its catalogue names (``ingest/sources.py``). A harvest killed at any point leaves no
+document without its row; the next run deletes what the last one left half-done and resumes
+(documents already committed are asked for with their validators and not downloaded again).
+
+Incremental: unchanged documents answer 304; a document no longer linked is removed (unless a
+listing page of its start address failed this time); a failed download keeps the previous
+copy; every failure is one URL with its reason, and the harvest goes on.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import os
 import re
 import time
 import unicodedata
+import zipfile
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from courlan import is_external, is_navigation_page, normalize_url
+import pypdfium2 as pdfium
+from courlan import is_navigation_page, normalize_url
+from tld import get_fld
 
 from core.documents import Failure, Metadata
 from core.files import atomic_write
 from core.settings import Settings
 from ingest.catalogue import CATALOGUE_NAME, write_catalogue
-from ingest.fetch import Fetcher, FetchFailed, Response, check_address
+from ingest.decisions import (
+    apply_overrides,
+    exclusions,
+    extra_hosts,
+    overrides,
+    set_overrides,
+    web_folder,
+)
+from ingest.discovery import announced_feeds, feed_entries, sitemap_locations
+from ingest.encoding import decode_html
+from ingest.fetch import Fetcher, FetchFailed, Response
 from ingest.listing import Link, is_generic, read_listing
+from ingest.lock import writer_lock
+from ingest.network import AddressRefused, Resolver, check_scheme, system_resolver
+from ingest.sources import HARVEST_STATE
 
 DOCUMENTS = {".pdf": b"%PDF", ".docx": b"PK", ".odt": b"PK"}  # what each kind's content starts with
-STATE = ".harvest.json"
-SITES = ".sites.txt"  # under SOURCES/web/: the addresses staff follow (hidden: not a document)
-_PAGINATION = re.compile(r"(/page/\d+/?$|[?&](page|paged|p)=\d+)", re.IGNORECASE)
-_NEXT_WORDS = re.compile(r"^(page suivante|suivante?|next|›|»|>|\d+)$", re.IGNORECASE)
+PAGE_SUFFIXES = {"", ".html", ".htm", ".php", ".asp", ".aspx", ".jsp"}
+STATE = HARVEST_STATE
+MAX_SITEMAPS = 20
+# Pagination as the common CMSs write it: WordPress /page/2/ and ?paged=2, Drupal ?page=1,
+# Joomla ?start=10 / ?limitstart=10, SPIP ?debut_articles=10.
+_PAGINATION = re.compile(r"(/page/\d+/?$|[?&](page|paged|p|pg|start|limitstart|debut_[a-z_]+)=\d+)", re.IGNORECASE)
+_NEXT_WORDS = re.compile(r"^(page suivante|suivante?|next|[›»>]+|\d+|suivante?\s*[›»>]+)$", re.IGNORECASE)
 
 
 @dataclass
 class HarvestReport:
-    documents: int = 0  # linked from the listing now
+    documents: int = 0  # published by the site now (excluded ones left out)
     downloaded: int = 0
     unchanged: int = 0
     removed: int = 0
+    excluded: int = 0  # published, but removed by staff
+    discovered: int = 0  # found through sitemaps or feeds only
     listing_pages: int = 0
     requests: int = 0
     bytes: int = 0
@@ -53,169 +84,368 @@ class HarvestReport:
 
     def summary(self) -> str:
         return (f"harvest: {self.documents} document(s) on the site, {self.downloaded} downloaded, "
-                f"{self.unchanged} unchanged, {self.removed} removed, {len(self.failures)} failed "
-                f"({self.listing_pages} listing page(s), {self.requests} request(s), "
-                f"{self.bytes / 1e6:.1f} MB, {self.seconds:.1f} s)")
+                f"{self.unchanged} unchanged, {self.removed} removed, {self.excluded} excluded, "
+                f"{len(self.failures)} failed ({self.listing_pages} listing page(s), {self.discovered} found "
+                f"by sitemap or feed, {self.requests} request(s), {self.bytes / 1e6:.1f} MB, {self.seconds:.1f} s)")
 
 
 @dataclass
-class _Found:
-    """What a crawl of one site found: documents and publication pages, each with its entry and
-    the listing page that links to it."""
-    documents: dict[str, tuple[Metadata, str]] = field(default_factory=dict)
-    pages: dict[str, tuple[Metadata, str]] = field(default_factory=dict)
-    listing_failed: bool = False
+class _Wanted:
+    url: str
+    entry: Metadata
+    listing: str  # the listing page (or sitemap, feed) that links to it
+    kind: str  # "document" or "page"
+    starts: set[str]
+    discovered: bool = False
 
 
-def harvest(settings: Settings, start_urls: list[str], sources: Path,
-            progress=None) -> HarvestReport:
-    """Harvest each start address into ``sources/web/<host>/``. Raises HarvestError for an
-    address that cannot be harvested at all (scheme, private network, unknown host)."""
-    for url in start_urls:
-        check_address(url, settings.harvest_allow_private)
-    started = time.perf_counter()
-    report = HarvestReport()
-    fetcher = Fetcher(settings)
-    try:
-        by_host: dict[str, list[str]] = {}
-        for url in start_urls:
-            by_host.setdefault(urlsplit(url).netloc, []).append(url)
-        for host, starts in by_host.items():
-            found = _Found()  # all the listings of one site, so that none removes another's documents
-            for start in starts:
-                _crawl(fetcher, start, settings.harvest_max_pages, report, found)
-            _download(fetcher, found, Path(sources) / "web" / _safe(host), settings, report, progress)
-    finally:
-        fetcher.close()
-    report.requests, report.bytes = fetcher.requests, fetcher.bytes_read
-    report.seconds = time.perf_counter() - started
-    return report
+@dataclass
+class _Crawl:
+    """What the start addresses found, and which of them were read without a failed page (only
+    those may withdraw documents)."""
+    wanted: dict[str, _Wanted] = field(default_factory=dict)
+    complete: set[str] = field(default_factory=set)
+
+    def add(self, url: str, entry: Metadata, listing: str, kind: str, start: str, discovered: bool = False) -> None:
+        known = self.wanted.get(url)
+        if known is None:
+            self.wanted[url] = _Wanted(url, entry, listing, kind, {start}, discovered)
+            return
+        known.starts.add(start)
+        if known.discovered and not discovered:  # the listing's entry says more than a sitemap
+            self.wanted[url] = _Wanted(url, entry, listing, kind, known.starts)
+        elif entry.title and not known.entry.title:
+            known.entry, known.listing = entry, listing
+
+
+def harvest(settings: Settings, start_urls: list[str], sources: Path, progress=None,
+            resolve: Resolver = system_resolver) -> HarvestReport:
+    """Harvest each start address into ``sources/web/<host>/``, holding the writers' lock.
+    Every failure is reported in the result, by URL; nothing raises for one bad address."""
+    with writer_lock(settings, "moissonnage du site"):
+        started = time.perf_counter()
+        report = HarvestReport()
+        fetcher = Fetcher(settings, resolve)
+        try:
+            crawl = _Crawl()
+            hosts = extra_hosts(sources)
+            for url in dict.fromkeys(start_urls):
+                try:
+                    check_scheme(url)
+                except AddressRefused as exc:
+                    report.failures.append(Failure(url, _reason(exc, url)))
+                    continue
+                _crawl(fetcher, normalize_url(url), hosts, report, crawl)
+            _download_all(fetcher, crawl, Path(sources), report, progress)
+        finally:
+            fetcher.close()
+        report.warnings += fetcher.warnings
+        report.requests, report.bytes = fetcher.requests, fetcher.bytes_read
+        report.seconds = time.perf_counter() - started
+        return report
 
 
 def harvest_origins(root: Path) -> dict[str, dict]:
-    """For each harvested file of a sources folder (``web/<host>/…``, keyed by that path): its
-    address, the listing page that links to it and the day it was last seen there."""
+    """For each harvested file of a sources folder (``web/<host>/…``, keyed by that path): the
+    address it was linked at (``link``), its own address, the listing page that links to it and
+    the day it was last seen there."""
     origins = {}
-    for state in sorted((Path(root) / "web").glob(f"*/{STATE}")):
+    for state in sorted(web_folder(root).glob(f"*/{STATE}")):
         host = state.parent.name
         for url, known in _load_state(state.parent).items():
-            origins[f"web/{host}/{known['file']}"] = {"url": known.get("url", url),
+            origins[f"web/{host}/{known['file']}"] = {"link": url, "url": known.get("url", url),
                                                       "listing": known.get("listing", ""),
                                                       "seen": known.get("seen", "")}
     return origins
 
 
-def saved_sites(sources: Path) -> list[str]:
-    """The site addresses saved in Administration, one per line."""
-    path = Path(sources) / "web" / SITES
-    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+def site_entry(root: Path, source: str) -> tuple[str, Metadata] | None:
+    """(linked address, the catalogue row as the site gives it) of a harvested file, else None."""
+    parts = PurePosixPath(source).parts
+    if len(parts) < 3 or parts[0] != "web":
+        return None
+    folder = web_folder(root) / parts[1]
+    file = PurePosixPath(*parts[2:]).as_posix()
+    for url, known in _load_state(folder).items():
+        if known["file"] == file:
+            return url, _row(url, known, {})
+    return None
 
 
-def save_sites(sources: Path, urls: list[str], allow_private: bool) -> list[str]:
-    """Check and save the addresses to follow; raises HarvestError naming the first bad one."""
-    urls = list(dict.fromkeys(u.strip() for u in urls if u.strip()))
-    for url in urls:
-        check_address(url, allow_private)
-    atomic_write(Path(sources) / "web" / SITES, "".join(f"{u}\n" for u in urls).encode("utf-8"))
-    return urls
+def edit_harvested(root: Path, source: str, edited: Metadata) -> bool:
+    """Keep a curator's edit of a harvested document as overrides over what the site says
+    (they survive every harvest) and rewrite its catalogue. False if it is not harvested."""
+    found = site_entry(root, source)
+    if found is None:
+        return False
+    url, from_site = found
+    set_overrides(root, url, from_site, edited)
+    folder = web_folder(root) / PurePosixPath(source).parts[1]
+    _write_catalogue(folder, _load_state(folder), overrides(root))
+    return True
 
 
-def _crawl(fetcher: Fetcher, start: str, max_pages: int, report: HarvestReport, found: _Found) -> None:
-    """Read the listing and its pagination; collect documents and publication pages."""
-    start = normalize_url(start)
+def forget_harvested(root: Path, source: str) -> str | None:
+    """Drop a harvested file: its state entry, its row, then the file. Returns its linked
+    address (for the exclusion list), or None if it is not harvested."""
+    found = site_entry(root, source)
+    if found is None:
+        return None
+    url = found[0]
+    folder = web_folder(root) / PurePosixPath(source).parts[1]
+    state = _load_state(folder)
+    known = state.pop(url)
+    _commit(folder, state, overrides(root))
+    (folder / known["file"]).unlink(missing_ok=True)
+    return url
+
+
+def same_site(url: str, start: str, hosts: list[str] = ()) -> bool:
+    """Same registrable domain (Public Suffix List: ``centre.fr`` is not ``centre.xyz``, and two
+    ``*.gouv.fr`` sites are two sites), or a host staff added, or — for an address with no
+    registrable domain (an IP address, ``localhost``) — the very same host."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    host = parts.hostname
+    if any(host == h or host.endswith("." + h) for h in hosts):
+        return True
+    mine, theirs = _registrable(url), _registrable(start)
+    return mine == theirs if mine and theirs else host == urlsplit(start).hostname
+
+
+def _registrable(url: str) -> str | None:
+    return get_fld(url, fail_silently=True)
+
+
+def _crawl(fetcher: Fetcher, start: str, hosts: list[str], report: HarvestReport, crawl: _Crawl) -> None:
+    """Read the listing and its pagination, then the site's sitemaps and the listing's feeds."""
+    settings = fetcher.settings
     prefix = _folder_of(start)
-    queue, queued, read = [start], {start}, 0
-    while queue and read < max_pages:
+    queue, queued, read, complete, feeds = [start], {start}, 0, True, []
+    pages: list[tuple[str, Metadata, str]] = []
+    while queue and read < settings.harvest_max_pages:
         url = queue.pop(0)
         try:
-            page = fetcher.get(url, fetcher.settings.max_file_bytes)
+            page = fetcher.get(url, settings.max_file_bytes)
         except FetchFailed as exc:
             report.failures.append(Failure(url, _reason(exc, url)))
-            found.listing_failed = True
+            complete = False
             continue
         report.listing_pages += 1
         read += 1
-        for link in read_listing(page.content, page.url, page.charset):
-            if _suffix(link.url) in DOCUMENTS and not is_external(link.url, start):
-                # the site's own domain, its media subdomain included (courlan)
-                _remember(found.documents, link.url, _entry(link), page.url)
+        if url == start:
+            feeds = announced_feeds(page.content, page.url, page.content_type)
+        for link in read_listing(page.content, page.url, page.content_type):
+            if not same_site(link.url, start, hosts):
                 continue
-            if not _same_site(link.url, start):
-                continue
-            if link.url.startswith(prefix) and link.url not in queued and _is_pagination(link):
-                queue.append(link.url)
-                queued.add(link.url)
-            elif link.url.startswith(prefix) and link.url not in queued and link.entry.title:
-                found.pages.setdefault(link.url, (_entry(link), page.url))
+            if _suffix(link.url) in DOCUMENTS:
+                crawl.add(link.url, _entry(link), page.url, "document", start)
+            elif link.url.startswith(prefix) and link.url not in queued:
+                if _is_pagination(link):
+                    queue.append(link.url)
+                    queued.add(link.url)
+                elif link.entry.title:
+                    pages.append((link.url, _entry(link), page.url))
     if queue:
-        report.warnings.append(f"{start}: stopped after {max_pages} listing pages (--max-pages)")
-    for url in [u for u in found.pages if u in queued]:
-        del found.pages[url]  # a listing page is not a publication
+        report.warnings.append(f"{start}: stopped after {settings.harvest_max_pages} listing pages (--max-pages)")
+    for url, entry, listing in pages:
+        if url not in queued:  # a listing page is not a publication
+            crawl.add(url, entry, listing, "page", start)
+    _discover(fetcher, start, prefix, hosts, feeds, queued, report, crawl)
+    if complete:
+        crawl.complete.add(start)
 
 
-def _download(fetcher: Fetcher, found: _Found, folder: Path, settings: Settings,
-              report: HarvestReport, progress) -> None:
-    state = _load_state(folder)
-    wanted = {**{u: (e, listing, "document") for u, (e, listing) in found.documents.items()},
-              **{u: (e, listing, "page") for u, (e, listing) in found.pages.items()}}
-    report.documents += len(wanted)
+def _discover(fetcher, start, prefix, hosts, feeds, queued, report, crawl) -> None:
+    """Publications the listing's pages do not show: the feeds it announces (a failure is
+    reported) and the site's sitemaps (an absent guessed /sitemap.xml is not a failure)."""
+    def consider(url: str, entry: Metadata, listing: str) -> None:
+        url = normalize_url(url) if url.startswith(("http://", "https://")) else ""
+        if not url or url in queued or not same_site(url, start, hosts):
+            return
+        if _suffix(url) in DOCUMENTS:
+            kind = "document"
+        elif url.startswith(prefix) and _suffix(url) in PAGE_SUFFIXES and not _PAGINATION.search(url):
+            kind = "page"
+        else:
+            return
+        before = url in crawl.wanted
+        crawl.add(url, entry, listing, kind, start, discovered=True)
+        report.discovered += 0 if before else 1
+
+    for feed in feeds:
+        if same_site(feed, start, hosts):
+            try:
+                answer = fetcher.get(feed, fetcher.settings.max_file_bytes)
+            except FetchFailed as exc:
+                report.failures.append(Failure(feed, _reason(exc, feed)))
+                continue
+            for found in feed_entries(answer.content):
+                consider(found.url, found.entry, feed)
+    declared = [u for u in fetcher.robots(start).sitemaps() if same_site(u, start, hosts)]
+    todo, seen = declared or [_site(start) + "/sitemap.xml"], set()
+    while todo and len(seen) < MAX_SITEMAPS:
+        sitemap = todo.pop(0)
+        if sitemap in seen:
+            continue
+        seen.add(sitemap)
+        try:
+            answer = fetcher.get(sitemap, fetcher.settings.max_file_bytes)
+        except FetchFailed as exc:
+            if declared:
+                report.failures.append(Failure(sitemap, _reason(exc, sitemap)))
+            continue
+        urls, nested = sitemap_locations(answer.content)
+        todo += [u for u in nested if same_site(u, start, hosts)]
+        for url in urls:
+            consider(url, Metadata(), sitemap)
+
+
+def _download_all(fetcher: Fetcher, crawl: _Crawl, sources: Path, report: HarvestReport, progress) -> None:
+    excluded = exclusions(sources)
+    changes = overrides(sources)
+    wanted = {u: w for u, w in crawl.wanted.items() if u not in excluded}
+    report.excluded = len(crawl.wanted) - len(wanted)
+    report.documents = len(wanted)
+    report.discovered = sum(1 for w in wanted.values() if w.discovered)
+    states: dict[Path, dict] = {}
     today = datetime.now(timezone.utc).date().isoformat()
-    for done, (url, (entry, listing, kind)) in enumerate(sorted(wanted.items()), start=1):
+    for done, url in enumerate(sorted(wanted), start=1):
         if progress:
             progress("harvest", done, len(wanted))
-        known = state.get(url, {})
-        target = folder / (known.get("file") or _local_name(url, kind))
-        validators = known if target.is_file() else None
+        folder = web_folder(sources) / _safe(urlsplit(url).netloc)
+        if folder not in states:
+            states[folder] = _recover(folder, changes)
         try:
-            answer = fetcher.get(url, settings.max_file_bytes, validators)
-            if answer.not_modified:
-                report.unchanged += 1
-            else:
-                _check_content(url, kind, answer)
-                atomic_write(target, answer.content)
-                report.downloaded += 1
-            state[url] = {"file": target.relative_to(folder).as_posix(), "entry": asdict(entry),
-                          "url": known.get("url", url) if answer.not_modified else answer.url,
-                          "listing": listing, "seen": today,
-                          "etag": (answer.headers.get("etag") or known.get("etag", "")),
-                          "last_modified": (answer.headers.get("last-modified") or known.get("last_modified", ""))}
+            _download(fetcher, folder, states[folder], wanted[url], crawl.complete, today, changes, report)
         except FetchFailed as exc:
             report.failures.append(Failure(url, _reason(exc, url)))
-    gone = [u for u in state if u not in wanted]
-    if gone and found.listing_failed:
-        report.warnings.append(f"{len(gone)} document(s) no longer seen, kept: a listing page could not be read")
+    for state_file in sorted(web_folder(sources).glob(f"*/{STATE}")):
+        folder = state_file.parent
+        if folder not in states:
+            states[folder] = _recover(folder, changes)
+        _withdraw(folder, states[folder], wanted, excluded, crawl.complete, changes, report)
+
+
+def _download(fetcher, folder: Path, state: dict, wanted: _Wanted, complete: set[str], today: str,
+              changes: dict, report: HarvestReport) -> None:
+    url, known = wanted.url, state.get(wanted.url, {})
+    target = folder / (known.get("file") or _free_name(state, url, wanted.kind))
+    answer = fetcher.get(url, fetcher.settings.max_file_bytes, known if target.is_file() else None)
+    if answer.not_modified:
+        report.unchanged += 1
     else:
-        for url in gone:
-            (folder / state.pop(url)["file"]).unlink(missing_ok=True)
+        atomic_write(target, _checked_content(url, wanted.kind, answer))
+        report.downloaded += 1
+    state[url] = {"file": target.relative_to(folder).as_posix(), "entry": asdict(wanted.entry),
+                  "url": known.get("url", url) if answer.not_modified else answer.url,
+                  "listing": wanted.listing, "seen": today, "kind": wanted.kind,
+                  "starts": sorted(wanted.starts | (set(known.get("starts", [])) - complete)),
+                  "etag": answer.headers.get("etag") or known.get("etag", ""),
+                  "last_modified": answer.headers.get("last-modified") or known.get("last_modified", "")}
+    _commit(folder, state, changes)
+
+
+def _withdraw(folder: Path, state: dict, wanted: dict, excluded: dict, complete: set[str], changes: dict,
+              report: HarvestReport) -> None:
+    """Remove what the site withdrew (every start that linked it was read in full and no longer
+    does) and what staff excluded; a document some unread start may still link is kept."""
+    kept = 0
+    for url in sorted(state):
+        if url in wanted:
+            continue
+        starts = set(state[url].get("starts") or _legacy_starts(folder, complete))
+        if url in excluded or not (starts - complete):
+            known = state.pop(url)
+            _commit(folder, state, changes)
+            (folder / known["file"]).unlink(missing_ok=True)
             report.removed += 1
-    _save(folder, state)
+        else:
+            kept += 1
+    if kept:
+        report.warnings.append(f"{folder.name}: {kept} document(s) no longer seen, kept: "
+                               "a listing page that may link them could not be read")
 
 
-def _check_content(url: str, kind: str, answer: Response) -> None:
+def _legacy_starts(folder: Path, complete: set[str]) -> list[str]:
+    """A state written before starts were recorded: the complete starts of the same host."""
+    return [s for s in complete if _safe(urlsplit(s).netloc) == folder.name]
+
+
+def _checked_content(url: str, kind: str, answer: Response) -> bytes:
+    """What is saved: a document whose kind its content confirms, or a page re-encoded as
+    UTF-8 with a byte-order mark (which outranks any declaration inside it), so that the page
+    is read later as it was served, whatever its HTTP header said."""
     if kind == "page":
         if answer.media_type not in ("text/html", "application/xhtml+xml"):
             raise FetchFailed(f"{url}: not an HTML page ({answer.media_type or 'no type'})")
-        return
-    magic = DOCUMENTS[_suffix(url)]
-    if magic not in answer.content[:1024]:
+        return ("\ufeff" + decode_html(answer.content, answer.content_type)).encode("utf-8")
+    suffix = _suffix(url)
+    if DOCUMENTS[suffix] not in answer.content[:1024]:
         sent = "an HTML page" if answer.content.lstrip()[:1] == b"<" else "something else"
-        raise FetchFailed(f"{url}: the server sent {sent}, not a {_suffix(url)[1:].upper()} file")
+        raise FetchFailed(f"{url}: the server sent {sent}, not a {suffix[1:].upper()} file")
+    try:
+        if suffix == ".pdf":
+            pdfium.PdfDocument(answer.content).close()
+        else:
+            zipfile.ZipFile(io.BytesIO(answer.content)).close()
+    except (pdfium.PdfiumError, zipfile.BadZipFile) as exc:
+        raise FetchFailed(f"{url}: the {suffix[1:].upper()} file is corrupt or unreadable ({exc})") from exc
+    return answer.content
 
 
-def _save(folder: Path, state: dict) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = {}
-    for url, known in state.items():
-        entry = {**known["entry"], "themes": tuple(known["entry"].get("themes", ()))}
-        rows[known["file"]] = Metadata(**{**entry, "url": known.get("url", url)})
-    atomic_write(folder / CATALOGUE_NAME, write_catalogue(rows).encode("utf-8"))
+def _recover(folder: Path, changes: dict) -> dict:
+    """Load a host folder's state and undo what a killed harvest left half-done: the catalogue
+    is made again from the state, and files the state does not name (a download that landed
+    but was not committed, a temporary file) are deleted. A new folder gets its state first,
+    so that the scan counts only catalogued files in it from the first download on."""
+    state = _load_state(folder)
+    if not (folder / STATE).is_file():
+        _commit(folder, state, changes)
+    named = {known["file"] for known in state.values()} | {STATE, CATALOGUE_NAME}
+    for path in sorted(folder.rglob("*"), reverse=True):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and relative not in named:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    _write_catalogue(folder, state, changes)
+    return state
+
+
+def _commit(folder: Path, state: dict, changes: dict) -> None:
     atomic_write(folder / STATE, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
+    _write_catalogue(folder, state, changes)
+
+
+def _write_catalogue(folder: Path, state: dict, changes: dict) -> None:
+    rows = {known["file"]: _row(url, known, changes) for url, known in state.items()}
+    text = write_catalogue(rows).encode("utf-8")
+    path = folder / CATALOGUE_NAME
+    if not path.is_file() or path.read_bytes() != text:
+        atomic_write(path, text)
+
+
+def _row(url: str, known: dict, changes: dict) -> Metadata:
+    entry = {**known["entry"], "themes": tuple(known["entry"].get("themes", ()))}
+    return apply_overrides(Metadata(**{**entry, "url": known.get("url", url)}), changes.get(url))
 
 
 def _load_state(folder: Path) -> dict:
     path = folder / STATE
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _free_name(state: dict, url: str, kind: str) -> str:
+    """The file's place under its host folder: its path on the site made safe, plus a short
+    hash of the address when another address of the host already has that name."""
+    name = _local_name(url, kind)
+    taken = {known["file"] for other, known in state.items() if other != url}
+    if name not in taken and name.lower() not in {t.lower() for t in taken}:
+        return name
+    stem, suffix = os.path.splitext(name)
+    return f"{stem}-{hashlib.sha1(url.encode()).hexdigest()[:8]}{suffix}"
 
 
 def _entry(link: Link) -> Metadata:
@@ -226,18 +456,9 @@ def _entry(link: Link) -> Metadata:
     return replace(link.entry, title=link.text)
 
 
-def _remember(documents: dict[str, tuple[Metadata, str]], url: str, entry: Metadata, listing: str) -> None:
-    if url not in documents or (entry.title and not documents[url][0].title):
-        documents[url] = (entry, listing)
-
-
 def _is_pagination(link: Link) -> bool:
     return ("next" in link.rel.split() or is_navigation_page(link.url) or bool(_PAGINATION.search(link.url))
             or bool(_NEXT_WORDS.match(link.text.strip())))
-
-
-def _same_site(url: str, start: str) -> bool:
-    return urlsplit(url).netloc == urlsplit(start).netloc and urlsplit(url).scheme in ("http", "https")
 
 
 def _folder_of(url: str) -> str:
@@ -247,14 +468,22 @@ def _folder_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
+def _site(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _suffix(url: str) -> str:
     return PurePosixPath(urlsplit(url).path).suffix.lower()
 
 
 def _local_name(url: str, kind: str) -> str:
-    """The file's place under the host folder: its path on the site, made safe."""
     parts = [_safe(unquote(p)) for p in urlsplit(url).path.split("/") if p and p not in (".", "..")]
     parts = [p for p in parts if p] or ["index"]
+    query = _safe(unquote(urlsplit(url).query))
+    if query:  # spip.php?article34 and spip.php?article35 are two pages
+        stem, suffix = os.path.splitext(parts[-1])
+        parts[-1] = f"{stem}-{query}{suffix}"
     if kind == "page" and not parts[-1].lower().endswith((".html", ".htm")):
         parts[-1] += ".html"
     return "/".join(parts)

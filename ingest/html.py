@@ -10,11 +10,12 @@ from lxml_html_clean import Cleaner
 
 from core.documents import Metadata, Unit
 from core.errors import ExtractionError
+from ingest.encoding import decode_html
 from ingest.markdown import first_heading, markdown_unit, text_unit
 
 
 def load_html(raw: bytes, name: str) -> tuple[Unit, Metadata]:
-    html = _decode(raw)
+    html = decode_html(raw)
     body = trafilatura.extract(
         html, output_format="markdown", include_formatting=True, include_links=False,
         include_tables=True, include_comments=False, favor_recall=True)
@@ -39,10 +40,3 @@ def _whole_page_text(html: str) -> Unit:
         return Unit(text="")
 
 
-def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", errors="replace")

@@ -18,6 +18,7 @@ from lxml import etree
 
 from core.analysis import fold
 from core.documents import Metadata
+from ingest.encoding import decode_html
 from ingest.normalize import normalize_text
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -26,6 +27,7 @@ MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6
 _FRENCH_DATE = re.compile(r"\b(\d{1,2})(?:er)?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b")
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+(\d{4})\b")
 _ISO_DATE = re.compile(r"^(\d{4})(-\d{2})?(-\d{2})?")
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")  # French order: day, month, year
 # The kinds of publication a resource centre lists, as the entries name them (folded: shown).
 KINDS = {"webinaire": "webinaire", "guide": "guide", "dossier": "dossier", "journee": "journée",
          "capitalisation": "capitalisation", "seminaire": "séminaire", "rapport": "rapport",
@@ -44,11 +46,13 @@ class Link:
     entry: Metadata  # the listing entry holding the link: title, date, type, summary as description
 
 
-def read_listing(content: bytes, url: str, charset: str | None = None) -> list[Link]:
-    """Every link of the page, in order, each with the entry that holds it."""
-    parser = lxml.html.HTMLParser(encoding=charset) if charset else None
+def read_listing(content: bytes, url: str, content_type: str | None = None) -> list[Link]:
+    """Every link of the page, in order, each with the entry that holds it. The bytes are
+    decoded as a browser would, from the HTTP ``Content-Type`` header and the page itself."""
+    text = decode_html(content, content_type)
     try:
-        root = lxml.html.document_fromstring(content, parser=parser)
+        # re-encoded, because lxml refuses text that still carries an XML encoding declaration
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError):
         return []
     base = root.xpath("//base/@href")
@@ -98,7 +102,7 @@ class _Segment:
         text = normalize_text(" ".join(self.pieces))
         summary = text.replace(self.title, "", 1).replace(link_text, "").strip() if self.title else ""
         return Metadata(title=self.title, date=_date(self.times, text), type=_kind(text),
-                        description=_shorten(summary))
+                        description=shorten(summary))
 
 
 def _text(element) -> str:
@@ -115,6 +119,10 @@ def _date(times: list[str], text: str) -> str:
     if match:
         day, month, year = match.groups()
         return f"{year}-{MONTHS[month]:02d}-{int(day):02d}"
+    match = _NUMERIC_DATE.search(folded)
+    if match and 1 <= int(match.group(1)) <= 31 and 1 <= int(match.group(2)) <= 12:
+        day, month, year = map(int, match.groups())
+        return f"{year}-{month:02d}-{day:02d}"
     match = _MONTH_YEAR.search(folded)
     return f"{match.group(2)}-{MONTHS[match.group(1)]:02d}" if match else ""
 
@@ -126,7 +134,7 @@ def _kind(text: str) -> str:
     return min(found)[1] if found else ""
 
 
-def _shorten(text: str) -> str:
+def shorten(text: str) -> str:
     if len(text) <= SUMMARY_CHARS:
         return text
     cut = text[:SUMMARY_CHARS].rsplit(" ", 1)[0]

@@ -60,7 +60,7 @@ def refresh(settings: Settings, paths: list[Path] | None = None, full: bool = Fa
             progress: Progress | None = None, embedder: Embedder | None = None,
             show_bars: bool = False) -> RefreshReport:
     index_dir = settings.index_path
-    with refresh_lock(index_dir):
+    with refresh_lock(index_dir, "mise à jour de l'index", settings.lock_wait):
         report = _refresh(settings, paths or [settings.sources_path], full, progress, embedder, show_bars)
         write_last_refresh(index_dir, {
             "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

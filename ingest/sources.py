@@ -22,7 +22,8 @@ KINDS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "markdown",
          ".markdown": "markdown", ".txt": "text", ".docx": "docx", ".odt": "odt"}
 OFFICE = {"docx": load_docx, "odt": load_odt}
 # Bump when a loader changes what it extracts: every document is then re-extracted.
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
+HARVEST_STATE = ".harvest.json"  # the record ingest/harvest.py keeps in each folder it writes
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,17 @@ def scan(placement: Placement, other_roots: frozenset[Path] = frozenset()) -> Sc
                                       f"accepted: {', '.join(sorted(KINDS))}"))
             continue
         source = path.relative_to(root).as_posix()
-        files.append(SourceFile(path, placement.root.name, source, catalogues.row(source)))
+        row = catalogues.row(source)
+        if row is None and _harvested(path, root):
+            continue  # a download a killed harvest did not commit: the next harvest deletes it
+        files.append(SourceFile(path, placement.root.name, source, row))
     return Scan(files, catalogues.problems, unsupported)
+
+
+def _harvested(path: Path, root: Path) -> bool:
+    """Inside a folder the harvester keeps (it holds .harvest.json), where only the files its
+    catalogue names are documents."""
+    return any((folder / HARVEST_STATE).is_file() for folder in path.parents if folder.is_relative_to(root))
 
 
 def _walk(folder: Path, skip: frozenset[Path]) -> list[Path]:

@@ -78,39 +78,48 @@ def ingest(paths: tuple[str, ...], index: str | None, full: bool) -> None:
 @index_option
 @click.option("--max-pages", type=int, default=None, help="Listing pages read per address (default: BOUSSOLE_HARVEST_MAX_PAGES).")
 @click.option("--delay", type=float, default=None, help="Seconds between two requests (default: BOUSSOLE_HARVEST_DELAY, 1).")
+@click.option("--wait", type=float, default=600.0, show_default=True,
+              help="Seconds to wait for another writer (a refresh, an upload in Administration) to finish.")
 @_edge
-def harvest(urls, sources, index, max_pages, delay) -> None:
+def harvest(urls, sources, index, max_pages, delay, wait) -> None:
     """Harvest publications from a website's listing, then refresh the index.
 
     Follows the listing's pagination, downloads every linked PDF, DOCX and ODT (and HTML
     publication pages under the listing's path) into SOURCES/web/<host>/ with a catalogue
     taken from the listing, then refreshes SOURCES. Without URLS, the addresses saved in
-    Administration are harvested (for a nightly job).
+    Administration are harvested (for a nightly job). Exit status: 0 when everything was
+    fetched and indexed, else the number of failed addresses and files (at most 100); 1 when
+    nothing could be done (no address, another writer did not finish in time).
 
     Example: boussole harvest https://www.exemple.fr/nos-productions-publications/
     """
+    from ingest.decisions import saved_sites
     from ingest.harvest import harvest as run_harvest
-    from ingest.harvest import saved_sites
+    from ingest.lock import writer_lock
     from ingest.refresh import refresh
 
     settings = _settings(index).with_(sources=Path(sources) if sources else None,
-                                      harvest_max_pages=max_pages, harvest_delay=delay)
+                                      harvest_max_pages=max_pages, harvest_delay=delay, lock_wait=wait)
     urls = list(urls) or saved_sites(settings.sources_path)
     if not urls:
         raise click.ClickException("Aucune adresse à moissonner : donnez-en une, ou enregistrez-la "
                                    "dans la page Administration.")
-    harvested = run_harvest(settings, urls, settings.sources_path)
-    for warning in harvested.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(harvested.summary())
-    for failure in harvested.failures:
-        click.echo(f"failed: {failure.path}: {failure.reason}")
-    report = refresh(settings, [settings.sources_path], show_bars=False)
+    with writer_lock(settings, "moissonnage du site (ligne de commande)"):
+        harvested = run_harvest(settings, urls, settings.sources_path)
+        for warning in harvested.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        click.echo(harvested.summary())
+        for failure in harvested.failures:
+            click.echo(f"failed: {failure.path}: {failure.reason}")
+        report = refresh(settings, [settings.sources_path], show_bars=False)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(report.summary())
     for failure in report.failures:
         click.echo(f"failed: {failure.path}: {failure.reason}")
+    failed = len(harvested.failures) + report.failed
+    if failed:  # for a nightly job: the exit status is the number of failures (100 for 100 or more)
+        raise SystemExit(min(failed, 100))
 
 
 def _filters(types, themes, since, until, folders):

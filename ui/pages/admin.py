@@ -11,15 +11,21 @@ import streamlit as st
 from core.documents import Metadata
 from core.errors import BoussoleError
 from ingest.curation import (
+    add_uploads,
     document_statuses,
     remove_document,
     reread_document,
+    restore_document,
+    save_site_addresses,
     status_text,
+    update_document,
 )
-from ingest.harvest import harvest, save_sites, saved_sites
+from ingest.decisions import exclusions, extra_hosts, saved_sites
+from ingest.harvest import harvest
+from ingest.lock import writer_lock
 from ingest.refresh import refresh
 from ingest.stats import index_stats
-from ingest.uploads import ALLOWED, Upload, save_uploads, update_catalogue
+from ingest.uploads import ALLOWED, Upload
 from ui.cards import passages_html
 from ui.messages import french_message
 from ui.pages.common import log
@@ -71,20 +77,24 @@ uploads = st.file_uploader(f"Fichiers ({', '.join(ALLOWED)}) ; un catalogue.csv 
                            accept_multiple_files=True, type=[e.lstrip(".") for e in ALLOWED])
 replace_existing = st.checkbox("Remplacer les fichiers existants du même nom")
 if uploads and st.button("Enregistrer les fichiers"):
-    for outcome in save_uploads(settings.sources_path, [Upload(u.name, u.getvalue()) for u in uploads],
-                                settings.max_upload_bytes, replace_existing):
-        if outcome.saved:
-            st.success(f"{outcome.name} enregistré sous {outcome.saved.name}")
-        else:
-            st.error(f"{outcome.name} refusé : {outcome.error}")
+    try:
+        for outcome in add_uploads(settings, [Upload(u.name, u.getvalue()) for u in uploads], replace_existing):
+            if outcome.saved:
+                st.success(f"{outcome.name} enregistré sous {outcome.saved.name}")
+            else:
+                st.error(f"{outcome.name} refusé : {outcome.error}")
+    except BoussoleError as exc:
+        st.error(french_message(exc))
 
 st.header("Site du centre de ressources")
 sites = st.text_area("Adresses des pages de publications à suivre (une par ligne)",
                      "\n".join(saved_sites(settings.sources_path)),
                      placeholder="https://www.exemple.fr/nos-productions-publications/")
+hosts = st.text_area("Autres serveurs du site, dont les documents sont moissonnés aussi (un nom par ligne, "
+                     "par exemple fichiers.exemple.org)", "\n".join(extra_hosts(settings.sources_path)))
 if st.button("Enregistrer les adresses"):
     try:
-        save_sites(settings.sources_path, sites.splitlines(), settings.harvest_allow_private)
+        save_site_addresses(settings, sites.splitlines(), hosts.splitlines())
         st.success("Adresses enregistrées.")
     except BoussoleError as exc:
         st.error(french_message(exc))
@@ -100,10 +110,11 @@ if from_files or from_site:
         bar.progress(min(1.0, done / total) if total else 1.0, text=f"{STAGES.get(stage, stage)} : {done}/{total}")
 
     try:
-        st.session_state["last_harvest"] = harvest(settings, saved_sites(settings.sources_path),
-                                                   settings.sources_path, progress) if from_site else None
-        st.session_state["last_report"] = refresh(settings, [settings.sources_path], progress=progress,
-                                                  embedder=svc.embedder)
+        with writer_lock(settings, "moissonnage du site" if from_site else "mise à jour de l'index"):
+            st.session_state["last_harvest"] = harvest(settings, saved_sites(settings.sources_path),
+                                                       settings.sources_path, progress) if from_site else None
+            st.session_state["last_report"] = refresh(settings, [settings.sources_path], progress=progress,
+                                                      embedder=svc.embedder)
         st.rerun()  # show the new index's figures above
     except BoussoleError as exc:
         log.exception("refresh failed")
@@ -112,9 +123,11 @@ harvested = st.session_state.get("last_harvest")
 if harvested:
     st.info(f"Site : {harvested.documents} document(s) publiés, {harvested.downloaded} téléchargé(s), "
             f"{harvested.unchanged} inchangé(s), {harvested.removed} retiré(s), "
-            f"{len(harvested.failures)} en échec.")
+            f"{harvested.excluded} écarté(s) par l'équipe, {len(harvested.failures)} en échec.")
     for failure in harvested.failures:
         st.warning(f"{failure.path} : {failure.reason}")
+    for warning in harvested.warnings:
+        st.caption(warning)
 report = st.session_state.get("last_report")
 if report:
     st.success(f"Index à jour : {report.added} ajouté(s), {report.updated} modifié(s), "
@@ -144,8 +157,8 @@ if index:
             description = st.text_area("Description", doc.description)
             if st.form_submit_button("Enregistrer la fiche"):
                 try:
-                    saved = update_catalogue(sources, doc.source,
-                                             Metadata(title, url, date, kind, tuple(themes.split(";")), description))
+                    saved = update_document(settings, sources, doc.source,
+                                            Metadata(title, url, date, kind, tuple(themes.split(";")), description))
                     st.success(f"Fiche enregistrée dans {saved.relative_to(sources)} ; "
                                "mettez à jour l'index pour l'appliquer.")
                 except BoussoleError as exc:
@@ -174,6 +187,20 @@ if statuses:
         if cols[1].button("Retirer ce document", disabled=not confirmed):
             try:
                 st.session_state["last_report"] = remove_document(settings, index, chosen.doc_id, svc.embedder)
+                st.rerun()
+            except BoussoleError as exc:
+                st.error(french_message(exc))
+
+excluded = exclusions(settings.sources_path)
+if excluded:
+    st.header("Documents retirés du moissonnage")
+    st.write("Ces documents publiés sur le site ont été retirés par l'équipe : le moissonnage ne les reprend pas.")
+    for item in sorted(excluded.values(), key=lambda e: e.title.lower()):
+        cols = st.columns([4, 1])
+        cols[0].markdown(f"**{item.title or item.url}** — {item.url} (retiré le {item.day})")
+        if cols[1].button("Rétablir", key=f"restore-{item.url}"):
+            try:
+                restore_document(settings, settings.sources_path, item.url)
                 st.rerun()
             except BoussoleError as exc:
                 st.error(french_message(exc))
