@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import pypdfium2 as pdfium
-from courlan import is_navigation_page, normalize_url
+from courlan import is_navigation_page
 from tld import get_fld
 
 from core.documents import Failure, Metadata
@@ -52,7 +52,7 @@ from ingest.decisions import (
 from ingest.discovery import announced_feeds, feed_entries, sitemap_locations
 from ingest.encoding import decode_html
 from ingest.fetch import Fetcher, FetchFailed, Response
-from ingest.listing import Link, is_generic, read_listing
+from ingest.listing import Link, is_generic, normal_url, read_listing
 from ingest.lock import writer_lock
 from ingest.network import AddressRefused, Resolver, check_scheme, system_resolver
 from ingest.sources import HARVEST_STATE
@@ -135,7 +135,7 @@ def harvest(settings: Settings, start_urls: list[str], sources: Path, progress=N
                 except AddressRefused as exc:
                     report.failures.append(Failure(url, _reason(exc, url)))
                     continue
-                _crawl(fetcher, normalize_url(url), hosts, report, crawl)
+                _crawl(fetcher, normal_url(url), hosts, report, crawl)
             _download_all(fetcher, crawl, Path(sources), report, progress)
         finally:
             fetcher.close()
@@ -261,7 +261,7 @@ def _discover(fetcher, start, prefix, hosts, feeds, queued, report, crawl) -> No
     """Publications the listing's pages do not show: the feeds it announces (a failure is
     reported) and the site's sitemaps (an absent guessed /sitemap.xml is not a failure)."""
     def consider(url: str, entry: Metadata, listing: str) -> None:
-        url = normalize_url(url) if url.startswith(("http://", "https://")) else ""
+        url = normal_url(url) if url.startswith(("http://", "https://")) else ""
         if not url or url in queued or not same_site(url, start, hosts):
             return
         if _suffix(url) in DOCUMENTS:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 from courlan import normalize_url
@@ -66,17 +66,24 @@ def read_listing(content: bytes, url: str, content_type: str | None = None) -> l
             segment = _Segment(title=_text(element))
         segment.add(element)
         if element.tag == "a" and element.get("href"):
-            href = _normalised(urldefrag(urljoin(base_url, element.get("href").strip())).url)
+            href = normal_url(urldefrag(urljoin(base_url, element.get("href").strip())).url)
             pending.append((href, _text(element), (element.get("rel") or "").lower(), segment))
     for href, text, rel, seg in pending:
         links.append(Link(href, text, rel, seg.entry(text)))
     return links
 
 
-def _normalised(url: str) -> str:
+def normal_url(url: str) -> str:
     """courlan's normal form: host in lower case, default port and tracking parameters gone, so
-    one document linked twice with different decorations is one document."""
-    return normalize_url(url) if url.startswith(("http://", "https://")) else url
+    one document linked twice with different decorations is one document. A query holding a
+    parameter without a value (SPIP's ``spip.php?article34``) is kept as it is: courlan would
+    drop it, and every article of the site would become one address."""
+    if not url.lower().startswith(("http://", "https://")):
+        return url
+    parts = urlsplit(url)
+    if any("=" not in pair for pair in parts.query.split("&") if pair):
+        return normalize_url(urlunsplit(parts._replace(query=""))) + "?" + parts.query
+    return normalize_url(url)
 
 
 def is_generic(link_text: str) -> bool:
