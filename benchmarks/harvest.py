@@ -1,107 +1,90 @@
-"""Harvest benchmark: a local copy of a resource centre's publications listing, harvested
-twice (first, then unchanged).
+"""Harvest benchmark: the site of a hundred real publications with ten faults of ten kinds
+(``tests/faulty_site.py``: 1 PDF guide, 42 policy sheets as Word files, 47 service-public sheets
+as HTML pages; a 404, a 500, a host that does not resolve, a redirect to 169.254.169.254, a
+timeout, an oversize file, HTML named .pdf, a redirect loop, a robots.txt-disallowed path, a
+corrupt PDF), served on loopback, reached through a fake DNS.
 
-    python benchmarks/harvest.py [--shared ../shared] [--delay 0]
+    python benchmarks/harvest.py [--delay 0] [--kills 12,30,60,90,104]
 
-The site is served on loopback by this script: the 10 notices of the seed catalogue as listing
-entries (heading, « Webinaire régional du … », summary, « Accéder au document »), 4 per page
-with « Page suivante », each linking to one of the real PDFs of etalab-guides and
-barometre-pdf. Prints one JSON line per harvest: documents, downloaded, unchanged, requests,
-bytes, seconds. The refresh that follows a harvest is measured by ingest.py, not here; with
-the default politeness delay (1 s between requests), add about one second per request.
+Prints one JSON line per run: the first harvest, the unchanged re-run, then for each kill
+moment (the harvest's Nth request) a harvest killed with SIGKILL there and run again, with
+whether the result is byte for byte the uninterrupted one and what the resumed run cost. The
+refresh that follows a harvest is measured by ingest.py, not here; with the default politeness
+delay (1 s between requests), add about one second per request.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import hashlib
-import html
 import json
+import os
+import signal
+import subprocess
 import sys
 import tempfile
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from faulty_site import MAX_BYTES, SITE, site_routes  # noqa: E402
+from website import serve, snapshot  # noqa: E402
 
 from core.settings import Settings  # noqa: E402
 from ingest.harvest import harvest  # noqa: E402
 
-PER_PAGE = 4
+NAMES = {SITE: "127.0.0.1", "fichiers.centre-test.fr": None}
 
 
-def site_routes(shared: Path) -> dict[str, tuple[str, bytes]]:
-    with open(shared / "corpus" / "seed" / "catalogue.csv", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    pdfs = sorted((shared / "corpus" / "etalab-guides").glob("*.pdf")) + sorted(
-        (shared / "corpus" / "barometre-pdf").glob("*.pdf"))
-    routes = {"/robots.txt": ("text/plain", b"User-agent: *\nAllow: /\n")}
-    pages = [rows[i:i + PER_PAGE] for i in range(0, len(rows), PER_PAGE)]
-    for n, page in enumerate(pages, start=1):
-        entries = []
-        for row in page:
-            pdf = pdfs[rows.index(row) % len(pdfs)]
-            routes[f"/docs/{pdf.stem}-{rows.index(row)}.pdf"] = ("application/pdf", pdf.read_bytes())
-            entries.append(f"<article><h2>{html.escape(row['title'])}</h2><p>{row['type'].capitalize()} du "
-                           f"<time datetime='{row['date']}'>{row['date']}</time>.</p><p>Thèmes : "
-                           f"{html.escape(row['themes'])}.</p><a href='/docs/{pdf.stem}-{rows.index(row)}.pdf'>"
-                           "Accéder au document</a></article>")
-        following = f"<a rel='next' href='/publications/page/{n + 1}/'>Page suivante</a>" if n < len(pages) else ""
-        path = "/publications/" if n == 1 else f"/publications/page/{n}/"
-        body = f"<html><body><h1>Nos productions & publications</h1>{''.join(entries)}{following}</body></html>"
-        routes[path] = ("text/html; charset=utf-8", body.encode("utf-8"))
-    return routes
+def settings(delay: float) -> Settings:
+    return Settings(harvest_allow_networks="127.0.0.1/32", harvest_delay=delay, harvest_timeout=1,
+                    max_file_bytes=MAX_BYTES, index_dir=Path(tempfile.gettempdir()) / "boussole-bench-harvest-index")
 
 
-def serve(routes: dict[str, tuple[str, bytes]]) -> ThreadingHTTPServer:
-    class Site(BaseHTTPRequestHandler):
-        def do_GET(self):
-            if self.path not in routes:
-                self.send_error(404)
-                return
-            kind, body = routes[self.path]
-            etag = '"' + hashlib.sha1(body).hexdigest() + '"'
-            if self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("ETag", etag)
-            self.end_headers()
-            self.wfile.write(body)
+def install_fake_dns() -> None:
+    import pytest
+    monkeypatch = pytest.MonkeyPatch()
+    from website import fake_dns
+    fake_dns(monkeypatch, NAMES)
 
-        def log_message(self, *args):
-            pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+def figures(name: str, report) -> dict:
+    return {"harvest": name, "documents": report.documents, "downloaded": report.downloaded,
+            "unchanged": report.unchanged, "failed": len(report.failures), "listing_pages": report.listing_pages,
+            "requests": report.requests, "bytes": report.bytes, "seconds": round(report.seconds, 2)}
+
+
+def killed_and_resumed(site, url: str, sources: Path, delay: float, request: int, expected: dict) -> dict:
+    before = len(site.hits)
+    child = subprocess.Popen([sys.executable, __file__, "--child", url, str(sources), "--delay", str(delay)])
+    site.on_request = lambda count, path: count == before + request and os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=600)
+    site.on_request = None
+    resumed = harvest(settings(delay), [url], sources)
+    return {**figures(f"killed at request {request}, then resumed", resumed),
+            "killed": child.returncode == -signal.SIGKILL, "same_as_uninterrupted": snapshot(sources / "web") == expected}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--kills", default="12,30,60,90,104", help="requests at which a harvest is killed")
+    parser.add_argument("--child", nargs=2, metavar=("URL", "SOURCES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    server = serve(site_routes(args.shared))
-    url = f"http://127.0.0.1:{server.server_port}/publications/"
-    settings = Settings.from_env().with_(harvest_allow_private=True, harvest_delay=args.delay)
-    try:
-        with tempfile.TemporaryDirectory() as sources:
-            for run in ("first", "unchanged"):
-                report = harvest(settings, [url], Path(sources))
-                print(json.dumps({"harvest": run, "documents": report.documents, "downloaded": report.downloaded,
-                                  "unchanged": report.unchanged, "failed": len(report.failures),
-                                  "listing_pages": report.listing_pages, "requests": report.requests,
-                                  "bytes": report.bytes, "seconds": round(report.seconds, 2)}), flush=True)
-    finally:
-        server.shutdown()
-        server.server_close()
+    install_fake_dns()
+    if args.child:
+        harvest(settings(args.delay), [args.child[0]], Path(args.child[1]))
+        return
+    with serve({}) as site, tempfile.TemporaryDirectory() as work:
+        site.routes.update(site_routes(site.server_port)[0])
+        url = f"http://{SITE}:{site.server_port}/publications/"
+        reference = Path(work) / "reference"
+        print(json.dumps(figures("first", harvest(settings(args.delay), [url], reference))), flush=True)
+        print(json.dumps(figures("unchanged", harvest(settings(args.delay), [url], reference))), flush=True)
+        expected = snapshot(reference / "web")
+        for n, request in enumerate(int(k) for k in args.kills.split(",")):
+            result = killed_and_resumed(site, url, Path(work) / f"killed-{n}", args.delay, request, expected)
+            print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

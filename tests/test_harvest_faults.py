@@ -1,14 +1,12 @@
 """The harvest on a site with faults of every kind a real web has, and a network that lies:
 each failure belongs to one address, the rest goes in, and the guards hold."""
 
-import io
 import ipaddress
 import socket
 
-import docx
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS
+from faulty_site import MAX_BYTES, PDF, SITE, UTF8, listing, site_routes
 from website import Route, fake_dns, serve
 
 from core.settings import Settings
@@ -17,67 +15,6 @@ from ingest.harvest import harvest
 from ingest.network import AddressPolicy, AddressRefused, check_address, is_public
 from retrieval.index import Index
 from ui.cli import main
-
-PDF = (CORPUS / "etalab-guides" / "guide-reutilisation.pdf").read_bytes()
-UTF8 = "text/html; charset=utf-8"
-SITE = "www.centre-test.fr"
-MAX_BYTES = 1_000_000
-
-
-def _docx(markdown: str) -> bytes:
-    document = docx.Document()
-    for line in markdown.splitlines():
-        if line.startswith("#"):
-            document.add_heading(line.lstrip("# ").strip(), level=min(line.count("#"), 3))
-        elif line.strip():
-            document.add_paragraph(line.replace("**", "").replace("*", ""))
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def _good_documents() -> list[tuple[str, str, Route]]:
-    """90 real publications: 1 PDF guide, 42 policy sheets as Word files, 47 service-public
-    sheets as HTML pages — (path, title, route)."""
-    out = [("/docs/guide-reutilisation.pdf", "Guide de la réutilisation des données publiques", Route(PDF, "application/pdf"))]
-    sheets = sorted((CORPUS / "barometre" / "mesures").rglob("*.md"))
-    for n, sheet in enumerate(sheets):
-        text = sheet.read_text(encoding="utf-8")
-        out.append((f"/docs/fiche-{n:02d}.docx", text.splitlines()[0].lstrip("# ").strip(),
-                    Route(_docx(text), "application/vnd.openxmlformats-officedocument.wordprocessingml.document")))
-    pages = sorted((CORPUS / "service-public").glob("F*.txt"), key=lambda p: p.stat().st_size)[:90 - len(out)]
-    for page in pages:
-        body = "".join(f"<p>{line}</p>" for line in page.read_text(encoding="utf-8").splitlines() if line.strip())
-        title = f"Fiche pratique {page.stem}"
-        html = f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><main><h1>{title}</h1>{body}</main></body></html>"
-        out.append((f"/publications/{page.stem.lower()}/", title, Route(html.encode(), UTF8)))
-    return out
-
-
-def _faults(port: int) -> list[tuple[str, str, Route | None]]:
-    """(address, the reason's words, route) for ten faults of ten kinds."""
-    base = f"http://{SITE}:{port}"
-    return [
-        (f"{base}/docs/absent.pdf", "HTTP 404", None),
-        (f"{base}/docs/erreur-serveur.pdf", "HTTP 500", Route(b"Internal Server Error", status=500)),
-        (f"http://fichiers.centre-test.fr:{port}/docs/rapport.pdf", "cannot be found", None),
-        (f"{base}/docs/metadonnees.pdf", "private or local network (169.254.169.254)",
-         Route(status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"})),
-        (f"{base}/docs/lent.docx", "within 1 s", Route(b"PK", "application/octet-stream", delay=3)),
-        (f"{base}/docs/enorme.pdf", "larger than the limit", Route(b"%PDF-1.7\n" + b"0" * MAX_BYTES, "application/pdf")),
-        (f"{base}/docs/page.pdf", "an HTML page, not a PDF", Route(b"<html><body>Erreur : page introuvable</body></html>")),
-        (f"{base}/docs/boucle.pdf", "redirect loop", Route(status=302, headers={"Location": "/docs/boucle-2.pdf"})),
-        (f"{base}/prive/interne.pdf", "robots.txt", Route(PDF, "application/pdf")),
-        (f"{base}/docs/corrompu.pdf", "corrupt", Route(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n" + b"\x00garbage" * 200,
-                                                       "application/pdf")),
-    ]
-
-
-def _listing(entries: list[tuple[str, str]], page: int, pages: int) -> bytes:
-    items = "".join(f"<article><h2>{title}</h2><p>Publié le 12 mai 2022.</p><a href='{href}'>Accéder au document</a></article>"
-                    for href, title in entries)
-    following = f"<a rel='next' href='/publications/page/{page + 1}/'>Page suivante</a>" if page < pages else ""
-    return f"<html><head><meta charset='utf-8'></head><body><h1>Publications</h1>{items}{following}</body></html>".encode()
 
 
 @pytest.fixture
@@ -88,19 +25,9 @@ def faulty_site(monkeypatch, base_settings, tmp_path):
                        "BOUSSOLE_SOURCES": str(tmp_path / "sources"), "BOUSSOLE_INDEX": str(tmp_path / "index")}.items():
         monkeypatch.setenv(key, value)
     with serve({}) as site:
-        port = site.server_port
-        good, faults = _good_documents(), _faults(port)
-        entries = [(path, title) for path, title, _ in good] + [(url, f"Document en défaut {n}") for n, (url, _, _) in enumerate(faults)]
-        entries.sort(key=lambda e: e[0].rsplit("/", 2)[-2:])  # faults spread over the pages
-        pages = [entries[i:i + 25] for i in range(0, len(entries), 25)]
-        site.routes.update({path: route for path, _, route in good})
-        site.routes.update({url.split(str(port), 1)[1]: route for url, _, route in faults if route and SITE in url})
-        site.routes["/docs/boucle-2.pdf"] = Route(status=302, headers={"Location": "/docs/boucle.pdf"})
-        site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /prive/\n", "text/plain")
-        site.routes["/publications/"] = Route(_listing(pages[0], 1, len(pages)), UTF8)
-        for n, chunk in enumerate(pages[1:], start=2):
-            site.routes[f"/publications/page/{n}/"] = Route(_listing(chunk, n, len(pages)), UTF8)
-        site.url, site.faults, site.good = f"http://{SITE}:{port}/publications/", faults, good
+        routes, faults, good = site_routes(site.server_port)
+        site.routes.update(routes)
+        site.url, site.faults, site.good = f"http://{SITE}:{site.server_port}/publications/", faults, good
         yield site
 
 
@@ -149,7 +76,7 @@ def test_a_public_address_is_allowed(address):
 
 def test_a_robots_txt_answering_503_stops_the_harvest_of_that_site(monkeypatch, tmp_path):
     fake_dns(monkeypatch, {SITE: "127.0.0.1"})
-    with serve({"/robots.txt": Route(b"busy", status=503), "/publications/": Route(_listing([("/d.pdf", "Guide")], 1, 1), UTF8),
+    with serve({"/robots.txt": Route(b"busy", status=503), "/publications/": Route(listing([("/d.pdf", "Guide")], 1, 1), UTF8),
                 "/d.pdf": Route(PDF, "application/pdf")}) as site:
         report = harvest(Settings(harvest_allow_networks="127.0.0.1/32", harvest_delay=0),
                          [f"http://{SITE}:{site.server_port}/publications/"], tmp_path / "sources")
@@ -161,7 +88,7 @@ def test_a_robots_txt_answering_503_stops_the_harvest_of_that_site(monkeypatch, 
 
 def test_a_missing_robots_txt_allows_everything(monkeypatch, tmp_path):
     fake_dns(monkeypatch, {SITE: "127.0.0.1"})
-    with serve({"/publications/": Route(_listing([("/d.pdf", "Guide")], 1, 1), UTF8), "/d.pdf": Route(PDF, "application/pdf")}) as site:
+    with serve({"/publications/": Route(listing([("/d.pdf", "Guide")], 1, 1), UTF8), "/d.pdf": Route(PDF, "application/pdf")}) as site:
         report = harvest(Settings(harvest_allow_networks="127.0.0.1/32", harvest_delay=0),
                          [f"http://{SITE}:{site.server_port}/publications/"], tmp_path / "sources")
     assert report.failures == [] and report.downloaded == 1
@@ -170,7 +97,7 @@ def test_a_missing_robots_txt_allows_everything(monkeypatch, tmp_path):
 def test_a_redirect_into_a_disallowed_path_is_not_followed(monkeypatch, tmp_path):
     fake_dns(monkeypatch, {SITE: "127.0.0.1"})
     with serve({"/robots.txt": Route(b"User-agent: *\nDisallow: /prive/\n", "text/plain"),
-                "/publications/": Route(_listing([("/d.pdf", "Guide")], 1, 1), UTF8),
+                "/publications/": Route(listing([("/d.pdf", "Guide")], 1, 1), UTF8),
                 "/d.pdf": Route(status=301, headers={"Location": "/prive/d.pdf"}), "/prive/d.pdf": Route(PDF, "application/pdf")}) as site:
         report = harvest(Settings(harvest_allow_networks="127.0.0.1/32", harvest_delay=0),
                          [f"http://{SITE}:{site.server_port}/publications/"], tmp_path / "sources")
@@ -183,7 +110,7 @@ def test_a_redirect_into_a_disallowed_path_is_not_followed(monkeypatch, tmp_path
 def test_a_crawl_delay_longer_than_the_setting_spaces_the_requests(monkeypatch, tmp_path):
     fake_dns(monkeypatch, {SITE: "127.0.0.1"})
     with serve({"/robots.txt": Route(b"User-agent: *\nCrawl-delay: 1\n", "text/plain"),
-                "/publications/": Route(_listing([("/d.pdf", "Guide")], 1, 1), UTF8), "/d.pdf": Route(PDF, "application/pdf")}) as site:
+                "/publications/": Route(listing([("/d.pdf", "Guide")], 1, 1), UTF8), "/d.pdf": Route(PDF, "application/pdf")}) as site:
         harvest(Settings(harvest_allow_networks="127.0.0.1/32", harvest_delay=0),
                 [f"http://{SITE}:{site.server_port}/publications/"], tmp_path / "sources")
         times = [t for _, path, t in site.hits if path in ("/publications/", "/d.pdf")]
