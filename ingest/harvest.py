@@ -314,18 +314,20 @@ def _download_all(fetcher: Fetcher, crawl: _Crawl, sources: Path, report: Harves
     for done, url in enumerate(sorted(wanted), start=1):
         if progress:
             progress("harvest", done, len(wanted))
-        folder = web_folder(sources) / _safe(urlsplit(url).netloc)
+        folder = _host_folder(sources, url)
         if folder not in states:
             states[folder] = _recover(folder, changes)
         try:
             _download(fetcher, folder, states[folder], wanted[url], crawl.complete, today, changes, report)
         except FetchFailed as exc:
             report.failures.append(Failure(url, _reason(exc, url)))
+        except OSError as exc:  # the disk, not the site: still this address's failure alone
+            report.failures.append(Failure(url, f"cannot be saved ({exc.strerror or exc})"))
     for state_file in sorted(web_folder(sources).glob(f"*/{STATE}")):
         folder = state_file.parent
         if folder not in states:
             states[folder] = _recover(folder, changes)
-        _withdraw(folder, states[folder], wanted, excluded, crawl.complete, changes, report)
+        _withdraw(folder, states[folder], wanted, excluded, crawl.complete, changes, report, sources)
 
 
 def _download(fetcher, folder: Path, state: dict, wanted: _Wanted, complete: set[str], today: str,
@@ -348,15 +350,16 @@ def _download(fetcher, folder: Path, state: dict, wanted: _Wanted, complete: set
 
 
 def _withdraw(folder: Path, state: dict, wanted: dict, excluded: dict, complete: set[str], changes: dict,
-              report: HarvestReport) -> None:
+              report: HarvestReport, sources: Path) -> None:
     """Remove what the site withdrew (every start that linked it was read in full and no longer
-    does) and what staff excluded; a document some unread start may still link is kept."""
+    does), what staff excluded, and what an earlier release kept in another host's folder; a
+    document some unread start may still link is kept."""
     kept = 0
     for url in sorted(state):
-        if url in wanted:
+        if url in wanted and _host_folder(sources, url) == folder:
             continue
         starts = set(state[url].get("starts") or _legacy_starts(folder, complete))
-        if url in excluded or not (starts - complete):
+        if url in excluded or url in wanted or not (starts - complete):
             known = state.pop(url)
             _commit(folder, state, changes)
             (folder / known["file"]).unlink(missing_ok=True)
@@ -366,6 +369,10 @@ def _withdraw(folder: Path, state: dict, wanted: dict, excluded: dict, complete:
     if kept:
         report.warnings.append(f"{folder.name}: {kept} document(s) no longer seen, kept: "
                                "a listing page that may link them could not be read")
+
+
+def _host_folder(sources: Path, url: str) -> Path:
+    return web_folder(sources) / _safe(urlsplit(url).netloc)
 
 
 def _legacy_starts(folder: Path, complete: set[str]) -> list[str]:
@@ -478,15 +485,23 @@ def _suffix(url: str) -> str:
 
 
 def _local_name(url: str, kind: str) -> str:
-    parts = [_safe(unquote(p)) for p in urlsplit(url).path.split("/") if p and p not in (".", "..")]
+    parts = [_short(_safe(unquote(p))) for p in urlsplit(url).path.split("/") if p and p not in (".", "..")]
     parts = [p for p in parts if p] or ["index"]
     query = _safe(unquote(urlsplit(url).query))
     if query:  # spip.php?article34 and spip.php?article35 are two pages
         stem, suffix = os.path.splitext(parts[-1])
-        parts[-1] = f"{stem}-{query}{suffix}"
+        parts[-1] = _short(f"{stem}-{query}{suffix}")
     if kind == "page" and not parts[-1].lower().endswith((".html", ".htm")):
         parts[-1] += ".html"
     return "/".join(parts)
+
+
+def _short(name: str, limit: int = 120) -> str:
+    """File systems refuse names over 255 bytes: a longer one keeps its start, a hash, its suffix."""
+    if len(name) <= limit:
+        return name
+    stem, suffix = os.path.splitext(name)
+    return f"{stem[:limit - 20]}-{hashlib.sha1(name.encode()).hexdigest()[:8]}{suffix[:10]}"
 
 
 def _safe(name: str) -> str:

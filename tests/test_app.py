@@ -314,3 +314,16 @@ def test_a_request_for_guides_is_answered_with_the_list_of_documents(app):
     page = html_of(at)
     assert "Documents qui correspondent à votre recherche :\n[1] Intégrer l’égalité femmes-hommes" in page
     assert "<span class='bsl-n'>[2]</span>" in page
+
+
+def test_admin_lists_documents_kept_out_of_the_harvest_and_restores_one(admin_app):
+    from ingest.decisions import exclude, exclusions
+    at, sources = admin_app
+    exclude(sources, "https://www.exemple.fr/docs/egalite.pdf", "Intégrer l’égalité femmes-hommes")
+    at.text_input[0].set_value("s3cret")
+    at.button[0].click().run()
+    assert "Documents retirés du moissonnage" in [h.value for h in at.header]
+    assert any("Intégrer l’égalité femmes-hommes" in m.value and "https://www.exemple.fr/docs/egalite.pdf" in m.value
+               for m in at.markdown)
+    next(b for b in at.button if b.label == "Rétablir").click().run()
+    assert exclusions(sources) == {} and "Documents retirés du moissonnage" not in [h.value for h in at.header]

@@ -3,6 +3,7 @@ in every encoding declaration (or none), sitemaps and feeds beyond the listing, 
 site » as the Public Suffix List says — against a real local server reached through a fake DNS."""
 
 import csv
+import json
 
 import pytest
 from cms_sites import DRUPAL, JOOMLA, SPIP, WP, drupal, joomla, spip, wordpress
@@ -237,3 +238,32 @@ def test_documents_on_a_host_staff_added_are_harvested(dns, tmp_path):
         report = harvest(settings_for(tmp_path), [f"http://www.centre-test.fr:{port}/p/"], sources)
     assert report.downloaded == 1
     assert catalogue(sources / "web" / f"www.autre-test.fr-{port}")[f"http://www.autre-test.fr:{port}/r.pdf"]["title"] == "Rapport annuel"
+
+
+def test_a_document_an_earlier_release_kept_in_another_hosts_folder_moves_to_its_own(dns, tmp_path):
+    listing = "<html><body><h2>Guide des fichiers</h2><a href='http://media.centre-test.fr:{port}/docs/guide.pdf'>PDF</a></body></html>"
+    with serve({}) as site:
+        port = site.server_port
+        site.routes.update({"www.centre-test.fr/p/": Route(listing.format(port=port).encode(), UTF8),
+                            "media.centre-test.fr/docs/guide.pdf": Route(PDF, "application/pdf")})
+        url, media = f"http://www.centre-test.fr:{port}/p/", f"http://media.centre-test.fr:{port}/docs/guide.pdf"
+        old = tmp_path / "sources" / "web" / f"www.centre-test.fr-{port}"
+        (old / "docs").mkdir(parents=True)
+        (old / "docs" / "guide.pdf").write_bytes(PDF)
+        (old / ".harvest.json").write_text(json.dumps({media: {  # as the previous release wrote it
+            "file": "docs/guide.pdf", "entry": {"title": "Guide des fichiers"}, "url": media, "listing": url,
+            "seen": "2026-01-01", "etag": "", "last_modified": ""}}))
+        report = harvest(settings_for(tmp_path), [url], tmp_path / "sources")
+    assert report.failures == [] and report.downloaded == 1
+    assert not (old / "docs" / "guide.pdf").exists() and catalogue(old) == {}
+    assert catalogue(tmp_path / "sources" / "web" / f"media.centre-test.fr-{port}")[media]["title"] == "Guide des fichiers"
+
+
+def test_an_address_too_long_for_a_file_name_is_saved_under_a_shortened_one(dns, tmp_path):
+    name = "rapport-" + "tres-" * 80 + "long.pdf"
+    listing = f"<html><body><h2>Rapport très long</h2><a href='/docs/{name}'>PDF</a></body></html>"
+    with serve({"/p/": Route(listing.encode(), UTF8), f"/docs/{name}": Route(PDF, "application/pdf")}) as site:
+        report = harvest(settings_for(tmp_path), [f"http://www.centre-test.fr:{site.server_port}/p/"], tmp_path / "sources")
+    assert report.failures == [] and report.downloaded == 1
+    [row] = catalogue(tmp_path / "sources" / "web" / f"www.centre-test.fr-{site.server_port}").values()
+    assert row["title"] == "Rapport très long" and len(row["file"].rsplit("/", 1)[1]) <= 120

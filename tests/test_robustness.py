@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -36,9 +37,27 @@ def test_a_reader_keeps_its_index_until_it_asks_again(settings, sources, embedde
 
 
 def test_a_second_refresh_is_refused_while_one_runs(settings, sources, embedder):
-    with refresh_lock(settings.index_path):
-        with pytest.raises(IndexBusy, match="already running"):
+    held, release = threading.Event(), threading.Event()
+
+    def first_writer():  # another session of the web app: another thread of the same process
+        with refresh_lock(settings.index_path, "moissonnage du site"):
+            held.set()
+            release.wait(30)
+    thread = threading.Thread(target=first_writer)
+    thread.start()
+    try:
+        assert held.wait(10)
+        with pytest.raises(IndexBusy, match="already running") as busy:
             refresh(settings, [sources], embedder=embedder)
+        assert "moissonnage du site" in busy.value.french
+    finally:
+        release.set()
+        thread.join()
+
+
+def test_the_writer_holding_the_lock_may_take_it_again(settings, sources, embedder):
+    with refresh_lock(settings.index_path, "moissonnage du site"):  # a harvest ending with its refresh
+        assert refresh(settings, [sources], embedder=embedder).added == 10
 
 
 def test_a_killed_refresh_does_not_leave_the_lock_stuck(settings, sources, embedder):

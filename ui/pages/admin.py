@@ -184,6 +184,9 @@ if statuses:
             except BoussoleError as exc:
                 st.error(french_message(exc))
         confirmed = cols[1].checkbox("Supprimer aussi le fichier et sa ligne du catalogue")
+        if chosen.harvested:
+            cols[1].caption("Document moissonné sur le site : il ne sera plus repris par les moissonnages "
+                            "(« Rétablir » dans « Documents retirés du moissonnage »).")
         if cols[1].button("Retirer ce document", disabled=not confirmed):
             try:
                 st.session_state["last_report"] = remove_document(settings, index, chosen.doc_id, svc.embedder)
