@@ -19,12 +19,12 @@ from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]  # tests/drive.py: the browser harness
 from benchmarks.common import corpus_arguments, indexed_settings  # noqa: E402
 from benchmarks.query import percentile  # noqa: E402
 from retrieval.evaluation import load_questions  # noqa: E402
 from retrieval.service import open_searcher  # noqa: E402
-from ui.drive import running_ui  # noqa: E402
+from drive import running_ui  # noqa: E402
 
 CLIENTS = (1, 4, 16)
 

@@ -23,12 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]  # tests/drive.py: the browser harness
 from benchmarks.common import BENCH_INDEXES, ROOT  # noqa: E402
 from benchmarks.query import percentile  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from core.store import current_build  # noqa: E402
-from ui.drive import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from drive import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 
 QUESTIONS = ["Comment intégrer l'égalité femmes-hommes dans nos actions ?",
              "Quels leviers pour l'emploi dans les quartiers prioritaires ?",

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import corpus_arguments, indexed_settings  # noqa: E402
 from retrieval.index import Index  # noqa: E402
-from ui.server import page_png  # noqa: E402
+from retrieval.pagestore import page_png  # noqa: E402
 
 
 def _figures(values: list[float]) -> dict:

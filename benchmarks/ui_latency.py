@@ -14,8 +14,8 @@ import statistics
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from ui.drive import ask, browser, running_ui  # noqa: E402
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]  # tests/drive.py: the browser harness
+from drive import ask, browser, running_ui  # noqa: E402
 
 QUESTIONS = ["Comment intégrer l'égalité femmes-hommes dans nos actions ?",
              "Quels leviers pour l'emploi dans les quartiers prioritaires ?",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from core.params import request_int_or
 from retrieval.filters import Filters
 from retrieval.index import DocumentInfo, Index, PassageRecord
 from retrieval.search import Searcher
@@ -48,9 +49,11 @@ def resolve_citation(index: Index, doc_id: str, passage_id: str = "", ordinal: s
                      version: str = "") -> CitedView:
     if version and version != citation_version(index, doc_id):
         return CitedView(changed=True)
-    if ordinal.isdigit():
-        return CitedView(index.passage_at(doc_id, int(ordinal)))
-    if passage_id.isdigit():
-        record = index.passages([int(passage_id)]).get(int(passage_id))
+    ordinal_number = request_int_or(ordinal, "ord", None)
+    if ordinal_number is not None:
+        return CitedView(index.passage_at(doc_id, ordinal_number))
+    passage_number = request_int_or(passage_id, "passage", None)
+    if passage_number is not None:
+        record = index.passages([passage_number]).get(passage_number)
         return CitedView(record if record and record.doc_id == doc_id else None)
     return CitedView()

@@ -1,6 +1,6 @@
 """Password attempts on the Administration page: free at first, then ever longer waits."""
 
-from ui.access import LoginGuard
+from api.guards import LoginGuard
 
 
 def failed(guard: LoginGuard, times: int, now: float, who: str = "10.0.0.1") -> LoginGuard:

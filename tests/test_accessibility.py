@@ -12,7 +12,7 @@ import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from ui.drive import CHROMIUM, ask, browser, running_ui
+from drive import CHROMIUM, ask, browser, running_ui
 
 pytestmark = pytest.mark.browser
 QUESTION = "Comment intégrer l'égalité femmes-hommes dans nos actions ?"

@@ -17,11 +17,11 @@ from starlette.routing import Mount
 from retrieval.index import IndexHandle
 from retrieval.respond import respond
 from retrieval.search import Searcher
-from ui.access import Access
-from ui.api import json_api
-from ui.drive import browser, free_port, running_ui
-from ui.openai_api import openai_api
-from ui.output import search_json
+from api.guards import Access
+from api.json_api import json_api
+from drive import browser, free_port, running_ui
+from api.openai_api import openai_api
+from retrieval.output import search_json
 
 QUESTION = "Comment intégrer l'égalité femmes-hommes dans nos actions ?"
 KEY, OTHER_KEY, LIMITED_KEY = "cle-essai", "cle-site", "cle-limitee"

@@ -9,6 +9,7 @@ import streamlit as st
 from conftest import ROOT, SEED
 from streamlit.testing.v1 import AppTest
 
+from core.bounds import MAX_QUESTION_CHARS
 from ingest.refresh import refresh
 from retrieval.answer import NO_ANSWER_TEXT
 from retrieval.documents import citation_params
@@ -67,6 +68,21 @@ def test_starter_questions_are_offered_on_an_empty_page(app):
     assert any("égalité femmes-hommes" in b.label for b in at.button)
     at.button(key="starter-0").click().run()
     assert CARD in html_of(at)
+
+
+def test_the_question_field_stops_at_the_limit(app):
+    at = app()
+    assert at.chat_input[0].max_chars == MAX_QUESTION_CHARS  # the browser stops typing there
+    at = ask(at, "égalité " * 200)
+    asked = [t.value for t in at.text if t.value.startswith("égalité")]
+    assert asked and all(len(t) <= MAX_QUESTION_CHARS for t in asked)
+
+
+def test_a_question_over_the_limit_sent_past_the_field_is_refused_in_french():
+    from core.bounds import TooLarge, check_question
+    with pytest.raises(TooLarge) as refused:
+        check_question("égalité " * 200)
+    assert refused.value.french == "Requête refusée : la question dépasse la limite de 1\u202f000 caractères."
 
 
 def test_an_off_topic_question_shows_the_no_result_state(app):

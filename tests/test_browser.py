@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from ui.drive import CHROMIUM, ask, browser, running_ui
+from drive import CHROMIUM, ask, browser, running_ui
 
 ARTIFACTS = ROOT / "artifacts"
 

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from conftest import ROOT
 
 from retrieval.index import Index
-from ui.cli import main
+from cli.main import main
 
 DEV_SET = ROOT / "data" / "eval" / "questions.jsonl"
 

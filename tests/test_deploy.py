@@ -18,7 +18,7 @@ import httpx
 import pytest
 from conftest import CORPUS, ROOT, SEED
 
-from ui.drive import ask, browser, free_port, running_server, wait_healthy
+from drive import ask, browser, free_port, running_server, wait_healthy
 
 pytestmark = pytest.mark.browser
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

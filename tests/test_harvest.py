@@ -15,11 +15,10 @@ from conftest import CORPUS
 
 from core.settings import Settings
 from ingest.curation import document_statuses
-from ingest.network import AddressRefused
 from ingest.harvest import harvest
 from ingest.listing import read_listing
 from retrieval.index import Index
-from ui.cli import main
+from cli.main import main
 
 ENTRY = "<article><h2>{title}</h2><p>{date}</p><p>{summary}</p><a href='{href}'>{link}</a></article>"
 PDF = (CORPUS / "etalab-guides" / "guide-juridique.pdf").read_bytes()

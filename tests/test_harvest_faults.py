@@ -14,7 +14,7 @@ from ingest.fetch import Fetcher, FetchFailed
 from ingest.harvest import harvest
 from ingest.network import AddressPolicy, AddressRefused, check_address, is_public
 from retrieval.index import Index
-from ui.cli import main
+from cli.main import main
 
 
 @pytest.fixture

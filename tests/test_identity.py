@@ -20,8 +20,8 @@ from core.store import current_build, read_manifest
 from ingest.refresh import refresh
 from retrieval.index import Index, IndexHandle
 from retrieval.search import Searcher
-from ui.messages import french_message
-from ui.server import indexed_file
+from core.messages import french_message
+from retrieval.pagestore import indexed_file
 
 ARTICLE = CORPUS / "loi-ville-2014" / "article-7.md"
 

@@ -10,8 +10,8 @@ import urllib.request
 from pathlib import Path
 
 from conftest import ROOT
-from ui.drive import free_port
-from ui.launch import streamlit_flags
+from drive import free_port
+from cli.launch import streamlit_flags
 
 
 def _pairs(flags: list[str]) -> dict[str, str]:
@@ -61,7 +61,7 @@ def test_connections_accepted_on_a_socket_bound_like_streamlit_s_have_nagle_off(
     response after the first on a kept-alive connection waits 40 ms for a delayed ACK."""
     import asyncio
 
-    from ui.server import enable_tcp_nodelay
+    from server.asgi import enable_tcp_nodelay
 
     async def accepted_nodelay() -> int:
         listener = socket.socket(family=socket.AF_INET)  # as streamlit's _bind_socket does

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from ingest.refresh import refresh
 from retrieval.documents import citation_params, resolve_citation
 from retrieval.index import Index
-from ui.server import file_routes
+from server.files import file_routes
 
 
 @pytest.fixture(scope="module")
@@ -51,12 +51,19 @@ def test_wrong_pages_passages_and_documents_are_refused(client, cited, mixed_ind
     other = next(d for d in index.documents.values() if d.kind != "pdf")
     other_passage = index.document_passages(other.doc_id)[0].id
     assert client.get("/fichiers/inconnu/pages/1.png").status_code == 404
-    assert client.get(f"/fichiers/{doc.doc_id}/pages/0.png").status_code == 404
+    assert client.get(f"/fichiers/{doc.doc_id}/pages/0.png").status_code == 400  # no page 0 in any PDF
     assert client.get(f"/fichiers/{doc.doc_id}/pages/{doc.pages + 1}.png").status_code == 404
     assert client.get(f"/fichiers/{doc.doc_id}/pages/deux.png").status_code == 400
     assert client.get(f"/fichiers/{doc.doc_id}/pages/{page}.png?passage=x").status_code == 400
     assert client.get(f"/fichiers/{doc.doc_id}/pages/{page}.png?passage={other_passage}").status_code == 404
     assert client.get(f"/fichiers/{other.doc_id}/pages/1.png").status_code == 404  # not a PDF
+
+
+@pytest.mark.parametrize("query", ["pages/².png", "pages/-1.png", "pages/1.png?passage=99999999999999999999",
+                                   "pages/1.png?passage=²", "pages/1.png?passage=-3", "pages/１.png"])
+def test_a_number_that_is_not_a_plain_integer_in_range_is_a_400(client, cited, query):
+    answer = client.get(f"/fichiers/{cited.document.doc_id}/{query}")
+    assert answer.status_code == 400 and "nombre entier" in answer.text
 
 
 def test_page_images_are_kept_with_their_build(client, cited, mixed_index):

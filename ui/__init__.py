@@ -1,1 +1,1 @@
-"""The edges users meet: the command line and the Streamlit web app."""
+"""The web app people use: the Streamlit pages, their HTML pieces and the French page shell."""

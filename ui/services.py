@@ -20,7 +20,7 @@ from retrieval.index import IndexHandle
 from retrieval.respond import respond
 from retrieval.search import Searcher
 from retrieval.service import shared_searcher
-from ui.access import LoginGuard
+from api.guards import LoginGuard
 
 log = logging.getLogger("boussole.ui")
 

@@ -27,7 +27,7 @@ from ingest.refresh import refresh
 from ingest.stats import index_stats
 from ingest.uploads import ALLOWED, Upload
 from ui.cards import passages_html
-from ui.messages import french_message
+from core.messages import french_message
 from ui.pages.common import log
 from ui.services import admin_password, client_address, login_guard, services
 

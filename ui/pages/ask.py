@@ -12,8 +12,9 @@ from retrieval.documents import citation_params
 from retrieval.feedback import record_vote
 from ui.accessibility import PLAIN_WORDS
 from ui.cards import announcement_html, answer_html, card_html, share_link_html, short_title, source_link
-from ui.messages import french_message
-from ui.output import contact_text
+from core.bounds import MAX_CONVERSATION_TURNS, MAX_QUESTION_CHARS, check_question
+from core.messages import french_message
+from retrieval.output import contact_text
 from ui.pages.common import log, open_index, sidebar_filters
 from ui.services import services
 
@@ -84,7 +85,7 @@ def vote_on(i: int, turn: dict) -> None:
 
 
 def ask(question: str) -> None:
-    previous = [t["question"] for t in turns]
+    previous = [t["question"] for t in turns][-MAX_CONVERSATION_TURNS:]
     query = contextual_query(previous, question)
     stream = st.empty()
     verified: list[str] = []
@@ -94,6 +95,7 @@ def ask(question: str) -> None:
         stream.html(answer_html(" ".join(verified)))
 
     try:
+        check_question(question)  # the field stops typing there; a request sent by hand is refused
         answer = svc.answer(question, previous, k, filters, on_sentence=show_sentence)
         index = svc.handle.get()
         # the Document page's addresses are made now, from the build that answered
@@ -102,7 +104,7 @@ def ask(question: str) -> None:
                       "links": links, "build_id": index.build_id})
     except BoussoleError as exc:
         log.exception("search failed")
-        turns.append({"id": uuid.uuid4().hex, "question": question, "query": query, "error": french_message(exc)})
+        turns.append({"id": uuid.uuid4().hex, "question": question, "query": query, "error": french_message(exc, detail=False)})
     stream.empty()
 
 
@@ -116,14 +118,14 @@ if not turns:
 def shared_question() -> str | None:
     """The question in the page's address (?q=…), asked once when the page opens: a link a
     practitioner sends to a colleague or a conseil citoyen."""
-    given = st.query_params.get("q", "").strip()[:1000]
+    given = st.query_params.get("q", "").strip()[:MAX_QUESTION_CHARS]
     if given and st.session_state.get("shared") != given:
         st.session_state["shared"] = given
         return given
     return None
 
 
-question = st.chat_input("Votre question (en français, avec vos mots)", key="question")
+question = st.chat_input("Votre question (en français, avec vos mots)", key="question", max_chars=MAX_QUESTION_CHARS)
 question = question or st.session_state.pop("pending", None) or shared_question()
 if question:
     with st.spinner("Recherche dans les documents…"):

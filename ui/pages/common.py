@@ -9,7 +9,7 @@ import streamlit as st
 from core.errors import BoussoleError, IndexMissing
 from retrieval.filters import Filters
 from retrieval.index import Index
-from ui.messages import french_message
+from core.messages import french_message
 
 log = logging.getLogger("boussole.ui")
 
@@ -22,7 +22,7 @@ def open_index(services) -> Index | None:
                    "depuis la page « Administration », ou lancer « make run ».")
     except BoussoleError as exc:
         log.exception("index")
-        st.error(french_message(exc))
+        st.error(french_message(exc, detail=False))
     return None
 
 

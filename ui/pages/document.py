@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.params import request_int_or
 from retrieval.documents import resolve_citation
 from ui.cards import FILE_ROUTE, page_image_html, title_html, unit_html
 from ui.pages.common import open_index
@@ -45,7 +46,7 @@ units = index.units(doc.doc_id)
 if doc.kind == "pdf" and doc.pages:
     # The page as printed, the passage highlighted; its extracted text below, as a text alternative.
     asked = params.get("page", "")
-    page = min(max(int(asked), 1), doc.pages) if asked.isdigit() else (cited.page if cited and cited.page else 1)
+    page = request_int_or(asked, "page", None, 1, doc.pages) or (cited.page if cited and cited.page else 1)
     marked = cited if cited and cited.page == page else None
     st.html(page_image_html(doc.doc_id, doc.title, page, doc.pages, marked.id if marked else None))
     keep = {k: params[k] for k in ("passage", "ord", "v") if k in params}

@@ -18,17 +18,19 @@ _FRENCH = {
     IndexOutdated: "L'index a été construit par une version antérieure de Boussole : reconstruisez-le avec « boussole ingest ».",
     IndexBusy: "Une mise à jour de l'index est déjà en cours ; réessayez quand elle sera terminée.",
     ModelUnavailable: "Le modèle d'embeddings est introuvable ; lancez « make install » ou réglez BOUSSOLE_MODEL.",
-    SettingsError: "Un réglage est invalide.",
+    SettingsError: "Le service est mal configuré : l'équipe du centre de ressources doit corriger un réglage.",
     ExtractionError: "Un fichier n'a pas pu être lu.",
     CatalogueError: "Une ligne du catalogue est invalide.",
 }
 
 
-def french_message(error: BoussoleError) -> str:
-    """A French sentence saying what to do, followed by the technical detail."""
+def french_message(error: BoussoleError, detail: bool = True) -> str:
+    """A French sentence saying what to do, followed by the technical detail — which public
+    answers (``detail=False``: visitors, API callers) leave out: it may name files and folders
+    of the server. The server's log has it."""
     if getattr(error, "french", ""):
         return error.french
     for kind, text in _FRENCH.items():
         if isinstance(error, kind):
-            return f"{text} (détail : {error})"
-    return f"Erreur : {error}"
+            return f"{text} (détail : {error})" if detail else text
+    return f"Erreur : {error}" if detail else "Erreur interne du serveur ; réessayez plus tard."

@@ -16,7 +16,7 @@ import click
 
 from core.errors import BoussoleError
 from core.settings import Settings
-from ui.messages import french_message
+from core.messages import french_message
 
 
 def _edge(func):
@@ -155,7 +155,7 @@ def search(question, index, k, as_json, types, themes, since, until, folders) ->
     Example: boussole search "Comment intégrer l'égalité femmes-hommes ?" -k 5 --json
     """
     from retrieval.service import open_searcher
-    from ui.output import search_json, search_text
+    from retrieval.output import search_json, search_text
 
     settings = _settings(index)
     result = open_searcher(settings).search(question, k=k, filters=_filters(types, themes, since, until, folders))
@@ -179,7 +179,7 @@ def evaluate_command(questions, index, k, as_json, verbose) -> None:
     """
     from retrieval.evaluation import evaluate, load_questions
     from retrieval.service import open_searcher
-    from ui.output import eval_text
+    from retrieval.output import eval_text
 
     report = evaluate(open_searcher(_settings(index)), load_questions(Path(questions)), k=k)
     if as_json:
@@ -201,14 +201,14 @@ def ui(port: int | None, address: str | None, index: str | None) -> None:
     """
     import os
 
-    from ui.launch import config_files, streamlit_flags
+    from cli.launch import config_files, streamlit_flags
 
     env = dict(os.environ)
     if index:
         env["BOUSSOLE_INDEX"] = str(Path(index).resolve())
     given = {k: str(v) for k, v in (("server.port", port), ("server.address", address)) if v is not None}
     flags = streamlit_flags(given, env, config_files(Path.cwd(), Path.home()))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(Path(__file__).with_name("server.py")), *flags]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(Path(__file__).resolve().parent.parent / "server" / "asgi.py"), *flags]
     sys.stdout.flush()
     os.execve(sys.executable, cmd, env)
 
@@ -227,7 +227,7 @@ def ask(question, index, k, as_json, types, themes, since, until, folders) -> No
     """
     from retrieval.respond import respond
     from retrieval.service import open_searcher
-    from ui.output import answer_json, answer_text
+    from retrieval.output import answer_json, answer_text
 
     settings = _settings(index)
     searcher = open_searcher(settings)

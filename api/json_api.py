@@ -20,8 +20,10 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from core.bounds import MAX_BODY_BYTES, MAX_QUESTION_CHARS, TooLarge, check_conversation
 from core.documents import valid_date
 from core.errors import BoussoleError, IndexBusy, IndexMissing, IndexOutdated, ModelUnavailable, SettingsError
+from core.params import InvalidNumber
 from core.settings import Settings
 from core.store import current_build, read_manifest
 from retrieval.documents import citation_params, list_documents
@@ -29,13 +31,13 @@ from retrieval.filters import Filters
 from retrieval.index import DocumentInfo, Index
 from retrieval.respond import respond
 from retrieval.search import Searcher
-from ui.access import Access, ApiError, split_list
-from ui.messages import french_message
-from ui.output import answer_json, search_json
+from api.guards import Access, ApiError, split_list
+from core.messages import french_message
+from retrieval.output import answer_json, search_json
 
 log = logging.getLogger("boussole.api")
 WIDGET = Path(__file__).with_name("static") / "boussole-recherche.js"
-MAX_QUESTION = 1000
+MAX_QUESTION = MAX_QUESTION_CHARS
 MAX_K = 50
 
 _UNAVAILABLE = (IndexMissing, IndexBusy, IndexOutdated, ModelUnavailable)
@@ -54,11 +56,18 @@ def _error_type(status: int) -> str:
 
 
 def as_api_error(exc: BoussoleError) -> ApiError:
+    """The caller's answer: what to do, in French, never the server's folders or internals
+    (the detail goes to the log)."""
+    if isinstance(exc, TooLarge):
+        return ApiError(exc.status, exc.french, "request_too_large")
+    if isinstance(exc, InvalidNumber):
+        return ApiError(400, exc.french, "invalid_parameter", exc.name)
+    log.error("API: %s: %s", type(exc).__name__, exc)
     if isinstance(exc, _UNAVAILABLE):
-        return ApiError(503, french_message(exc), "index_unavailable")
+        return ApiError(503, french_message(exc, detail=False), "index_unavailable")
     if isinstance(exc, SettingsError):
-        return ApiError(400, f"Paramètre invalide : {exc}", "invalid_parameter")
-    return ApiError(500, french_message(exc), "internal_error")
+        return ApiError(503, french_message(exc, detail=False), "misconfigured")
+    return ApiError(500, french_message(exc, detail=False), "internal_error")
 
 
 # pydantic's error types, said in French (the rest: « valeur refusée »)
@@ -121,11 +130,55 @@ def api_app(settings: Settings, **kwargs) -> FastAPI:
     may call (CORS)."""
     app = FastAPI(**kwargs)
     install_errors(app)
+    app.add_middleware(BodyLimit)
     origins = split_list(settings.cors_origins)
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(origins), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"], max_age=600)
     return app
+
+
+class _BodyOverLimit(BaseException):
+    """Raised from the body's reader: a BaseException, so that no route's ``except Exception``
+    (FastAPI's body parsing has one) turns it into another answer."""
+
+
+class BodyLimit:
+    """Refuse a request body over ``MAX_BODY_BYTES`` (413) — announced by its Content-Length, or
+    counted as it arrives when it is sent in chunks — before the route parses any of it."""
+
+    def __init__(self, app, limit: int = MAX_BODY_BYTES):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared and (not declared.isdigit() or int(declared) > self.limit):
+            return await error_response(self.too_large())(scope, receive, send)
+        received, started = 0, False
+
+        async def counted():
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise _BodyOverLimit()
+            return message
+
+        async def watched(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+        try:
+            await self.app(scope, counted, watched)
+        except _BodyOverLimit:
+            if not started:
+                await error_response(self.too_large())(scope, receive, send)
+
+    def too_large(self) -> ApiError:
+        error = TooLarge("le corps de la requête", self.limit // 1024, "Kio", status=413)
+        return ApiError(413, error.french, "request_too_large")
 
 
 def guard(access: Access):
@@ -190,6 +243,7 @@ def json_api(settings: Settings, access: Access, searcher_of: Callable[[], Searc
 
     @app.post("/ask", dependencies=checked, summary="A verified answer citing its excerpts (the JSON of `boussole ask --json`)")
     def ask(body: AskIn) -> dict:
+        check_conversation(body.conversation)
         searcher = searcher_of()
         answer = respond(settings, searcher, body.question, k=body.k, filters=body.filters.filters(),
                          previous=body.conversation)

@@ -5,6 +5,7 @@ the numbered sources. Open WebUI and the official ``openai`` package connect to 
 from __future__ import annotations
 
 import json
+import logging
 import queue
 import threading
 import time
@@ -15,16 +16,18 @@ from fastapi import FastAPI, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.bounds import MAX_CONVERSATION_TURNS, check_conversation, check_messages, check_question
 from core.errors import BoussoleError
 from core.settings import Settings
 from retrieval.answer import Answer
 from retrieval.index import Index
 from retrieval.respond import respond
 from retrieval.search import Searcher
-from ui.access import Access, ApiError
-from ui.api import api_app, app_url, document_link, guard
-from ui.messages import french_message
+from api.guards import Access, ApiError
+from api.json_api import api_app, app_url, document_link, guard
+from core.messages import french_message
 
+log = logging.getLogger("boussole.api")
 MODEL = "boussole"
 EXCERPTS = 5
 _DONE = object()
@@ -79,34 +82,56 @@ def chunk(completion_id: str, created: int, delta: dict, finish: str | None = No
     return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
 
+def error_event(message: str) -> str:
+    """An error in the stream, as OpenAI sends one (its clients raise it as an APIError)."""
+    body = {"error": {"message": message, "type": "server_error", "param": None, "code": "answer_failed"}}
+    return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+
 def streamed(answer_with: Callable[[Callable], Answer], tail: Callable[[Answer], str],
-             completion_id: str, created: int) -> Iterator[str]:
+             completion_id: str, created: int, stall_seconds: float = 30.0) -> Iterator[str]:
     """Server-sent events as OpenAI sends them: the role, then the text as it is verified (an
     LLM's sentences one by one; an extractive answer at once), the sources, a stop, [DONE]."""
     pieces: queue.Queue = queue.Queue()
-    outcome: dict[str, Answer | BoussoleError] = {}
+    outcome: dict[str, Answer | str] = {}
 
     def run() -> None:
         try:
             outcome["answer"] = answer_with(lambda s: pieces.put(f"{s.text} [{s.n}]"))
         except BoussoleError as exc:
-            outcome["error"] = exc
+            log.error("streamed answer: %s: %s", type(exc).__name__, exc)
+            outcome["error"] = french_message(exc, detail=False)
+        except Exception:  # noqa: BLE001 - whatever breaks, the client gets an error event and [DONE]
+            log.exception("streamed answer failed")
+            outcome["error"] = "Erreur interne du serveur ; réessayez plus tard."
         finally:
             pieces.put(_DONE)
 
     threading.Thread(target=run, daemon=True).start()
     yield chunk(completion_id, created, {"role": "assistant", "content": ""})
     sent = 0
-    while (piece := pieces.get()) is not _DONE:
+    while True:
+        try:
+            # a stalled answer must not hold one of the server's threads for ever
+            piece = pieces.get(timeout=stall_seconds)
+        except queue.Empty:
+            outcome.setdefault("error", f"La réponse n'est pas venue en {stall_seconds:.0f} s ; réessayez plus tard.")
+            break
+        if piece is _DONE:
+            break
         yield chunk(completion_id, created, {"content": (" " if sent else "") + piece})
         sent += 1
     if "error" in outcome:
-        text = "Erreur : " + french_message(outcome["error"])
-    else:
-        answer = outcome["answer"]
-        # an LLM's answer was streamed whole; an extractive one (or the fallback) comes now
-        text = "" if answer.mode == "llm" and sent else (("\n\n" if sent else "") + answer.text)
+        yield error_event(outcome["error"])
+        yield "data: [DONE]\n\n"
+        return
+    answer = outcome["answer"]
+    # an LLM's answer was streamed whole; an extractive one (or the fallback) comes now
+    text = "" if answer.mode == "llm" and sent else (("\n\n" if sent else "") + answer.text)
+    try:
         text += tail(answer)
+    except Exception:  # noqa: BLE001 - the answer stands without its list of sources
+        log.exception("sources of a streamed answer")
     if text:
         yield chunk(completion_id, created, {"content": text})
     yield chunk(completion_id, created, {}, finish="stop")
@@ -133,7 +158,10 @@ def openai_api(settings: Settings, access: Access, searcher_of: Callable[[], Sea
     @app.post("/chat/completions", dependencies=checked, response_model=None)
     def chat(body: ChatIn, request: Request) -> dict | StreamingResponse:
         require_model(body.model)
+        check_messages(len(body.messages), max(len(m.text) for m in body.messages))
         question, conversation = question_and_conversation(body.messages)
+        check_question(question)
+        check_conversation(conversation[-MAX_CONVERSATION_TURNS:])
         searcher = searcher_of()
         searcher.handle.get()  # no index: 503 now, before a stream has begun
         base = app_url(request, settings)
@@ -144,7 +172,7 @@ def openai_api(settings: Settings, access: Access, searcher_of: Callable[[], Sea
         completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if body.stream:
             return StreamingResponse(streamed(answer_with, lambda a: sources_text(a, searcher.handle.get(), base),
-                                              completion_id, created),
+                                              completion_id, created, settings.llm_timeout),
                                      media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
         answer = answer_with()
         # the build that answered: a refresh may have swapped it in since the question came

@@ -1,0 +1,1 @@
+"""The HTTP API and the OpenAI-compatible endpoint, with their guards (keys, rate limits, the login lockout)."""

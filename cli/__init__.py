@@ -1,0 +1,1 @@
+"""The `boussole` command line: each command calls `ingest` and `retrieval` and prints."""

@@ -1,0 +1,1 @@
+"""The one server that mounts the web app, the APIs and the routes serving indexed files (`asgi.py`)."""
