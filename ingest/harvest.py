@@ -21,13 +21,11 @@ copy; every failure is one URL with its reason, and the harvest goes on.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
 import time
 import unicodedata
-import zipfile
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -38,6 +36,7 @@ from courlan import is_navigation_page
 from tld import get_fld
 
 from core.documents import Failure, Metadata
+from core.errors import ExtractionError
 from core.files import atomic_write
 from core.settings import Settings
 from ingest.catalogue import CATALOGUE_NAME, write_catalogue
@@ -54,6 +53,7 @@ from ingest.encoding import decode_html
 from ingest.fetch import Fetcher, FetchFailed, Response
 from ingest.listing import Link, is_generic, normal_url, read_listing
 from ingest.lock import writer_lock
+from ingest.office import check_archive
 from ingest.network import AddressRefused, Resolver, check_scheme, system_resolver
 from ingest.sources import HARVEST_STATE
 
@@ -396,9 +396,11 @@ def _checked_content(url: str, kind: str, answer: Response) -> bytes:
         if suffix == ".pdf":
             pdfium.PdfDocument(answer.content).close()
         else:
-            zipfile.ZipFile(io.BytesIO(answer.content)).close()
-    except (pdfium.PdfiumError, zipfile.BadZipFile) as exc:
-        raise FetchFailed(f"{url}: the {suffix[1:].upper()} file is corrupt or unreadable ({exc})") from exc
+            check_archive(answer.content, suffix[1:].upper())
+    except pdfium.PdfiumError as exc:
+        raise FetchFailed(f"{url}: the PDF file is corrupt or unreadable ({exc})") from exc
+    except ExtractionError as exc:
+        raise FetchFailed(f"{url}: {str(exc).split(': ', 1)[1]}") from exc
     return answer.content
 
 

@@ -17,6 +17,13 @@ from core.errors import ExtractionError
 from ingest.contents import contents_lines
 from ingest.normalize import normalize_text
 
+# An office file is a zip of XML: it is refused before any parser unzips it when it would
+# expand beyond these. A 300-page report with its images unzips to about 50 MB, and XML
+# compresses 5 to 20 times; a zip bomb declares gigabytes at a ratio of a thousand.
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+MAX_RATIO = 100  # checked once the content passes 16 MB: small files may compress better
+RATIO_FLOOR = 16 * 1024 * 1024
+
 _HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*(\d)$", re.IGNORECASE)
 
 
@@ -43,10 +50,29 @@ class _Blocks:
         return Unit(text="\n\n".join(blocks), headings=tuple(headings))
 
 
+def check_archive(raw: bytes, name: str) -> None:
+    """Refuse a DOCX or ODT whose declared content is too large or too compressed, from the
+    zip's directory alone (zipfile never expands a member past its declared size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ExtractionError(f"{name}: corrupt or unreadable office file, not a valid zip ({exc})") from exc
+    unzipped = sum(m.file_size for m in members)
+    packed = max(1, sum(m.compress_size for m in members))
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise ExtractionError(f"{name}: would unzip to {unzipped / 1e6:,.0f} MB, more than the limit of "
+                              f"{MAX_UNZIPPED_BYTES / 1e6:.0f} MB (a zip bomb?)")
+    if unzipped > RATIO_FLOOR and unzipped / packed > MAX_RATIO:
+        raise ExtractionError(f"{name}: compressed {unzipped / packed:,.0f} times, more than the limit of "
+                              f"{MAX_RATIO} (a zip bomb?)")
+
+
 def load_docx(raw: bytes, name: str) -> tuple[Unit, Metadata]:
     import docx
     from docx.table import Table
 
+    check_archive(raw, name)
     try:
         document = docx.Document(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -76,6 +102,7 @@ def load_odt(raw: bytes, name: str) -> tuple[Unit, Metadata]:
     from odf.namespaces import TABLENS, TEXTNS
     from odf.opendocument import load
 
+    check_archive(raw, name)
     try:
         document = load(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ValueError, AttributeError) as exc:

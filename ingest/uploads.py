@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.documents import Metadata
-from core.errors import BoussoleError, CatalogueError
+from core.errors import BoussoleError, CatalogueError, ExtractionError
 from core.files import atomic_write
 from ingest.catalogue import (
     CATALOGUE_NAME,
@@ -21,6 +21,7 @@ from ingest.catalogue import (
     drop_row,
     set_row,
 )
+from ingest.office import check_archive
 from ingest.sources import KINDS, Catalogues
 
 ALLOWED = tuple(sorted(KINDS)) + (".csv",)
@@ -84,6 +85,11 @@ def save_upload(sources: Path, name: str, data: bytes, max_bytes: int,
         raise UploadRefused(f"{name}: {len(data) / 1e6:.1f} MB, above the limit of {max_bytes / 1e6:.0f} MB")
     if not data:
         raise UploadRefused(f"{name}: the file is empty")
+    if suffix in (".docx", ".odt"):
+        try:
+            check_archive(data, name)  # a zip bomb is not even saved
+        except ExtractionError as exc:
+            raise UploadRefused(str(exc)) from exc
     sources = Path(sources).resolve()
     target = (sources / clean).resolve()
     if target.parent != sources:
