@@ -24,9 +24,11 @@ WIDTH = 1200  # pixels: readable on a screen, and ≥ 1,000 as promised
 MAX_PIXELS = 30_000_000  # a hostile page (metres wide) is drawn smaller, never as a huge bitmap
 HIGHLIGHT = (255, 210, 0, 90)  # translucent yellow: the text stays readable under it
 ANCHOR = 80  # letters used from each end of the passage when the whole is not found at once
-# A page drawn from more objects than this is not rendered: a hostile file could stall the server.
-# (The busiest page of the shared corpus has a few hundred.)
+# A page drawn from more objects than this, counted inside its forms too, or with forms nested
+# deeper than this, is not rendered: a hostile file could stall the renderer. (The busiest
+# page of the shared corpus has a few hundred objects and no nested form.)
 MAX_OBJECTS = 50_000
+MAX_FORM_DEPTH = 8
 
 
 class PageTooComplex(ValueError):
@@ -37,8 +39,7 @@ def render_page(pdf_bytes: bytes, page_number: int, passage_text: str = "") -> b
     pdf = pdfium.PdfDocument(pdf_bytes)
     try:
         page = pdf[page_number - 1]
-        if pdfium_c.FPDFPage_CountObjects(page.raw) > MAX_OBJECTS:
-            raise PageTooComplex(f"page {page_number}: more than {MAX_OBJECTS} drawing objects")
+        check_complexity(page, page_number)
         width, height = page.get_size()
         scale = min(WIDTH / width, (MAX_PIXELS / max(1.0, width * height)) ** 0.5)
         image = page.render(scale=scale).to_pil().convert("RGBA")
@@ -59,6 +60,24 @@ def render_page(pdf_bytes: bytes, page_number: int, passage_text: str = "") -> b
         return out.getvalue()
     finally:
         pdf.close()
+
+
+def check_complexity(page: pdfium.PdfPage, page_number: int) -> None:
+    """Count the page's drawing objects, those inside its forms included (a form drawn ten times
+    counts ten times: so it is drawn), and stop at the first one over the limits."""
+    count = 0
+    stack = [(pdfium_c.FPDFPage_GetObject, page.raw, pdfium_c.FPDFPage_CountObjects(page.raw), 0)]
+    while stack:
+        get, parent, size, depth = stack.pop()
+        count += size
+        if count > MAX_OBJECTS:
+            raise PageTooComplex(f"page {page_number}: more than {MAX_OBJECTS} drawing objects")
+        for i in range(size):
+            child = get(parent, i)
+            if pdfium_c.FPDFPageObj_GetType(child) == pdfium_c.FPDF_PAGEOBJ_FORM:
+                if depth + 1 > MAX_FORM_DEPTH:
+                    raise PageTooComplex(f"page {page_number}: forms nested more than {MAX_FORM_DEPTH} deep")
+                stack.append((pdfium_c.FPDFFormObj_GetObject, child, pdfium_c.FPDFFormObj_CountObjects(child), depth + 1))
 
 
 def passage_boxes(textpage: pdfium.PdfTextPage, passage_text: str) -> list[tuple[float, float, float, float]]:

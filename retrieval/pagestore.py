@@ -5,16 +5,22 @@ do not load the index."""
 
 from __future__ import annotations
 
+import json
+import logging
 import sqlite3
+import subprocess
+import sys
+import threading
 from contextlib import closing
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import pypdfium2 as pdfium
 
 from core.files import atomic_write
 from core.roots import root_folders, source_path
 from core.store import current_build, read_manifest
-from retrieval.pageimage import render_page
+
+log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent.parent  # where the worker's package is importable
 
 
 def indexed_file(index_dir: Path, doc_id: str) -> Path | None:
@@ -30,7 +36,8 @@ def indexed_file(index_dir: Path, doc_id: str) -> Path | None:
     return source_path(root_folders(read_manifest(build).roots, index_dir), *row)
 
 
-def page_png(index_dir: Path, doc_id: str, page: int, passage: int | None) -> bytes | None:
+def page_png(index_dir: Path, doc_id: str, page: int, passage: int | None,
+             renderer: "PageRenderer | None" = None) -> bytes | None:
     """Page ``page`` of an indexed PDF as a PNG, ``passage`` highlighted on it; None when there is
     no such page of a PDF of the live index, or the passage is another document's or page's.
     Images are kept in the build's folder, so they go when the build goes."""
@@ -51,11 +58,38 @@ def page_png(index_dir: Path, doc_id: str, page: int, passage: int | None) -> by
     path = source_path(root_folders(read_manifest(build).roots, index_dir), row[0], row[1])
     if path is None:
         return None
-    try:
-        image = render_page(path.read_bytes(), page, cited[2] if cited else "")
-    except (pdfium.PdfiumError, IndexError, ValueError):
-        return None  # the file changed since it was indexed: no page to show
-    atomic_write(cache, image)
+    image = (renderer or PageRenderer()).render(path, page, cited[2] if cited else "")
+    if image is not None:  # not a page too complex, nor a file changed since it was indexed
+        atomic_write(cache, image)
     return image
+
+
+@dataclass
+class PageRenderer:
+    """Draws pages in worker processes (``retrieval/pagerender.py``) with a time and a memory
+    limit each, at most ``workers`` at once; a render over its time is killed, leaving nothing."""
+    seconds: float = 15.0
+    memory_bytes: int = 1536 * 1024 * 1024
+    workers: int = 2
+    _slots: threading.BoundedSemaphore = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self._slots = threading.BoundedSemaphore(self.workers)
+
+    def render(self, path: Path, page: int, passage_text: str) -> bytes | None:
+        request = json.dumps({"path": str(path), "page": page, "passage": passage_text,
+                              "memory": self.memory_bytes}).encode()
+        with self._slots:
+            try:
+                done = subprocess.run([sys.executable, "-m", "retrieval.pagerender"], input=request,
+                                      capture_output=True, timeout=self.seconds, cwd=ROOT)
+            except subprocess.TimeoutExpired:  # run() has killed the worker and reaped it
+                log.warning("page %s of %s: not drawn within %.0f s", page, path.name, self.seconds)
+                return None
+        if done.returncode != 0:
+            log.warning("page %s of %s not drawn (exit %s): %s", page, path.name, done.returncode,
+                        done.stderr.decode("utf-8", "replace").strip()[:300])
+            return None
+        return done.stdout
 
 

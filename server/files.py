@@ -13,7 +13,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from core.params import InvalidNumber, request_int
-from retrieval.pagestore import indexed_file, page_png
+from retrieval.pagestore import PageRenderer, indexed_file, page_png
 
 MAX_PAGES = 100_000  # more than any PDF the index accepts (BOUSSOLE_MAX_PDF_PAGES)
 
@@ -44,7 +44,7 @@ def make_file_endpoint(index_dir: Path):
     return serve
 
 
-def make_page_endpoint(index_dir: Path):
+def make_page_endpoint(index_dir: Path, renderer: PageRenderer):
     async def serve(request):
         try:
             page = request_int(request.path_params["page"], "page", 1, MAX_PAGES)
@@ -53,7 +53,7 @@ def make_page_endpoint(index_dir: Path):
             return PlainTextResponse(exc.french, status_code=400)
         if page is None:
             return PlainTextResponse("Numéro de page manquant.", status_code=400)
-        image = await run_in_threadpool(page_png, index_dir, request.path_params["doc_id"], page, passage)
+        image = await run_in_threadpool(page_png, index_dir, request.path_params["doc_id"], page, passage, renderer)
         if image is None:
             return PlainTextResponse("Page introuvable.", status_code=404)
         return Response(image, media_type="image/png", headers={
@@ -62,7 +62,7 @@ def make_page_endpoint(index_dir: Path):
 
 
 def file_routes(index_dir: Path) -> list[Route]:
-    return [Route("/fichiers/{doc_id}/pages/{page}.png", make_page_endpoint(index_dir)),
+    return [Route("/fichiers/{doc_id}/pages/{page}.png", make_page_endpoint(index_dir, PageRenderer())),
             Route("/fichiers/{doc_id}", make_file_endpoint(index_dir))]
 
 
