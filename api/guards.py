@@ -1,16 +1,17 @@
 """Who may get in, and how often: the HTTP API's optional Bearer keys and its rate limit per
-key (per client address when the API is open); the Administration page's password attempts."""
+key (per client address when the API is open); the Administration page's password attempts.
+Both count in one storage: this process's memory, or Redis / Valkey shared by the replicas."""
 
 from __future__ import annotations
 
 import hmac
 import math
 import time
-import threading
 from dataclasses import dataclass, field
 
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
+from limits.errors import ConfigurationError
+from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from core.errors import SettingsError
@@ -37,12 +38,12 @@ class Access:
     limiter: MovingWindowRateLimiter
 
     @classmethod
-    def from_settings(cls, api_keys: str, rate_limit: str) -> "Access":
+    def from_settings(cls, api_keys: str, rate_limit: str, storage: Storage | None = None) -> "Access":
         try:
             limit = parse(rate_limit)
         except ValueError as exc:
             raise SettingsError(f"BOUSSOLE_API_RATE_LIMIT={rate_limit!r}: expected e.g. 60/minute") from exc
-        return cls(split_list(api_keys), limit, MovingWindowRateLimiter(MemoryStorage()))
+        return cls(split_list(api_keys), limit, MovingWindowRateLimiter(storage or MemoryStorage()))
 
     def caller(self, authorization: str, address: str) -> str:
         """The identity requests are counted against; raises 401 for a missing or wrong key."""
@@ -70,27 +71,46 @@ class Access:
 @dataclass
 class LoginGuard:
     """Wrong Administration passwords, counted per client address: after ``free_attempts``
-    failures, each new attempt must wait, twice as long after every further failure."""
+    failures, each new attempt must wait, twice as long after every further failure. Counted
+    in ``storage``: in memory for one process, or in Redis / Valkey shared by every replica and
+    kept across restarts (``BOUSSOLE_STATE_URL``). An address's count is forgotten a day after
+    its last failure."""
+    storage: Storage = field(default_factory=MemoryStorage)
     free_attempts: int = 5
     first_delay: float = 30.0
     longest_delay: float = 3600.0
-    _failures: dict[str, tuple[int, float]] = field(default_factory=dict)  # address -> (count, last)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    forget_after: float = 86400.0
 
     def wait(self, who: str, now: float) -> float:
         """Seconds before ``who`` may try again (0: now)."""
-        with self._lock:
-            count, last = self._failures.get(who, (0, 0.0))
+        count = self.storage.get(self._key("failures", who))
         if count < self.free_attempts:
             return 0.0
+        last = self.storage.get(self._key("last", who)) / 1000
         delay = min(self.longest_delay, self.first_delay * 2 ** (count - self.free_attempts))
         return max(0.0, last + delay - now)
 
     def failed(self, who: str, now: float) -> None:
-        with self._lock:
-            count, _ = self._failures.get(who, (0, 0.0))
-            self._failures[who] = (count + 1, now)
+        self.storage.incr(self._key("failures", who), int(self.forget_after))
+        last = self._key("last", who)
+        self.storage.clear(last)
+        self.storage.incr(last, int(self.forget_after), amount=int(now * 1000))
 
     def succeeded(self, who: str) -> None:
-        with self._lock:
-            self._failures.pop(who, None)
+        for kind in ("failures", "last"):
+            self.storage.clear(self._key(kind, who))
+
+    @staticmethod
+    def _key(kind: str, who: str) -> str:
+        return f"boussole/login/{kind}/{who}"
+
+
+def shared_storage(url: str) -> Storage:
+    """Where the guards count: ``redis://…`` (or ``valkey://…``, ``redis+sentinel://…``: any
+    storage the ``limits`` package reads), else this process's memory."""
+    if not url:
+        return MemoryStorage()
+    try:
+        return storage_from_string(url)
+    except (ConfigurationError, ValueError) as exc:
+        raise SettingsError(f"BOUSSOLE_STATE_URL={url!r}: {exc}") from exc

@@ -67,6 +67,7 @@ class Settings:
     contact: str = field(default="", metadata={"help": "How to reach the resource centre (an e-mail address or a web page), shown to users."})
     api_keys: str = field(default="", repr=False, metadata={"help": "Comma-separated keys the HTTP API accepts as `Authorization: Bearer <key>` (empty: open)."})
     cors_origins: str = field(default="", metadata={"help": "Comma-separated web origins allowed to call the HTTP API from a browser (e.g. https://centre.example.org)."})
+    state_url: str = field(default="", repr=False, metadata={"help": "redis://host:6379/0 (Redis or Valkey): the API rate limits and the login lockout shared by every replica and kept across restarts (empty: counted in each process's memory)."})
     api_rate_limit: str = field(default="60/minute", metadata={"help": "Requests the HTTP API accepts per key (or per address without keys), e.g. 60/minute."})
     public_url: str = field(default="", metadata={"help": "The web app's public address, for links in API answers (default: the address the request came to)."})
 

@@ -18,7 +18,7 @@ import streamlit as st
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import BaseRoute, Mount
 
-from api.guards import Access
+from api.guards import Access, shared_storage
 from api.json_api import json_api
 from api.openai_api import openai_api
 from core.errors import BoussoleError
@@ -47,7 +47,7 @@ def enable_tcp_nodelay() -> None:
 
 def api_routes(settings: Settings) -> list[BaseRoute]:
     """The JSON API and the OpenAI-compatible one; one rate limit counts calls to both."""
-    access = Access.from_settings(settings.api_keys, settings.api_rate_limit)
+    access = Access.from_settings(settings.api_keys, settings.api_rate_limit, shared_storage(settings.state_url))
     searcher_of = functools.partial(shared_searcher, settings)  # the model loads at the first question
     return [Mount("/api/v1", json_api(settings, access, searcher_of)),
             Mount("/v1", openai_api(settings, access, searcher_of))]

@@ -165,3 +165,37 @@ def llm_server():
     thread.start()
     yield server
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """A real Redis server (Debian's redis-server, which `make test` installs) on a free port,
+    nothing saved to disk; stopped at the end."""
+    import shutil
+    import socket
+    import subprocess
+
+    server = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(server).exists():
+        pytest.fail("redis-server is missing: `make test` installs Debian's redis-server (make redis)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(64).startswith(b"+PONG"):
+                        break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("redis-server did not start")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

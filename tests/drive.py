@@ -107,3 +107,20 @@ def ask(page, question: str, timeout_ms: int = 120_000) -> float:
     page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=timeout_ms)
     page.wait_for_timeout(300)
     return elapsed
+
+
+def settled(page) -> None:
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=60_000)
+    page.wait_for_timeout(800)
+
+
+def open_page(page, url: str) -> None:
+    """Open a page by its address. Streamlit sometimes greets the first direct visit of a page
+    with a spurious « page not found » dialog over the right page (a race in its navigation):
+    it is closed, as a visitor would."""
+    page.goto(url)
+    page.get_by_role("heading", level=1).first.wait_for(timeout=60_000)
+    settled(page)
+    if page.get_by_role("dialog").count():
+        page.keyboard.press("Escape")
+        page.get_by_role("dialog").wait_for(state="detached", timeout=10_000)

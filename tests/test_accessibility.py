@@ -12,7 +12,7 @@ import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from drive import CHROMIUM, ask, browser, running_ui
+from drive import CHROMIUM, ask, browser, open_page, running_ui, settled
 
 pytestmark = pytest.mark.browser
 QUESTION = "Comment intégrer l'égalité femmes-hommes dans nos actions ?"
@@ -38,23 +38,6 @@ def chrome():
 def violations(page) -> list[str]:
     found = Axe().run(page).response["violations"]
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in found]
-
-
-def settled(page) -> None:
-    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=60_000)
-    page.wait_for_timeout(800)
-
-
-def open_page(page, url: str) -> None:
-    """Open a page by its address. Streamlit sometimes greets the first direct visit of a page
-    with a spurious « page not found » dialog over the right page (a race in its navigation):
-    it is closed, as a visitor would."""
-    page.goto(url)
-    page.get_by_role("heading", level=1).first.wait_for(timeout=60_000)
-    settled(page)
-    if page.get_by_role("dialog").count():
-        page.keyboard.press("Escape")
-        page.get_by_role("dialog").wait_for(state="detached", timeout=10_000)
 
 
 def visible_english(page) -> list[str]:

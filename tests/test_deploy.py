@@ -5,8 +5,11 @@ on one index, on free ports, torn down at the end."""
 from __future__ import annotations
 
 import configparser
+import os
 import shlex
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -18,7 +21,7 @@ import httpx
 import pytest
 from conftest import CORPUS, ROOT, SEED
 
-from drive import ask, browser, free_port, running_server, wait_healthy
+from drive import ask, browser, free_port, open_page, running_server, wait_healthy
 
 pytestmark = pytest.mark.browser
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -135,3 +138,70 @@ def test_both_replicas_keep_answering_across_an_index_refresh(deployment, embedd
         titles = [r["source"] for r in httpx.get(f"{base}/api/v1/search", params={
             "q": "contrat de ville engagements des signataires", "k": 10}, timeout=60).json()["results"]]
         assert NEW_DOCUMENT.name in titles
+
+
+# --- guards shared by the replicas through Redis ---------------------------------------------
+
+PASSWORD = "le-bon-mot-de-passe"
+
+
+@pytest.fixture(scope="module")
+def replicas_with_redis(seed_index, redis_url):
+    ports = [free_port(), free_port()]
+    env = {"BOUSSOLE_STATE_URL": redis_url, "BOUSSOLE_ADMIN_PASSWORD": PASSWORD,
+           "BOUSSOLE_API_RATE_LIMIT": "6/minute", "STREAMLIT_SERVER_COOKIE_SECRET": "le-meme-secret-pour-les-deux"}
+    with ExitStack() as stack:
+        yield [stack.enter_context(running_server(unit_command(port), f"http://127.0.0.1:{port}", seed_index.index_path, env))
+               for port in ports], env, ports
+
+
+def _log_in(page, url: str, password: str) -> str:
+    """Type a password on the Administration page; the message it answers with."""
+    open_page(page, f"{url}/administration")
+    box = page.get_by_label("Mot de passe", exact=True)
+    box.wait_for(timeout=60_000)
+    box.fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    said = page.locator("[data-testid='stAlert']").first
+    said.wait_for(timeout=60_000)
+    return said.inner_text()
+
+
+def test_the_api_limit_holds_across_both_replicas(replicas_with_redis):
+    replicas, _, _ = replicas_with_redis
+    statuses = [_search_from(replicas[n % 2].url, LIMITED_CLIENT) for n in range(8)]
+    assert statuses[:6] == [200] * 6 and statuses[6:] == [429, 429]
+
+
+def test_wrong_passwords_spread_over_both_replicas_lock_the_address_out_on_both_even_after_a_restart(
+        replicas_with_redis, seed_index):
+    replicas, env, ports = replicas_with_redis
+    with browser() as b:
+        for n in range(5):  # three on one replica, two on the other
+            assert "Mot de passe incorrect" in _log_in(b.new_page(), replicas[n % 2].url, "mauvais")
+        for replica in replicas:
+            assert "Trop d'essais infructueux" in _log_in(b.new_page(), replica.url, PASSWORD)
+        os.kill(replicas[1].pid, signal.SIGTERM)
+        _wait_closed(ports[1])
+        with running_server(unit_command(ports[1]), replicas[1].url, seed_index.index_path, env) as restarted:
+            assert "Trop d'essais infructueux" in _log_in(b.new_page(), restarted.url, PASSWORD)
+            assert _search_from(restarted.url, LIMITED_CLIENT) == 429  # the API's count survived too
+
+
+LIMITED_CLIENT = "203.0.113.50"  # sent as the proxy would: the replicas trust 127.0.0.1's X-Forwarded-For
+
+
+def _search_from(url: str, client: str) -> int:
+    return httpx.get(f"{url}/api/v1/search", params={"q": "contrat de ville"},
+                     headers={"X-Forwarded-For": client}, timeout=60).status_code
+
+
+def _wait_closed(port: int) -> None:
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            time.sleep(0.2)
+        except OSError:
+            return
+    raise RuntimeError(f"port {port} still open")

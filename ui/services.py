@@ -20,7 +20,7 @@ from retrieval.index import IndexHandle
 from retrieval.respond import respond
 from retrieval.search import Searcher
 from retrieval.service import shared_searcher
-from api.guards import LoginGuard
+from api.guards import LoginGuard, shared_storage
 
 log = logging.getLogger("boussole.ui")
 
@@ -58,8 +58,9 @@ def services() -> Services:
 
 @st.cache_resource
 def login_guard() -> LoginGuard:
-    """One per process: a new browser session must not reset the count."""
-    return LoginGuard()
+    """One per process, counting where the settings say (``BOUSSOLE_STATE_URL``: shared by the
+    replicas): a new browser session, another replica or a restart must not reset the count."""
+    return LoginGuard(shared_storage(Settings.from_env().state_url))
 
 
 def client_address() -> str:
