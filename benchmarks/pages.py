@@ -5,8 +5,9 @@
 Uses (and builds once, if missing) an index of ../shared/corpus/etalab-guides. For the first
 passage of each of ``--questions`` pages (30 by default), calls what the route ``/fichiers/<doc>/pages/<n>.png?passage=<id>``
 calls, twice: the first call renders (1,200 px wide) and stores the image in the build's folder,
-the second reads it back. Prints one JSON line: milliseconds p50 / p95 / max for each, and the
-images' mean size.
+the second reads it back. For comparison in the same run, the same pages drawn in this
+process (``render_page``, as before the worker process existed). Prints one JSON line:
+milliseconds p50 / p95 / max for each, and the images' mean size.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import corpus_arguments, indexed_settings  # noqa: E402
 from retrieval.index import Index  # noqa: E402
+from core.roots import source_path  # noqa: E402
+from retrieval.pageimage import render_page  # noqa: E402
 from retrieval.pagestore import page_png  # noqa: E402
 
 
@@ -48,8 +51,15 @@ def main() -> None:
             image = page_png(settings.index_path, doc_id, page, passage)
             times.append((time.perf_counter() - started) * 1000)
         sizes.append(len(image))
+    in_process = []
+    for (doc_id, page), passage in sample:
+        text = index.passages([passage])[passage].text
+        path = source_path(index.roots, index.documents[doc_id].root, index.documents[doc_id].source)
+        started = time.perf_counter()
+        render_page(path.read_bytes(), page, text)
+        in_process.append((time.perf_counter() - started) * 1000)
     print(json.dumps({"pages": len(sample), "first_ms": _figures(first), "cached_ms": _figures(cached),
-                      "mean_kb": round(statistics.mean(sizes) / 1024)}))
+                      "in_process_ms": _figures(in_process), "mean_kb": round(statistics.mean(sizes) / 1024)}))
 
 
 if __name__ == "__main__":
