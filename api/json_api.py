@@ -1,4 +1,4 @@
-"""The HTTP API, served by the web app's own server (mounted in ``ui/server.py``).
+"""The HTTP API, served by the web app's own server (mounted in ``server/asgi.py``).
 
 ``/api/v1/`` answers with exactly the JSON of the CLI (``search --json``, ``ask --json``), plus
 the catalogue and a health check; ``/v1/`` speaks the OpenAI chat API (``openai_api.py``).

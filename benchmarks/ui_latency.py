@@ -3,7 +3,7 @@
     python benchmarks/ui_latency.py --index data/index [--index /tmp/idx-fiches]
 
 Prints one JSON line per index: {"index", "first_ms" (includes loading the model), "ms": [...],
-"median_ms"}. The browser helpers live in ui/drive.py (the browser tests use them too).
+"median_ms"}. The browser helpers live in tests/drive.py (the browser tests use them too).
 """
 
 from __future__ import annotations

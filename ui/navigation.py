@@ -1,5 +1,5 @@
 """The web app's pages, in one place: the Streamlit navigation (app.py) and the server's French
-HTML shell (server.py) both read them."""
+HTML shell (shell.py) both read them."""
 
 from __future__ import annotations
 

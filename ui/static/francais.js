@@ -1,7 +1,7 @@
 /* Streamlit's own words, in French. Streamlit has no French interface: its labels for screen
  * readers (« Send message »), its status (« Running... ») and its dialogs would be read in
  * English to people who may read French with difficulty already. The server puts this script
- * in the page it serves (ui/server.py); it rewrites those texts as Streamlit draws them. */
+ * in the page it serves (ui/shell.py); it rewrites those texts as Streamlit draws them. */
 (function () {
   "use strict";
   var WORDS = {
