@@ -26,13 +26,13 @@ def app(mixed_index, monkeypatch):
     monkeypatch.setenv("BOUSSOLE_INDEX", str(mixed_index.index_path))
     st.cache_resource.clear()
 
-    def start(page=None, **params):
+    def start(switch_to=None, /, **params):
         at = AppTest.from_file(APP, default_timeout=TIMEOUT)
         for key, value in params.items():
             at.query_params[key] = value
         at.run()
-        if page:
-            at.switch_page(page).run()
+        if switch_to:
+            at.switch_page(switch_to).run()
         return at
     yield start
     st.cache_resource.clear()
@@ -143,6 +143,14 @@ def test_document_page_highlights_the_cited_passage(app, searcher):
     page = html_of(at)
     assert "<mark id='passage-cite' class=\"bsl-cited\">" in page
     assert title_html(hit.document.title) in page
+
+
+@pytest.mark.parametrize("odd", [{"page": "²"}, {"page": "-1"}, {"passage": "99999999999999999999"},
+                                 {"ord": "²"}, {"page": "99999999999999999999"}])
+def test_document_page_shows_the_document_whatever_odd_number_its_address_carries(app, searcher, odd):
+    hit = searcher.search("Comment publier une réutilisation sur data.gouv.fr ?").hits[0]
+    at = app("pages/document.py", doc=hit.document.doc_id, **odd)
+    assert not at.exception and title_html(hit.document.title) in html_of(at)
 
 
 def document_titles(at) -> list[str]:
