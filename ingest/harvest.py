@@ -338,7 +338,10 @@ def _download(fetcher, folder: Path, state: dict, wanted: _Wanted, complete: set
     if answer.not_modified:
         report.unchanged += 1
     else:
-        atomic_write(target, _checked_content(url, wanted.kind, answer))
+        content = _checked_content(url, wanted.kind, answer)
+        if not (folder / STATE).is_file():  # the state first: from now on the scan counts only catalogued files
+            _commit(folder, state, changes)
+        atomic_write(target, content)
         report.downloaded += 1
     state[url] = {"file": target.relative_to(folder).as_posix(), "entry": asdict(wanted.entry),
                   "url": known.get("url", url) if answer.not_modified else answer.url,
@@ -407,11 +410,11 @@ def _checked_content(url: str, kind: str, answer: Response) -> bytes:
 def _recover(folder: Path, changes: dict) -> dict:
     """Load a host folder's state and undo what a killed harvest left half-done: the catalogue
     is made again from the state, and files the state does not name (a download that landed
-    but was not committed, a temporary file) are deleted. A new folder gets its state first,
-    so that the scan counts only catalogued files in it from the first download on."""
+    but was not committed, a temporary file) are deleted. (A new folder gets its state before
+    its first file, so that the scan counts only catalogued files in it from then on.)"""
     state = _load_state(folder)
-    if not (folder / STATE).is_file():
-        _commit(folder, state, changes)
+    if not folder.is_dir():
+        return state  # nothing to recover; the folder is made with its first document
     named = {known["file"] for known in state.values()} | {STATE, CATALOGUE_NAME}
     for path in sorted(folder.rglob("*"), reverse=True):
         relative = path.relative_to(folder).as_posix()
