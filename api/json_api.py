@@ -37,7 +37,6 @@ from retrieval.output import answer_json, search_json
 
 log = logging.getLogger("boussole.api")
 WIDGET = Path(__file__).with_name("static") / "boussole-recherche.js"
-MAX_QUESTION = MAX_QUESTION_CHARS
 MAX_K = 50
 
 _UNAVAILABLE = (IndexMissing, IndexBusy, IndexOutdated, ModelUnavailable)
@@ -212,7 +211,7 @@ class FiltersIn(BaseModel):
 
 
 class AskIn(BaseModel):
-    question: str = Field(min_length=1, max_length=MAX_QUESTION)
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     k: int = Field(default=5, ge=1, le=MAX_K)
     filters: FiltersIn = FiltersIn()
     conversation: list[str] = Field(default=[], description="The conversation's previous questions, oldest first.")
@@ -236,7 +235,7 @@ def json_api(settings: Settings, access: Access, searcher_of: Callable[[], Searc
     checked = [guard(access)]
 
     @app.get("/search", dependencies=checked, summary="Passages answering a question (the JSON of `boussole search --json`)")
-    def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION)],
+    def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION_CHARS)],
                filters: Annotated[Filters, Depends(query_filters)],
                k: Annotated[int | None, Query(ge=1, le=MAX_K)] = None) -> dict:
         return search_json(searcher_of().search(q, k=k, filters=filters))

@@ -161,7 +161,8 @@ def openai_api(settings: Settings, access: Access, searcher_of: Callable[[], Sea
         check_messages(len(body.messages), max(len(m.text) for m in body.messages))
         question, conversation = question_and_conversation(body.messages)
         check_question(question)
-        check_conversation(conversation[-MAX_CONVERSATION_TURNS:])
+        # a client sends the whole chat back each time: its latest turns are the conversation
+        conversation = check_conversation(conversation[-MAX_CONVERSATION_TURNS:])
         searcher = searcher_of()
         searcher.handle.get()  # no index: 503 now, before a stream has begun
         base = app_url(request, settings)

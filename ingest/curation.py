@@ -11,7 +11,7 @@ from core.roots import source_path
 from core.settings import Settings
 from core.store import read_last_refresh
 from core.documents import Metadata
-from ingest.catalogue import CATALOGUE_NAME, check_metadata
+from ingest.catalogue import check_metadata
 from ingest.decisions import exclude, restore, save_extra_hosts, save_sites
 from ingest.harvest import edit_harvested, forget_harvested, harvest_origins
 from ingest.lock import writer_lock
@@ -93,9 +93,7 @@ def update_document(settings: Settings, root: Path, source: str, metadata: Metad
     metadata = replace(metadata, themes=tuple(t.strip() for t in metadata.themes if t.strip()))
     with writer_lock(settings, "modification d'une fiche"):
         check_metadata(metadata)
-        if edit_harvested(root, source, metadata):
-            return Path(root) / "web" / source.split("/")[1] / CATALOGUE_NAME
-        return update_catalogue(root, source, metadata)
+        return edit_harvested(root, source, metadata) or update_catalogue(root, source, metadata)
 
 
 def restore_document(settings: Settings, sources: Path, url: str) -> None:

@@ -159,45 +159,40 @@ def harvest_origins(root: Path) -> dict[str, dict]:
     return origins
 
 
-def site_entry(root: Path, source: str) -> tuple[str, Metadata] | None:
-    """(linked address, the catalogue row as the site gives it) of a harvested file, else None."""
-    parts = PurePosixPath(source).parts
-    if len(parts) < 3 or parts[0] != "web":
-        return None
-    folder = web_folder(root) / parts[1]
-    file = PurePosixPath(*parts[2:]).as_posix()
-    for url, known in _load_state(folder).items():
-        if known["file"] == file:
-            return url, _row(url, known, {})
-    return None
-
-
-def edit_harvested(root: Path, source: str, edited: Metadata) -> bool:
+def edit_harvested(root: Path, source: str, edited: Metadata) -> Path | None:
     """Keep a curator's edit of a harvested document as overrides over what the site says
-    (they survive every harvest) and rewrite its catalogue. False if it is not harvested."""
-    found = site_entry(root, source)
+    (they survive every harvest) and rewrite its catalogue, which is returned; None if the
+    file is not harvested."""
+    found = _harvested(root, source)
     if found is None:
-        return False
-    url, from_site = found
-    set_overrides(root, url, from_site, edited)
-    folder = web_folder(root) / PurePosixPath(source).parts[1]
+        return None
+    folder, url, known = found
+    set_overrides(root, url, _row(url, known, {}), edited)
     _write_catalogue(folder, _load_state(folder), overrides(root))
-    return True
+    return folder / CATALOGUE_NAME
 
 
 def forget_harvested(root: Path, source: str) -> str | None:
     """Drop a harvested file: its state entry, its row, then the file. Returns its linked
     address (for the exclusion list), or None if it is not harvested."""
-    found = site_entry(root, source)
+    found = _harvested(root, source)
     if found is None:
         return None
-    url = found[0]
-    folder = web_folder(root) / PurePosixPath(source).parts[1]
+    folder, url, known = found
     state = _load_state(folder)
-    known = state.pop(url)
+    del state[url]
     _commit(folder, state, overrides(root))
     (folder / known["file"]).unlink(missing_ok=True)
     return url
+
+
+def _harvested(root: Path, source: str) -> tuple[Path, str, dict] | None:
+    """(host folder, linked address, state entry) of ``web/<host>/<file>``, else None."""
+    parts = PurePosixPath(source).parts
+    if len(parts) < 3 or parts[0] != "web":
+        return None
+    folder, file = web_folder(root) / parts[1], PurePosixPath(*parts[2:]).as_posix()
+    return next(((folder, url, known) for url, known in _load_state(folder).items() if known["file"] == file), None)
 
 
 def same_site(url: str, start: str, hosts: list[str] = ()) -> bool:
@@ -270,9 +265,7 @@ def _discover(fetcher, start, prefix, hosts, feeds, queued, report, crawl) -> No
             kind = "page"
         else:
             return
-        before = url in crawl.wanted
         crawl.add(url, entry, listing, kind, start, discovered=True)
-        report.discovered += 0 if before else 1
 
     for feed in feeds:
         if same_site(feed, start, hosts):
@@ -399,11 +392,11 @@ def _checked_content(url: str, kind: str, answer: Response) -> bytes:
         if suffix == ".pdf":
             pdfium.PdfDocument(answer.content).close()
         else:
-            check_archive(answer.content, suffix[1:].upper())
+            check_archive(answer.content, url)
     except pdfium.PdfiumError as exc:
         raise FetchFailed(f"{url}: the PDF file is corrupt or unreadable ({exc})") from exc
-    except ExtractionError as exc:
-        raise FetchFailed(f"{url}: {str(exc).split(': ', 1)[1]}") from exc
+    except ExtractionError as exc:  # its message starts with the address, as ours do
+        raise FetchFailed(str(exc)) from exc
     return answer.content
 
 
