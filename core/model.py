@@ -173,6 +173,26 @@ class CachedEmbedder:
         return np.stack([known[t] for t in texts])
 
 
+class KnownVectors:
+    """An embedder that first looks passage-side texts up among vectors already computed (the
+    sentences embedded at ingest) and embeds only the others."""
+
+    def __init__(self, embedder: Embeds, known: dict[str, np.ndarray]):
+        self.embedder, self.known = embedder, known
+        self.dimension = embedder.dimension
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.embedder.embed_queries(texts)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        keys = [" ".join(t.split()) for t in texts]
+        missing = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in self.known))
+        computed = dict(zip(missing, self.embedder.embed_passages(missing))) if missing else {}
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self.known[k] if k in self.known else computed[t] for t, k in zip(texts, keys)])
+
+
 def check_same_model(recorded: dict, loaded: ModelSource) -> None:
     """Refuse to embed questions with other weights than the passages': their vectors would not
     be comparable, and nothing downstream could tell."""

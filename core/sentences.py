@@ -19,3 +19,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if match:
             position = match.end()
     return spans
+
+
+# An answer quotes whole sentences of this length: shorter ones are headings or fragments,
+# longer ones are lists run together by the PDF's extraction.
+MIN_QUOTABLE_WORDS = 5
+MAX_QUOTABLE_WORDS = 80
+
+
+def quotable_sentences(text: str) -> list[tuple[int, int, str]]:
+    """The sentences of a passage an answer may quote: start, end, and the sentence with its
+    line breaks and runs of spaces made single spaces (as it is shown and embedded)."""
+    out = []
+    for start, end in sentence_spans(text):
+        sentence = " ".join(text[start:end].split())
+        if MIN_QUOTABLE_WORDS <= len(sentence.split()) <= MAX_QUOTABLE_WORDS:
+            out.append((start, end, sentence))
+    return out

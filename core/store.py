@@ -5,6 +5,7 @@
     INDEX/builds/<id>/passages.sqlite   documents, their units (page/section text), passages
     INDEX/builds/<id>/vectors.npy       one L2-normalised row per passage (row = passage id)
     INDEX/builds/<id>/dense.faiss       FAISS index over those rows
+    INDEX/builds/<id>/sentences.npy     one row per quotable sentence of a passage (table sentences)
     INDEX/builds/<id>/lexical/          BM25 over the same passages (bm25s)
     INDEX/builds/<id>/lexical-docs/     BM25 over whole documents, in documents' rowid order
 
@@ -46,6 +47,8 @@ CREATE TABLE passages (
     id INTEGER PRIMARY KEY, doc_id TEXT, ordinal INTEGER, unit INTEGER, page INTEGER,
     section TEXT, char_start INTEGER, char_end INTEGER, text TEXT);
 CREATE INDEX passages_doc ON passages (doc_id, ordinal);
+CREATE TABLE sentences (row INTEGER PRIMARY KEY, passage INTEGER, start INTEGER, end INTEGER);
+CREATE INDEX sentences_passage ON sentences (passage);
 """
 
 
@@ -94,10 +97,13 @@ def read_manifest(build: Path) -> Manifest:
 
 @dataclass
 class IndexedDocument:
-    """A document with its passages and their vectors, ready to be written."""
+    """A document with its passages and their vectors, ready to be written; with the vectors of
+    its quotable sentences when they are known (``sentences``: passage ordinal, start, end)."""
     document: Document
     passages: list[Passage]
     vectors: np.ndarray
+    sentences: list[tuple[int, int, int]] = field(default_factory=list)
+    sentence_vectors: np.ndarray | None = None
 
 
 def write_build(index_dir: Path, manifest: Manifest, docs: list[IndexedDocument],
@@ -113,6 +119,9 @@ def write_build(index_dir: Path, manifest: Manifest, docs: list[IndexedDocument]
                else np.zeros((0, manifest.dimension), dtype=np.float32)).astype(np.float32)
     _write_sqlite(tmp / "passages.sqlite", docs)
     np.save(tmp / "vectors.npy", vectors)
+    if all(d.sentence_vectors is not None for d in docs):
+        np.save(tmp / "sentences.npy", np.concatenate(
+            [d.sentence_vectors for d in docs] + [np.zeros((0, manifest.dimension))]).astype(np.float32))
     index, manifest.dense = build_dense(vectors)
     faiss.write_index(index, str(tmp / "dense.faiss"))
     build_lexical(lexical_texts, tmp / "lexical")
@@ -130,7 +139,7 @@ def _write_sqlite(path: Path, docs: list[IndexedDocument]) -> None:
     db = sqlite3.connect(path)
     try:
         db.executescript(SCHEMA)
-        next_id = 0
+        next_id = next_row = 0
         for item in docs:
             d, m = item.document, item.document.metadata
             db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
@@ -144,6 +153,10 @@ def _write_sqlite(path: Path, docs: list[IndexedDocument]) -> None:
             db.executemany("INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?)", [
                 (next_id + j, p.doc_id, p.ordinal, p.unit, p.page, p.section, p.char_start,
                  p.char_end, p.text) for j, p in enumerate(item.passages)])
+            if item.sentence_vectors is not None:  # row: of sentences.npy
+                db.executemany("INSERT INTO sentences VALUES (?,?,?,?)", [
+                    (next_row + j, next_id + ordinal, start, end) for j, (ordinal, start, end) in enumerate(item.sentences)])
+                next_row += len(item.sentences)
             next_id += len(item.passages)
         db.commit()
     finally:
@@ -212,6 +225,9 @@ def load_documents(build: Path, doc_ids: set[str]) -> list[IndexedDocument]:
     if not doc_ids:
         return []
     vectors = np.load(build / "vectors.npy", mmap_mode="r")
+    # builds written before sentences were embedded at ingest have none: the refresh embeds them
+    stored = build / "sentences.npy"
+    sentence_vectors = np.load(stored, mmap_mode="r") if stored.is_file() else None
     db = sqlite3.connect(f"file:{build / 'passages.sqlite'}?mode=ro", uri=True)
     try:
         out = []
@@ -236,7 +252,13 @@ def load_documents(build: Path, doc_ids: set[str]) -> list[IndexedDocument]:
                               "FROM passages WHERE doc_id = ? ORDER BY ordinal", (doc_id,)).fetchall()
             passages = [Passage(doc_id, r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows]
             ids = [r[0] for r in rows]
-            out.append(IndexedDocument(document, passages, np.asarray(vectors[ids], dtype=np.float32)))
+            item = IndexedDocument(document, passages, np.asarray(vectors[ids], dtype=np.float32))
+            if sentence_vectors is not None:
+                found = db.execute("SELECT s.row, p.ordinal, s.start, s.end FROM sentences s JOIN passages p "
+                                   "ON p.id = s.passage WHERE p.doc_id = ? ORDER BY s.row", (doc_id,)).fetchall()
+                item.sentences = [(ordinal, start, end) for _, ordinal, start, end in found]
+                item.sentence_vectors = np.asarray(sentence_vectors[[r[0] for r in found]], dtype=np.float32)
+            out.append(item)
         return out
     finally:
         db.close()

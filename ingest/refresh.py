@@ -16,6 +16,7 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from core.abstention import PROBES, calibrate
@@ -34,6 +35,7 @@ from core.formats import (
 from core.lexical import build_lexical
 from core.model import Embedder, ModelSource, resolve_model
 from core.roots import Placement, Root, known_roots, place
+from core.sentences import quotable_sentences
 from core.settings import Settings
 from core.store import (
     FORMAT,
@@ -118,6 +120,7 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
     new_items = _chunk_and_embed(fresh, params, settings.title_fields, embedder, report, progress, show_bars)
     t0 = time.perf_counter()
     items = carried + new_items
+    _embed_sentences(items, embedder, report, progress, show_bars)
     items.sort(key=lambda item: (item.document.root, item.document.source))
     manifest = _manifest(items, source, params, identity, embedder.dimension, report, records)
     if progress:
@@ -196,6 +199,25 @@ def _chunk_and_embed(fresh: list[Document], params: ChunkParams, title_fields: b
     return items
 
 
+def _embed_sentences(items: list[IndexedDocument], embedder: Embedder, report: RefreshReport,
+                     progress, show_bars) -> None:
+    """Embed, once at ingest, the sentences answers quote: composing an answer then only looks
+    their vectors up, where embedding them was most of a question's cost (benchmarks/load.py)."""
+    t0 = time.perf_counter()
+    missing = [item for item in items if item.sentence_vectors is None]
+    found = [[(p.ordinal, start, end, text) for p in item.passages
+              for start, end, text in quotable_sentences(p.text)] for item in missing]
+    texts = [text for sentences in found for *_, text in sentences]
+    vectors = _embed(embedder, texts, progress, show_bars, stage="sentences") if texts else None
+    offset = 0
+    for item, sentences in zip(missing, found):
+        item.sentences = [(ordinal, start, end) for ordinal, start, end, _ in sentences]
+        item.sentence_vectors = (vectors[offset:offset + len(sentences)] if sentences
+                                 else np.zeros((0, embedder.dimension), dtype=np.float32))
+        offset += len(sentences)
+    report.seconds["sentences"] = time.perf_counter() - t0
+
+
 def _write(index_dir: Path, manifest: Manifest, items: list[IndexedDocument], embedder: Embedder,
            settings: Settings) -> None:
     probes = embedder.embed_queries(PROBES)
@@ -243,17 +265,17 @@ def _reason(exc: Exception, file: SourceFile) -> str:
     return message[len(prefix):] if message.startswith(prefix) else message
 
 
-def _embed(embedder: Embedder, texts: list[str], progress: Progress | None, show_bars: bool):
-    import numpy as np
-
+def _embed(embedder: Embedder, texts: list[str], progress: Progress | None, show_bars: bool,
+           stage: str = "embed"):
     parts = []
-    with tqdm(total=len(texts), desc="Embedding", unit="passage", disable=not show_bars) as bar:
+    unit = "sentence" if stage == "sentences" else "passage"
+    with tqdm(total=len(texts), desc="Embedding", unit=unit, disable=not show_bars) as bar:
         for start in range(0, len(texts), EMBED_BATCH):
             batch = texts[start:start + EMBED_BATCH]
             parts.append(embedder.embed_passages(batch))
             bar.update(len(batch))
             if progress:
-                progress("embed", min(start + EMBED_BATCH, len(texts)), len(texts))
+                progress(stage, min(start + EMBED_BATCH, len(texts)), len(texts))
     return np.concatenate(parts)
 
 

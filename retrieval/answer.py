@@ -11,12 +11,10 @@ import numpy as np
 
 from core.analysis import Analyzer
 from core.model import Embeds
-from core.sentences import sentence_spans
+from core.sentences import quotable_sentences
 from retrieval.index import DocumentInfo
 from retrieval.search import Hit, SearchResult
 
-MIN_SENTENCE_WORDS = 5
-MAX_SENTENCE_WORDS = 80
 OVERLAP_WEIGHT = 0.3
 # Sentences scoring this far below the best one are left out: they answer something else.
 SCORE_MARGIN = 0.08
@@ -150,13 +148,9 @@ def _candidates(citations: list[Citation]) -> list[_Candidate]:
     for c in citations:
         if c.hit.document.doc_id not in documents:
             continue
-        text = c.hit.passage.text
-        for start, end in sentence_spans(text):
-            sentence = " ".join(text[start:end].split())
-            words = len(sentence.split())
+        for start, _, sentence in quotable_sentences(c.hit.passage.text):
             # a question restated by the excerpt is not an answer to it
-            if (MIN_SENTENCE_WORDS <= words <= MAX_SENTENCE_WORDS and sentence not in seen
-                    and not sentence.endswith("?")):
+            if sentence not in seen and not sentence.endswith("?"):
                 seen.add(sentence)
                 out.append(_Candidate(sentence, c.n, start))
     return out

@@ -84,6 +84,8 @@ class Index:
                              if docs_folder.is_dir() else None)
         # passage id -> row of its document, for filters and grouping without touching texts
         self.passage_doc = self._passage_documents()
+        stored = build / "sentences.npy"  # absent from builds of earlier versions
+        self._sentence_vectors = np.load(stored, mmap_mode="r") if stored.is_file() else None
 
     @classmethod
     def open(cls, index_dir: Path) -> "Index":
@@ -117,6 +119,18 @@ class Index:
         rows = self._query(f"SELECT id, doc_id, ordinal, unit, page, section, char_start, char_end, "
                            f"text FROM passages WHERE id IN ({marks})", [int(i) for i in ids])
         return {r[0]: PassageRecord(*r) for r in rows}
+
+    def sentence_vectors(self, passages: list[PassageRecord]) -> dict[str, np.ndarray]:
+        """The vectors computed at ingest for the quotable sentences of ``passages``, by the
+        sentence's text (spaces made single); empty when the build has none."""
+        if self._sentence_vectors is None or not passages:
+            return {}
+        by_id = {p.id: p for p in passages}
+        marks = ",".join("?" * len(by_id))
+        rows = self._query(f"SELECT row, passage, start, end FROM sentences WHERE passage IN ({marks})",
+                           list(by_id))
+        return {" ".join(by_id[pid].text[start:end].split()): np.asarray(self._sentence_vectors[row])
+                for row, pid, start, end in rows}
 
     def units(self, doc_id: str) -> list[UnitRecord]:
         rows = self._query("SELECT unit, page, section, headings, text FROM units WHERE doc_id = ? "

@@ -22,11 +22,12 @@ def respond(settings: Settings, searcher: Searcher, question: str, k: int = 5,
     rewrite = condense(settings, previous, question) if llm and is_follow_up(previous or [], question) else None
     result = (searcher.search(rewrite, k=k, filters=filters) if rewrite
               else follow_up_search(searcher, previous or [], question, k=k, filters=filters))
+    embedder = searcher.sentence_embedder(result)
     if llm and not result.no_answer:
         from retrieval.llm import generative_answer
-        answer = generative_answer(settings, question, result, searcher.answer_embedder, on_sentence=on_sentence)
+        answer = generative_answer(settings, question, result, embedder, on_sentence=on_sentence)
     else:
-        answer = extractive_answer(question, result, searcher.answer_embedder)
+        answer = extractive_answer(question, result, embedder)
     if rewrite:
         answer.notices.insert(0, f"Question comprise comme : « {rewrite} »")
     return answer

@@ -10,7 +10,7 @@ import numpy as np
 from core.abstention import PROBES, threshold_for
 from core.dense import search_dense
 from core.errors import SettingsError
-from core.model import CachedEmbedder, Embedder, check_same_model
+from core.model import CachedEmbedder, Embedder, KnownVectors, check_same_model
 from core.settings import Settings
 from retrieval.filters import Filters
 from retrieval.fusion import Ranking, reciprocal_rank_fusion, zscore_fusion
@@ -75,6 +75,14 @@ class Searcher:
         self.glossary = load_glossary()
         self._checked_build = ""  # the last build whose model was found to be the embedder's
         self._hubs: tuple[str, dict[str, float]] = ("", {})
+
+    def sentence_embedder(self, result: SearchResult) -> KnownVectors:
+        """What composes the answer to ``result``: the vectors its excerpts' sentences got at
+        ingest, the remembered ones, and the model for any other."""
+        index = self.handle.get()
+        known = (index.sentence_vectors([h.passage for h in result.hits])
+                 if index.build_id == result.build_id else {})
+        return KnownVectors(self.answer_embedder, known)
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None,
                options: SearchOptions = SearchOptions(), per_doc: int | None = None) -> SearchResult:

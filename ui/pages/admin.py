@@ -31,7 +31,7 @@ from core.messages import french_message
 from ui.pages.common import log
 from ui.services import admin_password, client_address, login_guard, services
 
-STAGES = {"harvest": "Téléchargement depuis le site", "extract": "Lecture des fichiers", "embed": "Calcul des vecteurs", "write": "Écriture de l'index"}
+STAGES = {"harvest": "Téléchargement depuis le site", "extract": "Lecture des fichiers", "embed": "Calcul des vecteurs", "sentences": "Calcul des vecteurs des phrases", "write": "Écriture de l'index"}
 
 st.title("Administration")
 svc = services()

@@ -1,0 +1,88 @@
+"""The sentences an answer quotes are embedded once, at ingest: answering looks them up."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+
+from core.model import KnownVectors
+from core.sentences import quotable_sentences
+from core.store import current_build
+from ingest.refresh import refresh
+from retrieval.answer import extractive_answer
+from retrieval.index import IndexHandle
+from retrieval.search import Searcher
+from conftest import CORPUS
+
+LOI_ARTICLE = CORPUS / "loi-ville-2014" / "article-6.md"
+
+
+class CountingEmbedder:
+    """The real model, counting the passage-side texts it is asked to embed."""
+
+    def __init__(self, embedder):
+        self.embedder, self.dimension, self.embedded = embedder, embedder.dimension, []
+
+    def embed_queries(self, texts):
+        return self.embedder.embed_queries(texts)
+
+    def embed_passages(self, texts):
+        self.embedded += texts
+        return self.embedder.embed_passages(texts)
+
+
+def test_every_quotable_sentence_of_a_build_has_the_vector_the_model_gives_it(seed_searcher, embedder):
+    index = seed_searcher.handle.get()
+    passages = index.passages(list(range(index.size)))
+    stored = index.sentence_vectors(list(passages.values()))
+    expected = [s for p in passages.values() for *_, s in quotable_sentences(p.text)]
+    assert set(stored) == set(expected) and len(expected) > 40
+    sample = expected[::7]
+    assert np.allclose(np.stack([stored[s] for s in sample]), embedder.embed_passages(sample), atol=1e-4)
+
+
+def test_an_answer_from_stored_vectors_embeds_no_excerpt_sentence_and_is_the_same(seed_searcher, embedder):
+    question = "Comment intégrer l'égalité femmes-hommes dans nos actions ?"
+    result = seed_searcher.search(question)
+    counting = CountingEmbedder(embedder)
+    index = seed_searcher.handle.get()
+    stored = extractive_answer(question, result, KnownVectors(counting, index.sentence_vectors(
+        [h.passage for h in result.hits])))
+    assert counting.embedded == []
+    on_demand = extractive_answer(question, result, embedder)
+    assert stored.text == on_demand.text and stored.sentences
+
+
+def test_a_build_of_an_earlier_version_still_answers_and_its_next_refresh_adds_the_vectors(
+        base_settings, embedder, sources, tmp_path):
+    settings = base_settings.with_(index_dir=tmp_path / "index", sources=sources)
+    refresh(settings, embedder=embedder)
+    (current_build(settings.index_path) / "sentences.npy").unlink()  # as an earlier version wrote it
+    searcher = Searcher(settings, embedder, IndexHandle(settings.index_path))
+    question = "Qu'est-ce qu'un conseil citoyen ?"
+    result = searcher.search(question)
+    counting = CountingEmbedder(embedder)
+    answer = extractive_answer(question, result, KnownVectors(counting, searcher.handle.get().sentence_vectors(
+        [h.passage for h in result.hits])))
+    assert answer.sentences and counting.embedded  # composed, from vectors computed now
+
+    shutil.copy(LOI_ARTICLE, sources)
+    refresh(settings, embedder=embedder)  # one new document; the others are carried
+    index = IndexHandle(settings.index_path).get()
+    passages = list(index.passages(list(range(index.size))).values())
+    assert set(index.sentence_vectors(passages)) == {s for p in passages for *_, s in quotable_sentences(p.text)}
+
+
+def test_carried_documents_keep_their_sentence_vectors(base_settings, embedder, sources, tmp_path):
+    settings = base_settings.with_(index_dir=tmp_path / "index", sources=sources)
+    refresh(settings, embedder=embedder)
+    before = IndexHandle(settings.index_path).get()
+    old = before.sentence_vectors(list(before.passages(list(range(before.size))).values()))
+    shutil.copy(LOI_ARTICLE, sources)
+    report = refresh(settings, embedder=embedder)
+    assert report.added == 1
+    after = IndexHandle(settings.index_path).get()
+    new = after.sentence_vectors(list(after.passages(list(range(after.size))).values()))
+    assert set(old) <= set(new)
+    assert all(np.array_equal(old[s], new[s]) for s in old)
