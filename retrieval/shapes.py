@@ -1,26 +1,140 @@
-"""What shape an answer takes: sentences that answer, or — for « Avez-vous un guide sur… »,
-« Quels documents parlent de… », « Je cherche un webinaire sur… », what a conseil citoyen asks to
-find guides — the list of the matching documents."""
+"""What shape an answer takes: sentences that answer, or — for a request for documents, however
+it is phrased (« Avez-vous un guide sur… », « vous auriez quelque chose sur… », « où trouver… »,
+« il me faudrait un support sur… », « guides égalité ») — the list of the matching documents.
+
+The grammar was written from the dev half of ``data/eval/requests-*.jsonl`` and is measured on
+the held-out half (``python benchmarks/shapes.py``). A question is a request when one of its
+clauses
+- asks to have, find, be sent or be shown something (« avez-vous », « je cherche », « où
+  trouver », « envoyez-moi »…) and names a kind of document, or « quelque chose », within a few
+  words;
+- asks which documents (« quels guides… », « quelle documentation… »);
+- is a bare noun phrase headed by a kind of document (« fiche adultes-relais », « un guide pour
+  monter un projet ? »), with no verb of its own asking about it (« le guide parle-t-il… »).
+Paperwork to hand in (« les documents à fournir », « quel document faut-il signer ») is not a
+request for publications, nor is a question asking who, when, how many or why (« Qui a publié ce
+guide ? »).
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from core.sentences import sentence_spans
 from retrieval.answer import Answer, citations_of
 from retrieval.search import SearchResult
 
-_KINDS = r"(guides?|documents?|ressources?|webinaires?|dossiers?|fiches?|publications?|textes?|études?|outils?)"
-_FINDING = re.compile(
-    rf"^\W*(avez[- ]vous|auriez[- ]vous|existe[- ]t[- ]il|y a[- ]t[- ]il|il y a)\s+(un|une|des|d')\s*{_KINDS}\b|"
-    rf"^\W*(quels?|quelles?)\s+(sont\s+les\s+)?{_KINDS}\b|"
-    rf"^\W*(je\s+cherche|nous\s+cherchons|on\s+cherche|je\s+voudrais|pouvez[- ]vous\s+m'indiquer)\s+(un|une|des|les|d')\s*{_KINDS}\b",
-    re.IGNORECASE)
+# singular forms, accents removed; plurals (s, x) are folded before matching
+KINDS = {"guide", "document", "doc", "documentation", "ressource", "webinaire", "dossier", "fiche",
+         "publication", "texte", "etude", "outil", "support", "kit", "replay", "synthese", "rapport",
+         "bibliographie", "reference", "lecture", "video", "pdf", "selection", "brochure", "plaquette",
+         "memento", "livret", "tutoriel"}
+KIND_PHRASES = ("compte rendu", "boite a outils", "infos ecrites", "bonnes pratiques", "de quoi lire")
+# what may stand for a document after a cue: « vous avez quelque chose / un truc / quoi sur… »
+VAGUE = {"truc", "quoi", "exemple", "chose"}
+CUES = re.compile(
+    r"\b(avez vous|vous avez|auriez vous|vous auriez|aurais tu|tu as|tu aurais|existe t il|il existe|"
+    r"existe il|y a t il|y a til|ya t il|ya til|il y a|y a|y aurait il|je cherche|jcherche|je recherche|"
+    r"nous cherchons|nous recherchons|on cherche|on recherche|cherche|recherche|je voudrais|je veux|"
+    r"je souhaite|je souhaiterais|j aimerais|nous voudrions|on voudrait|il me faut|il me faudrait|"
+    r"il nous faut|il nous faudrait|il faudrait|il faut|besoin de|besoin d|avoir|obtenir|recevoir|"
+    r"trouver|trouve|trouvent|acceder|consulter|telecharger|donnez moi|donnez nous|donner|envoyez moi|envoyez nous|envoyer|"
+    r"montrez moi|montrer|indiquer|orienter|signaler|recommander|recommandez|conseiller|conseillez|"
+    r"lister|liste d|liste des|connaissez vous|vous connaissez|connaissez|proposez vous|a t il publie|"
+    r"a lire|choses a lire|comme)\b")
+# « quels guides… », « vers quelles ressources… », « quelles sont les nouvelles publications ? »
+QUESTION_KIND = re.compile(r"^(vers )?(quel|quels|quelle|quelles)( (est|sont) (le|la|les|vos))? (\w+)( \w+)?")
+# what do you have on…, what to read, to find out about a subject
+READING = re.compile(r"^(que|quoi) lire\b|\bde quoi lire\b|\b(choses?|quelque chose|trucs?) a lire\b|"
+                     r"\b(me|se|nous) documenter\b|"
+                     r"\b(ce que|qu est ce que|qu|que) (vous avez|vous auriez|avez vous|auriez vous) (sur|comme)\b")
+# « un guide existe-t-il… », « les replays sont-ils disponibles ? »
+AVAILABLE = re.compile(r"\b(existe|existent|se trouve|se trouvent|disponibles?|dispo)\b")
+# a bare noun phrase may open on these before the kind: « des pistes de lecture sur… »
+LEADS = re.compile(r"^(pistes?|idees?|liste|selection|ensemble|choix) ")  # determiners already gone
+# paperwork to hand in, not publications to read
+PAPERWORK = re.compile(r"\ba (fournir|joindre|signer|remplir|envoyer|deposer|produire)\b|"
+                       r"\bfaut il\b|\b(dois je|je dois|doit on|on doit|devons nous|nous devons)\b|\bjustificati")
+# a verb asking about the document named first: « le guide parle-t-il… », « un guide peut-il… »
+ABOUT_IT = re.compile(r"\w-(t-)?(il|elle|ils|elles)\b|\b(dit|disent|parle|parlent|cite|citent|"
+                      r"mentionne|explique-t|est|sont|peut|peuvent|coute|date)\b")
+GREETINGS = re.compile(r"^((bonjour|bonsoir|salut|merci|svp|s il vous plait|s il te plait|stp)\b\W*)+")
+DETERMINERS = {"un", "une", "des", "le", "la", "les", "l", "du", "de", "d", "vos", "votre", "tous", "toutes"}
+WINDOW = 5  # words between the cue and the kind of document
 ONE_LINE_WORDS = 30
 
 
 def asks_for_documents(question: str) -> bool:
-    return bool(_FINDING.search(question))
+    text = _plain(question)
+    if PAPERWORK.search(text) or text.split()[:1] in (["qui"], ["quand"], ["combien"], ["pourquoi"]):
+        return False
+    if READING.search(text):
+        return True
+    return any(_clause_asks(clause, raw) for clause, raw in _clauses(question))
+
+
+def _clause_asks(clause: str, raw: str) -> bool:
+    words = clause.split()
+    if not words:
+        return False
+    match = QUESTION_KIND.match(clause)
+    if match and (_is_kind(match.group(6)) or match.group(7) and _is_kind(match.group(7).strip())):
+        return True
+    for cue in CUES.finditer(clause):
+        following = clause[cue.end():].split()[:WINDOW + 1]
+        if _names_document(following, vague=True):
+            return True
+    kinds_at = [i for i, w in enumerate(words) if _is_kind(w)]
+    if kinds_at and AVAILABLE.search(" ".join(words[kinds_at[0]:])):
+        return True
+    words = LEADS.sub("", " ".join(w for w in words if w not in DETERMINERS) + " ").split() or words
+    start = [w for w in words if w not in DETERMINERS][:1]
+    return bool(start) and words[0] not in {"dans", "selon", "pour"} and _names_document(
+        start + words[words.index(start[0]) + 1:][:2], vague=False, first_only=True) and not ABOUT_IT.search(raw)
+
+
+def _names_document(words: list[str], vague: bool, first_only: bool = False) -> bool:
+    joined = " ".join(words)
+    if any(joined.startswith(p) if first_only else f" {p} " in f" {joined} " for p in KIND_PHRASES):
+        return True
+    if vague and any(re.sub(r"(s|x)$", "", w) in VAGUE for w in words) or vague and "quelque chose" in joined:
+        return True
+    return any(_is_kind(w) for w in (words[:1] if first_only else words))
+
+
+def _is_kind(word: str) -> bool:
+    word = re.sub(r"(s|x)$", "", word) if len(word) > 3 else word
+    return word in KINDS or (len(word) >= 4 and any(len(k) >= 5 and _one_edit(word, k) for k in KINDS))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """A typo: one letter added, dropped, changed, or two swapped."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _plain(text: str) -> str:
+    """Lower case, no accents, apostrophes and hyphens as spaces, one space between words."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def _clauses(question: str) -> list[tuple[str, str]]:
+    """The question cut at commas, colons and sentence ends: plain text, and the original."""
+    out = []
+    for raw in re.split(r"[,;:.!?()]+", question):
+        plain = GREETINGS.sub("", _plain(raw))
+        if plain:
+            out.append((plain, raw.lower()))
+    return out
 
 
 def one_line(text: str) -> str:

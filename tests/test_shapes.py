@@ -11,6 +11,20 @@ from retrieval.shapes import asks_for_documents
     "Quels documents parlent de la santé dans les quartiers ?",
     "Je cherche un webinaire sur la culture",
     "Existe-t-il des ressources sur la médiation numérique ?",
+    # the styles of the dev set (data/eval/requests-dev.jsonl), each in words of its own
+    "Est-ce que vous avez un guide sur l'égalité femmes-hommes ?",  # polite, « est-ce que »
+    "vous auriez quelque chose sur le logement ?",  # something, not a kind of document
+    "où trouver un dossier sur la mobilité ?",  # where to find
+    "un guide pour créer un jardin partagé ?",  # a bare noun phrase, as a question
+    "il me faudrait un support sur la laïcité",  # what one needs
+    "guides sport",  # two words
+    "envoyez moi les fiches sur l'apprentissage",  # an order, no accents
+    "jcherche un documant sur l'emploi",  # typos
+    "Pour notre association, avez-vous des ressources sur le bénévolat ?",  # context first
+    "Côté santé, quels guides ?",  # topic first, then which
+    "Quoi lire sur la mixité sociale ?",  # what to read
+    "Un webinaire sur la santé, ça existe ?",  # does it exist
+    "Quelles sont les dernières publications ?",  # which, with an adjective
 ])
 def test_questions_that_look_for_documents_are_recognised(question):
     assert asks_for_documents(question)
@@ -20,6 +34,16 @@ def test_questions_that_look_for_documents_are_recognised(question):
     "Comment intégrer l'égalité femmes-hommes dans nos actions ?",
     "Quels leviers pour l'emploi dans les quartiers ?",
     "Qui signe le contrat de ville ?",
+    # they name a document, but ask what it says, what it is or who made it
+    "Qu'est-ce qu'un guide méthodologique ?",
+    "Que dit le guide sur les budgets sensibles au genre ?",
+    "Qui a écrit ce guide ?",
+    "Qui a publié le webinaire sur l'emploi ?",
+    "Le guide parle-t-il des associations sportives ?",
+    "Selon la fiche, combien de temps dure le contrat ?",
+    "Comment rédiger un dossier de demande de subvention ?",
+    "Quels sont les documents à fournir pour une demande d'aide ?",  # paperwork, not publications
+    "Est-ce que je dois envoyer un document à la mairie ?",
 ])
 def test_questions_that_want_an_answer_are_not(question):
     assert not asks_for_documents(question)
