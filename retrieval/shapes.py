@@ -2,18 +2,20 @@
 it is phrased (« Avez-vous un guide sur… », « vous auriez quelque chose sur… », « où trouver… »,
 « il me faudrait un support sur… », « guides égalité ») — the list of the matching documents.
 
-The grammar was written from the dev half of ``data/eval/requests-*.jsonl`` and is measured on
-the held-out half (``python benchmarks/shapes.py``). A question is a request when one of its
-clauses
-- asks to have, find, be sent or be shown something (« avez-vous », « je cherche », « où
-  trouver », « envoyez-moi »…) and names a kind of document, or « quelque chose », within a few
-  words;
-- asks which documents (« quels guides… », « quelle documentation… »);
-- is a bare noun phrase headed by a kind of document (« fiche adultes-relais », « un guide pour
-  monter un projet ? »), with no verb of its own asking about it (« le guide parle-t-il… »).
-Paperwork to hand in (« les documents à fournir », « quel document faut-il signer ») is not a
-request for publications, nor is a question asking who, when, how many or why (« Qui a publié ce
-guide ? »).
+A grammar, written from ``data/eval/requests-dev.jsonl`` and measured on
+``requests-heldout.jsonl`` (``python benchmarks/shapes.py``). In order:
+1. Paperwork to hand in (« les documents à fournir », « quel document faut-il signer ») and
+   questions opening on qui, quand, combien or pourquoi are answers.
+2. « Que lire… », « se documenter », « qu'avez-vous sur… » are requests.
+3. So is a clause that asks to have, find, be sent or shown something (« avez-vous », « je
+   cherche », « où trouver », « envoyez-moi »…) with a kind of document (a typo of one letter
+   forgiven) or « quelque chose » within a few words; a which-question on a kind of document
+   (« quels guides… »); a kind of document said to exist (« un guide existe-t-il ? »); or a bare
+   noun phrase headed by one (« fiche adultes-relais »).
+4. Any other question that names a kind of document asks for it, unless it asks about it: what it
+   says or holds (« que dit… », « selon le guide… », « le guide parle-t-il… »), how to do something
+   (« comment rédiger un dossier… »), or one of its facts (« quel est le titre du guide ? »).
+Rule 4 came last: with rules 1–3 alone, recall on a held-out set was 0.77 (verbs never seen).
 """
 
 from __future__ import annotations
@@ -41,24 +43,33 @@ CUES = re.compile(
     r"il nous faut|il nous faudrait|il faudrait|il faut|besoin de|besoin d|avoir|obtenir|recevoir|"
     r"trouver|trouve|trouvent|acceder|consulter|telecharger|donnez moi|donnez nous|donner|envoyez moi|envoyez nous|envoyer|"
     r"montrez moi|montrer|indiquer|orienter|signaler|recommander|recommandez|conseiller|conseillez|"
-    r"lister|liste d|liste des|connaissez vous|vous connaissez|connaissez|proposez vous|a t il publie|"
+    r"lister|liste d|liste des|ou sont|ou est|lesquels|lesquelles|connaissez vous|vous connaissez|connaissez|proposez vous|a t il publie|"
     r"a lire|choses a lire|comme)\b")
 # « quels guides… », « vers quelles ressources… », « quelles sont les nouvelles publications ? »
 QUESTION_KIND = re.compile(r"^(vers )?(quel|quels|quelle|quelles)( (est|sont) (le|la|les|vos))? (\w+)( \w+)?")
 # what do you have on…, what to read, to find out about a subject
 READING = re.compile(r"^(que|quoi) lire\b|\bde quoi lire\b|\b(choses?|quelque chose|trucs?) a lire\b|"
                      r"\b(me|se|nous) documenter\b|"
-                     r"\b(ce que|qu est ce que|qu|que) (vous avez|vous auriez|avez vous|auriez vous) (sur|comme)\b")
+                     r"\b(ce que|qu est ce que|qu|que) (vous avez|vous auriez|avez vous|auriez vous)( \w+){0,3} (sur|comme)\b")
 # « un guide existe-t-il… », « les replays sont-ils disponibles ? »
 AVAILABLE = re.compile(r"\b(existe|existent|se trouve|se trouvent|disponibles?|dispo)\b")
 # a bare noun phrase may open on these before the kind: « des pistes de lecture sur… »
 LEADS = re.compile(r"^(pistes?|idees?|liste|selection|ensemble|choix) ")  # determiners already gone
 # paperwork to hand in, not publications to read
 PAPERWORK = re.compile(r"\ba (fournir|joindre|signer|remplir|envoyer|deposer|produire)\b|"
-                       r"\bfaut il\b|\b(dois je|je dois|doit on|on doit|devons nous|nous devons)\b|\bjustificati")
+                       r"\b(remplir|joindre|deposer|signer)\b|\bfaut il\b|\b(dois je|je dois|doit on|on doit|devons nous|nous devons)\b|\bjustificati")
 # a verb asking about the document named first: « le guide parle-t-il… », « un guide peut-il… »
 ABOUT_IT = re.compile(r"\w-(t-)?(il|elle|ils|elles)\b|\b(dit|disent|parle|parlent|cite|citent|"
-                      r"mentionne|explique-t|est|sont|peut|peuvent|coute|date)\b")
+                      r"mentionne|explique-t|est(?!-ce| ce)|sont|peut|peuvent|coute|date)\b")
+# What a question asks about a document it names: its content, its makers, its date, what it is.
+ABOUT = re.compile(
+    r"^(qui|quand|combien|pourquoi|comment|que|qu|quoi|a quoi|de quoi|ou se passe|est ce que (le|la|les|ce|cette|je|on))\b|"
+    r"^(quel|quels|quelle|quelles) (est|sont|etait|etaient) (le|la|les|l)\b|"
+    r"\b(selon|d apres|dans) (le|la|les|l|ce|cette|ces|vos|votre)\b|"
+    r"\b(resume|resumez|resumer|explique|expliquez|expliquer|detaillez|dites moi|chiffres?|retenir|"
+    r"contient|contiennent|propose t|recommande|preconise|aborde|traite t|auteurs?|titre|message|date|"
+    r"conclusions?|citer|imprimer|diffuser|reutiliser|gratuits?|libres? de droits|a jour)\b")
+LEAD_QUESTION = re.compile(r"^(quel|quels|quelle|quelles) (\w+)")
 GREETINGS = re.compile(r"^((bonjour|bonsoir|salut|merci|svp|s il vous plait|s il te plait|stp)\b\W*)+")
 DETERMINERS = {"un", "une", "des", "le", "la", "les", "l", "du", "de", "d", "vos", "votre", "tous", "toutes"}
 WINDOW = 5  # words between the cue and the kind of document
@@ -71,7 +82,15 @@ def asks_for_documents(question: str) -> bool:
         return False
     if READING.search(text):
         return True
-    return any(_clause_asks(clause, raw) for clause, raw in _clauses(question))
+    clauses = _clauses(question)
+    if any(_clause_asks(clause, raw) for clause, raw in clauses):
+        return True
+    # any other question naming a kind of document asks for it, unless it asks about it
+    names = any(_names_document(clause.split(), vague=False) for clause, _ in clauses)
+    lead = LEAD_QUESTION.match(text)
+    about = (ABOUT.search(text) or any(ABOUT_IT.search(raw) for _, raw in clauses)
+             or lead and not _is_kind(lead.group(2)))
+    return names and not about
 
 
 def _clause_asks(clause: str, raw: str) -> bool:
@@ -121,10 +140,11 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 def _plain(text: str) -> str:
-    """Lower case, no accents, apostrophes and hyphens as spaces, one space between words."""
+    """Lower case, no accents, apostrophes and hyphens as spaces, one space between words; « centre
+    de ressources » is who answers, not a kind of document."""
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+    return " ".join(re.sub(r"[^\w]+", " ", text).replace("centre de ressources", "centre").split())
 
 
 def _clauses(question: str) -> list[tuple[str, str]]:

@@ -25,6 +25,8 @@ from retrieval.shapes import asks_for_documents
     "Quoi lire sur la mixité sociale ?",  # what to read
     "Un webinaire sur la santé, ça existe ?",  # does it exist
     "Quelles sont les dernières publications ?",  # which, with an adjective
+    "Vous pourriez me dégoter une fiche sur le bénévolat ?",  # a verb no rule lists
+    "t'aurais un doc sur les loyers ?",
 ])
 def test_questions_that_look_for_documents_are_recognised(question):
     assert asks_for_documents(question)
@@ -44,6 +46,10 @@ def test_questions_that_look_for_documents_are_recognised(question):
     "Comment rédiger un dossier de demande de subvention ?",
     "Quels sont les documents à fournir pour une demande d'aide ?",  # paperwork, not publications
     "Est-ce que je dois envoyer un document à la mairie ?",
+    "Comment présenter le guide aux habitants ?",
+    "Quel est l'auteur du dossier sur la culture ?",
+    "Résumez-moi la fiche sur les contrats aidés.",
+    "Comment contacter le centre de ressources ?",  # who answers, not a kind of document
 ])
 def test_questions_that_want_an_answer_are_not(question):
     assert not asks_for_documents(question)
