@@ -106,12 +106,13 @@ def _assert_previous_index_whole(index_dir, build_id):
 
 def test_sigkill_at_every_stage_leaves_the_previous_index_and_the_next_run_finishes(settings, sources, embedder, tmp_path):
     first = refresh(settings, [sources], embedder=embedder)
-    extra = copy_files(tmp_path / "fiches", *sorted((CORPUS / "fiches-travail").glob("*.html"))[:12])
+    extra = copy_files(tmp_path / "fiches", *sorted((CORPUS / "fiches-travail").glob("*.html"))[:3])
     index_dir = settings.index_path
     builds = index_dir / BUILDS
     stages = {
         "extraction": lambda out: "Extraction" in out,
-        "embedding": lambda out: "Embedding" in out,
+        "embedding": lambda out: "passage/s" in out,
+        "sentences": lambda out: "sentence/s" in out,
         "write": lambda out: any(p.name.startswith(".tmp-") for p in builds.iterdir()),
     }
     for stage, condition in stages.items():
@@ -120,7 +121,7 @@ def test_sigkill_at_every_stage_leaves_the_previous_index_and_the_next_run_finis
         _assert_previous_index_whole(index_dir, first.build_id)
     result = subprocess.run([BOUSSOLE, "ingest", str(sources), str(extra), "--index", str(index_dir)],
                             env=dict(os.environ, HF_HUB_OFFLINE="1"), capture_output=True, text=True, timeout=600)
-    assert "added 12, updated 0, unchanged 10, removed 0, failed 0" in result.stdout, result.stdout + result.stderr
+    assert "added 3, updated 0, unchanged 10, removed 0, failed 0" in result.stdout, result.stdout + result.stderr
     index = Index.open(index_dir)
-    assert len(index.documents) == 22 and current_build(index_dir).name == index.build_id
+    assert len(index.documents) == 13 and current_build(index_dir).name == index.build_id
     assert not [p for p in builds.iterdir() if p.name.startswith(".tmp-")]
