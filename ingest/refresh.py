@@ -118,9 +118,9 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
         report.warnings.append(f"{len(carried)} document(s) outside this run re-embedded from their stored text")
         fresh, carried = fresh + [item.document for item in carried], []
     new_items = _chunk_and_embed(fresh, params, settings.title_fields, embedder, report, progress, show_bars)
-    t0 = time.perf_counter()
     items = carried + new_items
     _embed_sentences(items, embedder, report, progress, show_bars)
+    t0 = time.perf_counter()
     items.sort(key=lambda item: (item.document.root, item.document.source))
     manifest = _manifest(items, source, params, identity, embedder.dimension, report, records)
     if progress:
