@@ -21,8 +21,8 @@ Rule 4 came last: with rules 1–3 alone, recall on a held-out set was 0.77 (ver
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from core.analysis import fold
 from core.sentences import sentence_spans
 from retrieval.answer import Answer, citations_of
 from retrieval.search import SearchResult
@@ -117,14 +117,18 @@ def _names_document(words: list[str], vague: bool, first_only: bool = False) -> 
     joined = " ".join(words)
     if any(joined.startswith(p) if first_only else f" {p} " in f" {joined} " for p in KIND_PHRASES):
         return True
-    if vague and any(re.sub(r"(s|x)$", "", w) in VAGUE for w in words) or vague and "quelque chose" in joined:
+    if vague and any(_singular(w) in VAGUE for w in words) or vague and "quelque chose" in joined:
         return True
     return any(_is_kind(w) for w in (words[:1] if first_only else words))
 
 
 def _is_kind(word: str) -> bool:
-    word = re.sub(r"(s|x)$", "", word) if len(word) > 3 else word
+    word = _singular(word) if len(word) > 3 else word
     return word in KINDS or (len(word) >= 4 and any(len(k) >= 5 and _one_edit(word, k) for k in KINDS))
+
+
+def _singular(word: str) -> str:
+    return re.sub(r"(s|x)$", "", word)
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -142,9 +146,7 @@ def _one_edit(a: str, b: str) -> bool:
 def _plain(text: str) -> str:
     """Lower case, no accents, apostrophes and hyphens as spaces, one space between words; « centre
     de ressources » is who answers, not a kind of document."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", text).replace("centre de ressources", "centre").split())
+    return " ".join(re.sub(r"[^\w]+", " ", fold(text)).replace("centre de ressources", "centre").split())
 
 
 def _clauses(question: str) -> list[tuple[str, str]]:
