@@ -1,36 +1,53 @@
-"""Extractive answers against marked answer spans.
+"""Answers against the phrase that states the fact, as a person gets them (``respond``, k = 5).
 
-    python benchmarks/answers.py                 # external: ../shared/eval/service-public/answers.jsonl
-    python benchmarks/answers.py --set dev       # dev: fiches-travail, where the answers' choices are made
+    python benchmarks/answers.py                      # external: ../shared/eval/service-public/answers.jsonl
+    python benchmarks/answers.py --set dev            # fiches-travail question-headings
+    python benchmarks/answers.py --set facts-dev      # data/eval/facts-dev.jsonl: where choices are made
+    python benchmarks/answers.py --set facts-heldout  # data/eval/facts-heldout.jsonl: run to measure
 
 External: the 105 questions of `answers.jsonl`, the span a person marked in the sheet. Dev: the
-fiches-travail pages' questions-headings (« Quelle visite s'impose lors de l'embauche… ? »), the
-span being the words the ministry's editors put in bold at the start of the answer under it —
-another people's marking, on other pages. For each question: does the answer contain the span
-(whitespace- and case-normalised), its best sentence's token F1 against the span, how long the
-answer is, and whether it merely repeats excerpt [1] (every sentence taken from it, and more than
-half of its words) — excerpt [1] is shown right under the answer. One JSON line.
+fiches-travail pages' question-headings (« Quelle visite s'impose lors de l'embauche… ? »), the
+span being the words the ministry's editors put in bold at the start of the answer under it.
+Facts: questions in users' words over the seed notices and loi texts, the fiches-travail and the
+etalab guides, each with the phrase that answers it, and questions whose fact no document states
+(answer null): each is asked of its corpus's benchmark index. Printed, one JSON line: the fact in
+the excerpt cards and in the answer (whitespace- and case-normalised), answer words (median, 90th
+percentile), how often an unanswerable question is declined and an answerable one wrongly is.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import statistics
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import lxml.html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.common import BENCH_INDEXES, corpus_arguments, indexed_settings  # noqa: E402
-from retrieval.answer import Answer, extractive_answer, scored_candidates  # noqa: E402
-from retrieval.evaluation import EvalQuestion, load_questions, squash  # noqa: E402
-from retrieval.service import open_searcher  # noqa: E402
+from benchmarks.common import BENCH_INDEXES, ROOT, corpus_arguments, indexed_settings  # noqa: E402
+from benchmarks.query import percentile  # noqa: E402
+from core.model import load_embedder  # noqa: E402
+from retrieval.answer import Answer  # noqa: E402
+from retrieval.evaluation import load_questions, squash  # noqa: E402
+from retrieval.index import IndexHandle  # noqa: E402
+from retrieval.respond import respond  # noqa: E402
+from retrieval.search import Searcher  # noqa: E402
 
 DEV_SPAN_WORDS = (5, 40)  # a bold run shorter than this is a term, longer is a whole paragraph
 DEV_EVERY = 2  # one question-heading in two: about 240 questions
+
+
+@dataclass(frozen=True)
+class FactQuestion:
+    question: str
+    answer: str  # the phrase that states the fact; empty when no document states it
+    source: str
+    corpus: str  # the benchmark index that holds its document (/tmp/boussole-bench/<corpus>)
 
 
 def tokens(text: str) -> list[str]:
@@ -47,7 +64,7 @@ def token_f1(prediction: str, reference: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def dev_questions(folder: Path) -> list[EvalQuestion]:
+def dev_questions(folder: Path) -> list[FactQuestion]:
     """Question-headings of the fiches-travail pages, each with the bold words opening its answer."""
     found = []
     for page in sorted(folder.glob("*.html")):
@@ -60,78 +77,83 @@ def dev_questions(folder: Path) -> list[EvalQuestion]:
             bold = [" ".join(b.text_content().split()) for b in answer.iter("strong", "b")]
             span = next((b for b in bold if DEV_SPAN_WORDS[0] <= len(b.split()) <= DEV_SPAN_WORDS[1]), "")
             if span:
-                found.append(EvalQuestion(question, (page.name,), span))
+                found.append(FactQuestion(question, span, page.name, "fiches-travail"))
     return found[::DEV_EVERY]
 
 
-def span_sentence_rank(question: EvalQuestion, result, embedder) -> int | None:
-    """Where the first sentence holding the span comes among the scored candidates (1 = best),
-    or None when no candidate holds it: how far sentence selection alone can go."""
-    candidates, scores, _ = scored_candidates(question.question, result, embedder)
-    order = sorted(range(len(candidates)), key=lambda i: -scores[i])
-    return next((rank for rank, i in enumerate(order, start=1)
-                 if squash(question.answer) in squash(candidates[i].text)), None)
+def span_in(span: str, texts) -> bool:
+    return any(squash(span) in squash(t) for t in texts)
 
 
-def repeats_first_excerpt(answer: Answer) -> bool:
-    first = answer.citations[0].hit.passage.text
-    taken = [s for s in answer.sentences if s.n == 1]
-    return len(taken) == len(answer.sentences) and sum(len(s.text.split()) for s in taken) > len(first.split()) / 2
+def fact_questions(path: Path) -> list[FactQuestion]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [FactQuestion(r["question"], r["answer"] or "", r["source"] or "", r["corpus"]) for r in rows]
+
+
+def answered(searcher: Searcher, question: str) -> Answer:
+    """What a person gets in the app or the API: ``respond`` with its defaults (k = 5)."""
+    return respond(searcher.settings, searcher, question, k=5)
+
+
+def measure(asked: list[tuple[FactQuestion, Answer]]) -> dict:
+    """The issue's figures: the fact in the excerpts and in the answer (of the answerable
+    questions), answer length, and how often each kind of question is declined."""
+    answerable = [(q, a) for q, a in asked if q.answer]
+    unanswerable = [(q, a) for q, a in asked if not q.answer]
+    words = [len(" ".join(s.text for s in a.sentences).split()) for q, a in asked if not a.no_answer and a.sentences]
+    report = {"questions": len(asked), "answerable": len(answerable), "unanswerable": len(unanswerable)}
+    if answerable:
+        report |= {
+            "fact_in_excerpts": share(span_in(q.answer, [c.hit.passage.text for c in a.citations]) for q, a in answerable),
+            "fact_in_answer": share(not a.no_answer and span_in(q.answer, [s.text for s in a.sentences]) for q, a in answerable),
+            "answerable_declined": share(a.no_answer for q, a in answerable),
+            "listed_as_documents": sum(a.shape == "documents" for q, a in answerable),
+            "best_sentence_token_f1_mean": round(statistics.mean(
+                max((token_f1(s.text, q.answer) for s in a.sentences), default=0.0) for q, a in answerable), 4),
+        }
+    if unanswerable:
+        report["unanswerable_declined"] = share(a.no_answer for q, a in unanswerable)
+    if words:
+        report |= {"answer_words_median": statistics.median(words),
+                   "answer_words_p90": round(percentile(words, 0.9), 1), "answer_words_mean": round(statistics.mean(words), 1)}
+    return report
+
+
+def share(flags) -> float:
+    flags = list(flags)
+    return round(sum(flags) / max(1, len(flags)), 4)
 
 
 def main() -> None:
     args = corpus_arguments(__doc__, "service-public", extra=lambda p: p.add_argument(
-        "--set", choices=["external", "dev"], default="external"))
-    if args.set == "dev":
-        args.corpus = "fiches-travail"
-        if args.index == BENCH_INDEXES / "service-public":
-            args.index = BENCH_INDEXES / "fiches-travail"
-    settings = indexed_settings(args)
-    searcher = open_searcher(settings)
-    questions = (dev_questions(args.shared / "corpus" / "fiches-travail") if args.set == "dev"
-                 else load_questions(args.shared / "eval" / "service-public" / "answers.jsonl"))
+        "--set", choices=["external", "dev", "facts-dev", "facts-heldout"], default="external"))
+    embedder = None
+    searchers: dict[str, Searcher] = {}
+
+    def searcher_for(corpus: str) -> Searcher:
+        nonlocal embedder
+        if corpus not in searchers:
+            index = args.index if corpus == args.corpus else BENCH_INDEXES / corpus
+            settings = indexed_settings(argparse.Namespace(index=index, shared=args.shared, corpus=corpus))
+            embedder = embedder or load_embedder(settings)
+            searchers[corpus] = Searcher(settings, embedder, IndexHandle(settings.index_path))
+        return searchers[corpus]
+
+    if args.set == "external":
+        questions = [FactQuestion(q.question, q.answer, q.relevant[0] if q.relevant else "", args.corpus)
+                     for q in load_questions(args.shared / "eval" / "service-public" / "answers.jsonl")]
+    elif args.set == "dev":
+        questions = dev_questions(args.shared / "corpus" / "fiches-travail")
+    else:
+        questions = fact_questions(ROOT / "data" / "eval" / f"{args.set}.jsonl")
     if args.questions:
         questions = questions[:args.questions]
-    contains, in_excerpts, f1s, cited_right, sentences, declined, words, repeats = 0, 0, [], 0, 0, 0, [], 0
-    contains_when_shown, span_ranks = 0, []
-    for q in questions:
-        result = searcher.search(q.question, k=5)
-        shown = any(squash(q.answer) in squash(h.passage.text) for h in result.hits)
-        in_excerpts += shown
-        answer = extractive_answer(q.question, result, searcher.answer_embedder)
-        span_ranks.append(None if result.no_answer else span_sentence_rank(q, result, searcher.answer_embedder))
-        if answer.no_answer:
-            declined += 1
-            f1s.append(0.0)
-            continue
-        text = " ".join(s.text for s in answer.sentences)
-        contains += squash(q.answer) in squash(text)
-        contains_when_shown += shown and squash(q.answer) in squash(text)
-        words.append(len(text.split()))
-        repeats += repeats_first_excerpt(answer)
-        # F1 of the best answer sentence: the span is short, the answer is several sentences
-        f1s.append(max(token_f1(s.text, q.answer) for s in answer.sentences))
-        for s in answer.sentences:
-            sentences += 1
-            cited_right += answer.citations[s.n - 1].hit.document.source in q.relevant
-    n = len(questions)
-    print(json.dumps({
-        "set": args.set, "questions": n, "declined": declined,
-        "answer_contains_span": round(contains / n, 4),
-        "span_in_top5_excerpts": round(in_excerpts / n, 4),
-        # the composition's own share: of the questions whose span is in an excerpt
-        "answer_contains_span_when_in_excerpts": round(contains_when_shown / max(1, in_excerpts), 4),
-        # the ceiling of choosing sentences with these scores: the span's sentence among the first r
-        **{f"span_sentence_in_first_{r}_candidates": round(sum(k is not None and k <= r for k in span_ranks) / n, 4)
-           for r in (1, 2, 3)},
-        "span_in_a_candidate": round(sum(k is not None for k in span_ranks) / n, 4),
-        "best_sentence_token_f1_mean": round(statistics.mean(f1s), 4),
-        "share_f1_above_0.5": round(sum(f > 0.5 for f in f1s) / len(f1s), 4),
-        "answer_words_mean": round(statistics.mean(words), 1),
-        "answer_sentences": sentences,
-        "share_repeating_excerpt_1": round(repeats / max(1, len(words)), 4),
-        "share_sentences_citing_relevant_sheet": round(cited_right / max(1, sentences), 4),
-    }))
+    asked = [(q, answered(searcher_for(q.corpus), q.question)) for q in questions]
+    report = {"set": args.set, **measure(asked)}
+    for corpus in dict.fromkeys(q.corpus for q in questions):
+        if len(searchers) > 1:
+            report[corpus] = measure([(q, a) for q, a in asked if q.corpus == corpus])
+    print(json.dumps(report, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -1,17 +1,20 @@
-"""Extractive answers: the 2–5 sentences of the top passages that best answer the question,
-each followed by the number of the excerpt it comes from. Nothing is written that is not in
+"""Extractive answers: the 2–5 sentences of the answer's documents that best answer the question,
+each followed by the number of the excerpt it comes from; for a question asking for a fact (a
+duration, a date, an amount…, retrieval/facts.py), the one sentence that states it, or « Les
+publications ne donnent pas cette information » when none does. Nothing is written that is not in
 a passage.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from core.analysis import Analyzer
 from core.model import Embeds
 from core.sentences import quotable_sentences
+from retrieval.facts import AskedFact, about_share, asked_fact, has_content, states
 from retrieval.index import DocumentInfo
 from retrieval.search import Hit, SearchResult
 
@@ -19,10 +22,17 @@ OVERLAP_WEIGHT = 0.3
 # Sentences scoring this far below the best one are left out: they answer something else.
 SCORE_MARGIN = 0.08
 DUPLICATE_COSINE = 0.92
-# Only the sentences sharing most words with the question are embedded: embedding every
-# sentence of five passages costs more than the whole search.
+# Without vectors stored at ingest (builds of earlier versions), only the sentences sharing most
+# words with the question are embedded: embedding every sentence of five passages costs more than
+# the whole search.
 MAX_EMBEDDED = 16
 ANSWER_DOCUMENTS = 2
+# A factual question none of whose candidate sentences states the fact asked (retrieval/facts.py).
+UNSTATED_TEXT = "Les publications ne donnent pas cette information."
+# The share of what a factual question is about that the sentence stating its fact must hold
+# (chosen on data/eval/facts-dev.jsonl, README « Answers »).
+ABOUT_MIN = 0.5
+ABOUT_WEIGHT = 0.5  # and it counts in choosing among the sentences that state the fact
 NO_ANSWER_TEXT = ("Je n'ai trouvé aucun passage pertinent dans les documents pour cette question. "
                   "Essayez de la reformuler avec d'autres mots, ou parcourez les guides par thème "
                   "dans la page « Documents ».")
@@ -56,6 +66,7 @@ class Answer:
     notices: list[str] = field(default_factory=list)
     listing: list[str] = field(default_factory=list)  # the documents, one line each
     near: list[DocumentInfo] = field(default_factory=list)  # no answer, but these came close
+    unstated: bool = False  # declined because no sentence states the fact asked, not for the topic
 
     @property
     def shape(self) -> str:
@@ -64,7 +75,7 @@ class Answer:
     @property
     def text(self) -> str:
         if self.no_answer:
-            return declined_text(self.near)
+            return declined_text(self.near, UNSTATED_TEXT if self.unstated else NO_ANSWER_TEXT)
         if self.listing:
             return "Documents qui correspondent à votre recherche :\n" + "\n".join(self.listing)
         return " ".join(f"{s.text} [{s.n}]" + ("" if s.supported else " (non vérifié)")
@@ -83,9 +94,9 @@ def document_json(d: DocumentInfo) -> dict:
             "type": d.type, "themes": list(d.themes)}
 
 
-def declined_text(near: list[DocumentInfo]) -> str:
+def declined_text(near: list[DocumentInfo], reason: str = NO_ANSWER_TEXT) -> str:
     """What a declined question is told (an answer or a search alike)."""
-    return " ".join(filter(None, [NO_ANSWER_TEXT, near_text(near)]))
+    return " ".join(filter(None, [reason, near_text(near)]))
 
 
 def near_text(near: list[DocumentInfo]) -> str:
@@ -102,58 +113,118 @@ def near_text(near: list[DocumentInfo]) -> str:
 @dataclass(frozen=True)
 class _Candidate:
     text: str
-    n: int
+    n: int  # its excerpt's number; 0 for a passage of the answer's documents not shown yet
     position: int
+    hit: Hit | None = None  # the passage not shown yet
+    title: str = ""  # its document's
+    context: str = ""  # its document's title and its passage's section: what « it » refers to
 
 
 def extractive_answer(question: str, result: SearchResult, embedder: Embeds,
-                      max_sentences: int = 5, analyzer: Analyzer | None = None) -> Answer:
+                      max_sentences: int = 5, analyzer: Analyzer | None = None,
+                      unshown: list[Hit] | None = None) -> Answer:
+    """``unshown``: the other passages of the answer's documents, whose sentences may answer too;
+    a passage an answer sentence comes from is then added to the excerpts, so that every sentence
+    can be checked against its excerpt."""
     citations = citations_of(result)
     if result.no_answer or not citations:
         return Answer(question, [], citations, no_answer=True, near=result.near)
-    candidates, scores, vectors = scored_candidates(question, result, embedder, analyzer)
-    if not candidates:
+    analyzer = analyzer or Analyzer()
+    fact = asked_fact(question)
+    candidates, scores, vectors = scored_candidates(question, result, embedder, analyzer, unshown)
+    keep = [i for i, c in enumerate(candidates) if has_content(c.text, c.title, fact)]
+    candidates, scores, vectors = [candidates[i] for i in keep], scores[keep], vectors[keep]
+    best = _fact_sentence(question, fact, candidates, scores, analyzer) if fact is not None else None
+    if best is not None:
+        chosen = [best]  # the fact, alone: the excerpt cards carry its context
+    elif fact is not None and fact.required:
+        return Answer(question, [], [], no_answer=True, unstated=True, near=_documents_of(citations))
+    elif not candidates:
         return Answer(question, [], citations, no_answer=True)
-    chosen = _select(scores, vectors, max_sentences, candidates, len(citations[0].hit.passage.text.split()))
+    else:
+        chosen = _select(scores, vectors, max_sentences, candidates, len(citations[0].hit.passage.text.split()))
+    candidates, citations = _cite_unshown(candidates, chosen, citations)
     chosen.sort(key=lambda i: (candidates[i].n, candidates[i].position))
     return Answer(question, [AnswerSentence(candidates[i].text, candidates[i].n) for i in chosen],
                   citations)
+
+
+def _fact_sentence(question: str, fact: AskedFact, candidates: list[_Candidate], scores: np.ndarray,
+                   analyzer: Analyzer) -> int | None:
+    """The best-scored sentence that states the fact asked about what the question is about;
+    None when no sentence does."""
+    about = {i: about_share(question, f"{c.context} {c.text}", analyzer)
+             for i, c in enumerate(candidates) if states(fact, c.text)}
+    stating = [i for i, share in about.items() if share >= ABOUT_MIN]
+    return max(stating, key=lambda i: scores[i] + ABOUT_WEIGHT * about[i]) if stating else None
+
+
+def _documents_of(citations: list[Citation]) -> list[DocumentInfo]:
+    """The answer's documents, closest first: the near misses of a fact they do not state."""
+    documents = {c.hit.document.doc_id: c.hit.document for c in citations}
+    return list(documents.values())[:ANSWER_DOCUMENTS]
+
+
+def _cite_unshown(candidates: list[_Candidate], chosen: list[int], citations: list[Citation]
+                  ) -> tuple[list[_Candidate], list[Citation]]:
+    """Number the passages not shown that chosen sentences come from, after the excerpts."""
+    numbers: dict[int, int] = {}
+    citations = list(citations)
+    for i in chosen:
+        hit = candidates[i].hit
+        if candidates[i].n == 0 and hit is not None and hit.passage.id not in numbers:
+            numbers[hit.passage.id] = len(citations) + 1
+            citations.append(Citation(len(citations) + 1, hit))
+    candidates = [replace(c, n=numbers[c.hit.passage.id]) if c.n == 0 and c.hit and c.hit.passage.id in numbers
+                  else c for c in candidates]
+    return candidates, citations
 
 
 def citations_of(result: SearchResult) -> list[Citation]:
     return [Citation(i, hit) for i, hit in enumerate(result.hits, start=1)]
 
 
-def scored_candidates(question: str, result: SearchResult, embedder: Embeds, analyzer: Analyzer | None = None
-                      ) -> tuple[list[_Candidate], np.ndarray, np.ndarray]:
+def scored_candidates(question: str, result: SearchResult, embedder: Embeds, analyzer: Analyzer | None = None,
+                      unshown: list[Hit] | None = None) -> tuple[list[_Candidate], np.ndarray, np.ndarray]:
     """The sentences an answer may take, each scored by its closeness to the question and the
     share of the question's words it holds (with their vectors, to skip near-duplicates)."""
-    candidates = _candidates(citations_of(result))
+    candidates = _candidates(citations_of(result), unshown or [])
     if not candidates:
         return [], np.zeros(0), np.zeros((0, 0))
     overlap = _overlap(question, candidates, analyzer or Analyzer())
-    # ties keep excerpt order, so better-ranked excerpts are preferred
-    keep = sorted(np.argsort(-overlap, kind="stable")[:MAX_EMBEDDED])
+    # ties keep excerpt order, so better-ranked excerpts are preferred; sentences embedded at
+    # ingest are all kept, they cost nothing to score
+    stored = getattr(embedder, "known", {})
+    order = np.argsort(-overlap, kind="stable")
+    keep = sorted({int(i) for i in order[:MAX_EMBEDDED]} | {i for i, c in enumerate(candidates) if c.text in stored})
     candidates, overlap = [candidates[i] for i in keep], overlap[keep]
     vectors = embedder.embed_passages([c.text for c in candidates])
     query = result.query_vector if result.query_vector is not None else embedder.embed_queries([question])[0]
     return candidates, vectors @ query + OVERLAP_WEIGHT * overlap, vectors
 
 
-def _candidates(citations: list[Citation]) -> list[_Candidate]:
-    """Sentences of the excerpts of the best ``ANSWER_DOCUMENTS`` documents: an answer stitched
-    from many documents mixes situations (the other excerpts are still shown and cited)."""
+def _candidates(citations: list[Citation], unshown: list[Hit]) -> list[_Candidate]:
+    """Sentences of the excerpts of the best ``ANSWER_DOCUMENTS`` documents, then of their
+    passages not shown: an answer stitched from many documents mixes situations (the other
+    excerpts are still shown and cited)."""
     out, seen = [], set()
-    documents = list(dict.fromkeys(c.hit.document.doc_id for c in citations))[:ANSWER_DOCUMENTS]
-    for c in citations:
-        if c.hit.document.doc_id not in documents:
+    documents = answer_documents(citations)
+    sources = [(c.hit, c.n) for c in citations] + [(h, 0) for h in unshown]
+    for hit, n in sources:
+        if hit.document.doc_id not in documents:
             continue
-        for start, _, sentence in quotable_sentences(c.hit.passage.text):
+        for start, _, sentence in quotable_sentences(hit.passage.text):
             # a question restated by the excerpt is not an answer to it
             if sentence not in seen and not sentence.endswith("?"):
                 seen.add(sentence)
-                out.append(_Candidate(sentence, c.n, start))
+                out.append(_Candidate(sentence, n, start, hit if n == 0 else None, hit.document.title,
+                                       f"{hit.document.title} {hit.passage.section}"))
     return out
+
+
+def answer_documents(citations: list[Citation]) -> list[str]:
+    """The documents an answer's sentences are taken from: those of the first excerpts."""
+    return list(dict.fromkeys(c.hit.document.doc_id for c in citations))[:ANSWER_DOCUMENTS]
 
 
 def _overlap(question: str, candidates: list[_Candidate], analyzer: Analyzer) -> np.ndarray:

@@ -120,6 +120,10 @@ class Index:
                            f"text FROM passages WHERE id IN ({marks})", [int(i) for i in ids])
         return {r[0]: PassageRecord(*r) for r in rows}
 
+    @property
+    def has_sentence_vectors(self) -> bool:
+        return self._sentence_vectors is not None
+
     def sentence_vectors(self, passages: list[PassageRecord]) -> dict[str, np.ndarray]:
         """The vectors computed at ingest for the quotable sentences of ``passages``, by the
         sentence's text (spaces made single); empty when the build has none."""

@@ -4,7 +4,7 @@ else extractively)."""
 from __future__ import annotations
 
 from core.settings import Settings
-from retrieval.answer import Answer, extractive_answer
+from retrieval.answer import Answer, answer_documents, citations_of, extractive_answer
 from retrieval.condense import condense
 from retrieval.conversation import follow_up_search, is_follow_up
 from retrieval.filters import Filters
@@ -22,12 +22,13 @@ def respond(settings: Settings, searcher: Searcher, question: str, k: int = 5,
     rewrite = condense(settings, previous, question) if llm and is_follow_up(previous or [], question) else None
     result = (searcher.search(rewrite, k=k, filters=filters) if rewrite
               else follow_up_search(searcher, previous or [], question, k=k, filters=filters))
-    embedder = searcher.sentence_embedder(result)
     if llm and not result.no_answer:
         from retrieval.llm import generative_answer
-        answer = generative_answer(settings, question, result, embedder, on_sentence=on_sentence)
+        answer = generative_answer(settings, question, result, searcher.sentence_embedder(result),
+                                   on_sentence=on_sentence)
     else:
-        answer = extractive_answer(question, result, embedder)
+        unshown = searcher.unshown_passages(result, answer_documents(citations_of(result)))
+        answer = extractive_answer(question, result, searcher.sentence_embedder(result, unshown), unshown=unshown)
     if rewrite:
         answer.notices.insert(0, f"Question comprise comme : « {rewrite} »")
     return answer

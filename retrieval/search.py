@@ -76,13 +76,24 @@ class Searcher:
         self._checked_build = ""  # the last build whose model was found to be the embedder's
         self._hubs: tuple[str, dict[str, float]] = ("", {})
 
-    def sentence_embedder(self, result: SearchResult) -> KnownVectors:
-        """What composes the answer to ``result``: the vectors its excerpts' sentences got at
-        ingest, the remembered ones, and the model for any other."""
+    def sentence_embedder(self, result: SearchResult, unshown: list[Hit] = ()) -> KnownVectors:
+        """What composes the answer to ``result``: the vectors its excerpts' sentences (and those
+        of ``unshown``) got at ingest, the remembered ones, and the model for any other."""
         index = self.handle.get()
-        known = (index.sentence_vectors([h.passage for h in result.hits])
+        known = (index.sentence_vectors([h.passage for h in [*result.hits, *unshown]])
                  if index.build_id == result.build_id else {})
         return KnownVectors(self.answer_embedder, known)
+
+    def unshown_passages(self, result: SearchResult, documents: list[str]) -> list[Hit]:
+        """The passages of ``documents`` that ``result`` does not show, in reading order: where
+        the sentence stating a fact may be when the shown ones only lead up to it. None for a
+        build without stored sentence vectors (embedding whole documents per question is too slow)."""
+        index = self.handle.get()
+        if index.build_id != result.build_id or not index.has_sentence_vectors:
+            return []
+        shown = {h.passage.id for h in result.hits}
+        return [Hit(0, 0.0, p, index.documents[doc_id]) for doc_id in documents
+                for p in index.document_passages(doc_id) if p.id not in shown]
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None,
                options: SearchOptions = SearchOptions(), per_doc: int | None = None) -> SearchResult:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import shutil
 
 import numpy as np
+import pytest
 
 from core.model import KnownVectors
 from core.sentences import quotable_sentences
 from core.store import current_build
 from ingest.refresh import refresh
-from retrieval.answer import extractive_answer
+from retrieval.answer import answer_documents, citations_of, extractive_answer
 from retrieval.index import IndexHandle
+from retrieval.respond import respond
 from retrieval.search import Searcher
 from conftest import CORPUS
 
@@ -86,3 +88,33 @@ def test_carried_documents_keep_their_sentence_vectors(base_settings, embedder, 
     new = after.sentence_vectors(list(after.passages(list(range(after.size))).values()))
     assert set(old) <= set(new)
     assert all(np.array_equal(old[s], new[s]) for s in old)
+
+
+@pytest.fixture(scope="module")
+def loi_searcher(base_settings, embedder, tmp_path_factory):
+    settings = base_settings.with_(index_dir=tmp_path_factory.mktemp("loi-index"),
+                                   sources=CORPUS / "loi-ville-2014")
+    refresh(settings, embedder=embedder)
+    return Searcher(settings, embedder, IndexHandle(settings.index_path))
+
+
+def test_an_answer_sentence_may_come_from_a_passage_the_search_did_not_show_which_is_then_cited(loi_searcher):
+    question = "Combien de temps durent les contrats de ville ?"
+    answer = respond(loi_searcher.settings, loi_searcher, question, k=5)
+    shown = len(loi_searcher.search(question, k=5).hits)
+    added = answer.citations[shown:]
+    assert added, "no sentence came from a passage outside the excerpts"
+    for citation in added:
+        quoted = [s.text for s in answer.sentences if s.n == citation.n]
+        assert quoted and all(text in " ".join(citation.hit.passage.text.split()) for text in quoted)
+        assert citation.hit.document.doc_id in answer_documents(answer.citations[:shown])
+
+
+def test_without_stored_sentence_vectors_only_the_shown_passages_are_read(
+        base_settings, embedder, tmp_path):
+    settings = base_settings.with_(index_dir=tmp_path / "index", sources=CORPUS / "loi-ville-2014")
+    refresh(settings, embedder=embedder)
+    (current_build(settings.index_path) / "sentences.npy").unlink()
+    searcher = Searcher(settings, embedder, IndexHandle(settings.index_path))
+    result = searcher.search("Combien de temps durent les contrats de ville ?")
+    assert searcher.unshown_passages(result, answer_documents(citations_of(result))) == []

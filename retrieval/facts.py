@@ -1,0 +1,152 @@
+"""What fact a question asks for, and whether a sentence states it.
+
+« Combien de temps durent les contrats de ville ? » asks for a duration: it is answered by the
+sentence that says « pour une durée de six ans », not by the one that best matches its words, and
+when no sentence of the documents states a duration about contracts, the honest answer is that the
+publications do not give it. The kinds told apart are those the issue lists — a duration, a date,
+an amount, a count, an age, a person or body, a place; a question asking for an explanation
+(« comment », « pourquoi ») or anything else asks for no kind here.
+
+A sentence states the fact when it holds a phrase of the kind (« six ans », « 18 juillet 2018 »,
+« 9 378 euros », « 3 groupes », « à Lodève ») *and* holds most of what the question is about
+(``about_share``): a number in a sentence on another subject is not the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.analysis import Analyzer, fold
+
+_NUMBER = (r"(?:\d+(?:[ \u00a0.,]\d+)*|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|"
+           r"trente|quarante|cinquante|soixante|cent|cents|mille|demi)")
+_TIME_UNIT = r"(?:ans?|annees?|mois|semaines?|jours?|heures?|minutes?|trimestres?|semestres?)"
+_MONTH = r"(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)"
+_YEAR = r"(?:1[89]|20)\d\d"
+
+# what a sentence stating a fact of each kind holds (matched on folded text: no accents, lower case)
+STATEMENTS = {
+    "duration": re.compile(rf"\b{_NUMBER}\s+(?:\w+\s+)?{_TIME_UNIT}\b|\btous les {_TIME_UNIT}\b|\bchaque {_TIME_UNIT}\b"),
+    "date": re.compile(rf"\b{_YEAR}\b|\b\d{{1,2}}(?:er)?\s+{_MONTH}\b|\b{_MONTH}\s+{_YEAR}\b|"
+                       r"\bl'annee (?:du|de la|suivante|precedente|qui suit)\b|\bau plus tard\b|\ba compter du\b|"
+                       r"\bdes (?:la|le|que)\b|\bavant le\b|\blors d"),
+    "amount": re.compile(rf"\b{_NUMBER}\s*(?:€|euros?|%|pour cent)|\bsmic\b|\bmois de salaire\b|\bgratuit"),
+    "age": re.compile(rf"\b{_NUMBER}\s+ans\b|\bmajeur|\bmineur"),
+    "person": re.compile(r"\b(?:[A-ZÉ][a-zà-ÿ]+|[A-Z]{2,})\b|\b(?:maire|prefet|representant|ministre|"
+                         r"etat|etablissement|observatoire|conseil|commission|association|organisme|employeur|agence|"
+                         r"direction|centre|comite|departement|region|commune|president|delegue|decret|arrete|"
+                         r"inspecteur|juge|tribunal|caisse|operateur|bailleur|habitants?)\b"),
+    "place": re.compile(r"\b(?:à|au|aux|en|dans|près de|sur)\s+(?:l['’]|la |le |les )?[A-ZÉ]|"
+                        r"\bdans (?:chaque|tous les|toutes les|les|le|la) (?:quartiers?|communes?|departements?|regions?|villes?)\b|"
+                        r"\ba l'echelle\b"),
+}
+_CASED = {"person", "place"}  # their phrases are found by capital letters: matched on the original text
+
+# the question's words that say which kind it asks, folded, most specific first
+_ASKS = [
+    ("age", re.compile(r"\bquel age\b|\bage minimum\b|\bage maximum\b|\ba partir de quel age\b")),
+    ("duration", re.compile(r"\bcombien de temps\b|\bpendant combien\b|\bduree\b|\bdure(?:nt)?\b|\bdure t il\b|"
+                            r"\bquel (?:delai|preavis)\b|\bdans quel delai\b|\btous les combien\b|\ba quelle frequence\b|"
+                            r"\bcombien d'(?:heures|annees|ans)\b|\bcombien de (?:jours|mois|semaines|heures)\b")),
+    # « quand » asks when only where it opens the question or a verb follows it: « que faire quand
+    # le contrat se termine ? » asks what to do
+    ("date", re.compile(r"(?:^|: |, )(?:et |mais )?quand\b|\bquand (?:a|ont|est|sont|aura|auront|doit|doivent|faut il|"
+                        r"commence|commencent|se|s'|peut on|peut)\b|\bquelle date\b|\ben quelle annee\b|\bde quand\b|"
+                        r"\bdepuis quand\b|\bjusqu'a quand\b")),
+    ("amount", re.compile(r"\bquel(?:le)? (?:est (?:le|la) )?(?:montant|salaire|prix|cout|budget|tarif|remuneration|"
+                          r"indemnite|somme|taux|pourcentage|plafond|seuil|penalite)\b|\bmontant\b|"
+                          r"\bcombien (?:coute|coutent|touche|touchent|gagne|gagnent|paie|paye|rapporte|faut il payer)\b|"
+                          r"\bc'est combien\b|\bcombien\s*\?|\bcombien d'argent\b|\bcombien d'euros\b")),
+    ("count", re.compile(r"\bcombien (?:de|d'|y a t il de|y a t il d')\s*\w|\bquel (?:est le )?nombre\b")),
+    ("person", re.compile(r"^qui\b|\bpar qui\b|\bavec qui\b|\ba qui\b|\bqui (?:est|sont|a|ont|fait|decide|fixe|"
+                          r"signe|preside|dirige|anime|organise)\b|\bquel(?:le)? (?:organisme|acteur|association|service|"
+                          r"structure|institution|personne)\b")),
+    ("place", re.compile(r"^ou\b|\bou (?:se|s'|a|ont|est|sont|y|trouver|se trouve)\b|\bdans quelle (?:ville|commune|region)\b|"
+                         r"\ba quel endroit\b|\bquel lieu\b")),
+]
+# words of the question that say what it asks, not what it is about
+_CUE_WORDS = frozenset("combien temps quand quel quelle quels quelles qui ou date annee duree dure durent delai "
+                       "montant nombre age minimum maximum frequence faut partir lieu endroit".split())
+_COUNTED = re.compile(r"\bcombien (?:de |d'|y a t il de |y a t il d')\s*([a-z-]+)")
+
+
+# Kinds whose statement a pattern finds reliably: when no sentence states one, the answer says the
+# publications do not give it. A person or a place is often named in lower case (« les médecins,
+# les sages-femmes », « dans chaque quartier »): for them a stating sentence is preferred, never required.
+REQUIRED = frozenset({"duration", "date", "amount", "count", "age"})
+
+
+@dataclass(frozen=True)
+class AskedFact:
+    kind: str
+    counted: str = ""  # for a count: the folded noun counted (« membres »), which the number must go with
+
+    @property
+    def required(self) -> bool:
+        return self.kind in REQUIRED
+
+
+def asked_fact(question: str) -> AskedFact | None:
+    """The fact ``question`` asks for, or None (an explanation, a yes-no question, a definition…)."""
+    text = _plain(question)
+    kind = next((kind for kind, asks in _ASKS if asks.search(text)), None)
+    if kind != "count":
+        return AskedFact(kind) if kind else None
+    counted = _COUNTED.search(text)
+    return AskedFact("count", counted.group(1) if counted else "")
+
+
+def states(fact: AskedFact, sentence: str) -> bool:
+    """Whether ``sentence`` holds a phrase of the kind asked (the number goes with the counted
+    noun: « 3 groupes d'échanges » for « combien de groupes »)."""
+    if fact.kind == "count":
+        if not fact.counted:
+            return bool(re.search(rf"\b{_NUMBER}\b", _plain(sentence)))
+        stem = re.escape(_stem(fact.counted))
+        return bool(re.search(rf"\b{_NUMBER}\s+(?:[\w'-]+\s+){{0,2}}{stem}", _plain(sentence)))
+    text = sentence if fact.kind in _CASED else _plain(sentence)
+    if fact.kind in _CASED:
+        text = re.sub(r"^\W*\w+", "", text)  # the first word is capitalised anyway
+        return bool(STATEMENTS[fact.kind].search(text) or STATEMENTS[fact.kind].search(_plain(text)))
+    return bool(STATEMENTS[fact.kind].search(text))
+
+
+def about_share(question: str, text: str, analyzer: Analyzer) -> float:
+    """The share of what the question is about (its words, less those saying what it asks) that
+    ``text`` holds; words match on their first five letters (« bloqué », « bloquées »)."""
+    wanted = {t[:5] for t in analyzer.terms(question) if fold(t) not in _CUE_WORDS and len(t) > 2}
+    if not wanted:
+        return 1.0
+    return len(wanted & {t[:5] for t in analyzer.terms(text)}) / len(wanted)
+
+
+def has_content(sentence: str, title: str, fact: AskedFact | None) -> bool:
+    """False for a sentence that says nothing of its own: the document's title repeated, a date
+    line (« Webinaire régional du 25 mars 2021. »), a list of speakers. A date line does answer
+    « quand ? », so it is kept for a date question."""
+    text, name = _plain(sentence), _plain(title)
+    if name and (text in name or (name in text and len(text.split()) - len(name.split()) < 4)):
+        return False
+    if re.match(r"(?:intervenante?s?|avec|anime(?:e|s)? par|animation|participants?|programme)\b", text):
+        return False
+    if fact is not None and fact.kind == "date":
+        return True
+    without_dates = re.sub(rf"\b\d{{1,2}}(?:er)?\s+{_MONTH}(?:\s+{_YEAR})?\b|\b{_MONTH}\s+{_YEAR}\b|\b{_YEAR}\b", " ", text)
+    words = [w for w in without_dates.split() if len(w) > 3 and w not in _EVENT_WORDS]
+    return len(words) >= 3
+
+
+_EVENT_WORDS = frozenset("webinaire webinaires regional regionale seminaire journee journees reunion rencontre "
+                         "formation atelier visioconference publie publiee date edition".split())
+
+
+def _plain(text: str) -> str:
+    """Folded (no accents, lower case), apostrophes made straight, spaces made single."""
+    return " ".join(fold(text).replace("’", "'").replace("-", " ").split())
+
+
+def _stem(word: str) -> str:
+    """Enough of a counted noun to find it in the singular or plural (« membre », « membres »)."""
+    word = word.rstrip("s").rstrip("x")
+    return word[:max(4, len(word) - 1)] if len(word) > 5 else word

@@ -1,0 +1,97 @@
+"""Factual questions: the sentence stating the fact, alone, or « Les publications ne donnent pas
+cette information » when no document states it (retrieval/facts.py, retrieval/answer.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.analysis import Analyzer
+from retrieval.answer import UNSTATED_TEXT
+from retrieval.facts import about_share, asked_fact, has_content, states
+from retrieval.respond import respond
+from test_sentence_vectors import loi_searcher  # noqa: F401  the loi texts' index, shared
+
+CONTRACTS = "Combien de temps durent les contrats de ville ?"
+
+
+@pytest.mark.parametrize("question, kind", [
+    (CONTRACTS, "duration"),
+    ("Un contrat d'apprentissage, ça dure combien de temps ?", "duration"),
+    ("Tous les combien on vérifie une grue GME ?", "duration"),
+    ("Quand a eu lieu la journée santé des conseils citoyens de l'Hérault ?", "date"),
+    ("De quand date la loi CADA ?", "date"),
+    ("combien touche un employeur pour un apprenti handicapé", "amount"),
+    ("Quel est le montant maximum de la subvention PIJ ?", "amount"),
+    ("Combien de membres compte un conseil citoyen ?", "count"),
+    ("À partir de quel âge on peut être adulte-relais ?", "age"),
+    ("Qui reconnaît la composition du conseil citoyen ?", "person"),
+    ("Où s'est tenu le séminaire sur l'image des quartiers ?", "place"),
+])
+def test_the_kind_of_fact_a_question_asks_for_is_recognised(question, kind):
+    assert asked_fact(question).kind == kind
+
+
+@pytest.mark.parametrize("question", [
+    "Comment intégrer l'égalité femmes-hommes dans nos actions ?",
+    "Que faire quand des squatteurs occupent un logement ?",  # « quand » here is not « when? »
+    "Quelle aide apporte le fonds de solidarité pour le logement ?",
+    "Qu'est-ce qu'un contrat de ville ?",
+])
+def test_explanations_and_definitions_ask_for_no_fact(question):
+    assert asked_fact(question) is None
+
+
+def test_a_duration_is_stated_by_a_number_of_years_not_by_any_number():
+    fact = asked_fact(CONTRACTS)
+    assert states(fact, "Les contrats de ville sont conclus pour une durée de six ans.")
+    assert not states(fact, "Le contrat de ville fixe les objectifs de la politique de la ville.")
+
+
+def test_a_count_is_stated_only_by_a_number_going_with_what_is_counted():
+    fact = asked_fact("Combien de groupes d'échanges sur l'emploi ont été animés ?")
+    assert states(fact, "Villes et Territoires Occitanie a animé 3 groupes d’échanges régionaux.")
+    assert not states(fact, "En novembre et décembre 2020, les échanges ont réuni des chefs de projet.")
+
+
+def test_a_fact_about_something_else_does_not_count():
+    analyzer = Analyzer()
+    assert about_share(CONTRACTS, "Les contrats de ville sont conclus pour une durée de six ans.", analyzer) >= 0.5
+    assert about_share(CONTRACTS, "La convention adulte-relais est signée pour trois ans.", analyzer) == 0
+
+
+@pytest.mark.parametrize("sentence", [
+    "Webinaire régional du 25 mars 2021.",
+    "Une journée pour imaginer la politique de la ville dans 10 ans.",  # the document's title
+    "Intervenants : Marie Dupont, Ahmed Benali, Sophie Martin.",
+])
+def test_a_sentence_with_no_content_of_its_own_is_never_an_answer(sentence):
+    title = "Une journée pour imaginer la politique de la ville dans 10 ans"
+    assert not has_content(sentence, title, asked_fact("Quels sont les enjeux de la politique de la ville ?"))
+
+
+def test_a_date_line_does_answer_a_question_asking_when():
+    assert has_content("Webinaire régional du 25 mars 2021.", "L'émancipation au féminin",
+                       asked_fact("Quand a eu lieu le webinaire sur l'émancipation des femmes ?"))
+
+
+def test_on_the_loi_texts_the_duration_of_contracts_is_answered_by_the_sentence_stating_it(loi_searcher):  # noqa: F811
+    answer = respond(loi_searcher.settings, loi_searcher, CONTRACTS, k=5)
+    assert not answer.no_answer
+    assert [s.text for s in answer.sentences if "six ans" in s.text], answer.text
+    cited = answer.citations[answer.sentences[0].n - 1]
+    assert "six ans" in " ".join(cited.hit.passage.text.split())
+    assert len(answer.text.split()) <= 60
+
+
+def test_on_the_bundled_notices_alone_the_publications_are_said_not_to_give_it(seed_searcher):
+    answer = respond(seed_searcher.settings, seed_searcher, CONTRACTS, k=5)
+    assert answer.no_answer and answer.unstated
+    assert answer.text.startswith(UNSTATED_TEXT)
+    assert "imaginer la politique de la ville" not in answer.text.split(":", 1)[0]
+    assert answer.to_json()["no_answer"] is True and answer.to_json()["near_misses"]
+
+
+def test_a_fact_the_notices_state_is_answered_in_one_short_sentence(seed_searcher):
+    answer = respond(seed_searcher.settings, seed_searcher, "Où a eu lieu la formation santé des conseils citoyens de l'Hérault ?", k=5)
+    assert not answer.no_answer and len(answer.sentences) == 1
+    assert "Lodève" in answer.sentences[0].text
