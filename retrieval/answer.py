@@ -31,7 +31,7 @@ ANSWER_DOCUMENTS = 2
 UNSTATED_TEXT = "Les publications ne donnent pas cette information."
 # The share of what a factual question is about that the sentence stating its fact must hold
 # (chosen on data/eval/facts-dev.jsonl, README « Answers »).
-ABOUT_MIN = 0.5
+ABOUT_MIN = 0.4
 ABOUT_WEIGHT = 0.5  # and it counts in choosing among the sentences that state the fact
 NO_ANSWER_TEXT = ("Je n'ai trouvé aucun passage pertinent dans les documents pour cette question. "
                   "Essayez de la reformuler avec d'autres mots, ou parcourez les guides par thème "

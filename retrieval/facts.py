@@ -29,10 +29,11 @@ _YEAR = r"(?:1[89]|20)\d\d"
 STATEMENTS = {
     "duration": re.compile(rf"\b{_NUMBER}\s+(?:\w+\s+)?{_TIME_UNIT}\b|\btous les {_TIME_UNIT}\b|\bchaque {_TIME_UNIT}\b"),
     "date": re.compile(rf"\b{_YEAR}\b|\b\d{{1,2}}(?:er)?\s+{_MONTH}\b|\b{_MONTH}\s+{_YEAR}\b|"
-                       r"\bl'annee (?:du|de la|suivante|precedente|qui suit)\b|\bau plus tard\b|\ba compter du\b|"
-                       r"\bdes (?:la|le|que)\b|\bavant le\b|\blors d"),
+                       r"\bl'annee (?:du|de la|suivante|precedente|qui suit)\b|\bau plus tard\b|\ba compter du\b"),
     "amount": re.compile(rf"\b{_NUMBER}\s*(?:€|euros?|%|pour cent)|\bsmic\b|\bmois de salaire\b|\bgratuit"),
-    "age": re.compile(rf"\b{_NUMBER}\s+ans\b|\bmajeur|\bmineur"),
+    "age": re.compile(rf"\bages? (?:de |d'au moins |de moins de |de plus de )?{_NUMBER}|"
+                      rf"\b(?:au moins|moins de|plus de|de|des) {_NUMBER}(?: (?:a|et) {_NUMBER})? ans\b|"
+                      rf"\b{_NUMBER} ans (?:au minimum|au maximum|revolus|et plus|minimum|maximum)\b|\bmajeur|\bmineur"),
     "person": re.compile(r"\b(?:[A-ZÉ][a-zà-ÿ]+|[A-Z]{2,})\b|\b(?:maire|prefet|representant|ministre|"
                          r"etat|etablissement|observatoire|conseil|commission|association|organisme|employeur|agence|"
                          r"direction|centre|comite|departement|region|commune|president|delegue|decret|arrete|"
@@ -52,7 +53,7 @@ _ASKS = [
     # « quand » asks when only where it opens the question or a verb follows it: « que faire quand
     # le contrat se termine ? » asks what to do
     ("date", re.compile(r"(?:^|: |, )(?:et |mais )?quand\b|\bquand (?:a|ont|est|sont|aura|auront|doit|doivent|faut il|"
-                        r"commence|commencent|se|s'|peut on|peut)\b|\bquelle date\b|\ben quelle annee\b|\bde quand\b|"
+                        r"commence|commencent|se|s'|peut on|peut)\b|\bquelle (?:est la )?date\b|\ba quelle date\b|\ben quelle annee\b|\bde quand\b|"
                         r"\bdepuis quand\b|\bjusqu'a quand\b")),
     ("amount", re.compile(r"\bquel(?:le)? (?:est (?:le|la) )?(?:montant|salaire|prix|cout|budget|tarif|remuneration|"
                           r"indemnite|somme|taux|pourcentage|plafond|seuil|penalite)\b|\bmontant\b|"
@@ -103,8 +104,8 @@ def states(fact: AskedFact, sentence: str) -> bool:
     if fact.kind == "count":
         if not fact.counted:
             return bool(re.search(rf"\b{_NUMBER}\b", _plain(sentence)))
-        stem = re.escape(_stem(fact.counted))
-        return bool(re.search(rf"\b{_NUMBER}\s+(?:[\w'-]+\s+){{0,2}}{stem}", _plain(sentence)))
+        noun = re.escape(_singular(fact.counted))
+        return bool(re.search(rf"\b{_NUMBER}\s+(?:[\w'-]+\s+){{0,2}}{noun}(?:s|x|es)?\b", _plain(sentence)))
     text = sentence if fact.kind in _CASED else _plain(sentence)
     if fact.kind in _CASED:
         text = re.sub(r"^\W*\w+", "", text)  # the first word is capitalised anyway
@@ -115,7 +116,7 @@ def states(fact: AskedFact, sentence: str) -> bool:
 def about_share(question: str, text: str, analyzer: Analyzer) -> float:
     """The share of what the question is about (its words, less those saying what it asks) that
     ``text`` holds; words match on their first five letters (« bloqué », « bloquées »)."""
-    wanted = {t[:5] for t in analyzer.terms(question) if fold(t) not in _CUE_WORDS and len(t) > 2}
+    wanted = {t[:5] for t in analyzer.terms(question) if fold(t) not in _CUE_WORDS}
     if not wanted:
         return 1.0
     return len(wanted & {t[:5] for t in analyzer.terms(text)}) / len(wanted)
@@ -146,7 +147,6 @@ def _plain(text: str) -> str:
     return " ".join(fold(text).replace("’", "'").replace("-", " ").split())
 
 
-def _stem(word: str) -> str:
-    """Enough of a counted noun to find it in the singular or plural (« membre », « membres »)."""
-    word = word.rstrip("s").rstrip("x")
-    return word[:max(4, len(word) - 1)] if len(word) > 5 else word
+def _singular(word: str) -> str:
+    """A counted noun without its plural ending (« membres », « réseaux »)."""
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word

@@ -20,6 +20,7 @@ CONTRACTS = "Combien de temps durent les contrats de ville ?"
     ("Tous les combien on vérifie une grue GME ?", "duration"),
     ("Quand a eu lieu la journée santé des conseils citoyens de l'Hérault ?", "date"),
     ("De quand date la loi CADA ?", "date"),
+    ("Quelle est la date de la loi pour une République numérique ?", "date"),
     ("combien touche un employeur pour un apprenti handicapé", "amount"),
     ("Quel est le montant maximum de la subvention PIJ ?", "amount"),
     ("Combien de membres compte un conseil citoyen ?", "count"),
@@ -51,6 +52,18 @@ def test_a_count_is_stated_only_by_a_number_going_with_what_is_counted():
     fact = asked_fact("Combien de groupes d'échanges sur l'emploi ont été animés ?")
     assert states(fact, "Villes et Territoires Occitanie a animé 3 groupes d’échanges régionaux.")
     assert not states(fact, "En novembre et décembre 2020, les échanges ont réuni des chefs de projet.")
+
+
+def test_a_count_needs_the_counted_noun_itself_not_a_word_beginning_like_it():
+    fact = asked_fact("Combien de contrats d'apprentissage ont été signés en 2024 ?")
+    assert not states(fact, "Le contrat d’apprentissage est signé par les deux parties contractantes.")
+    assert states(fact, "En 2024, 12 000 contrats ont été signés.")
+
+
+def test_an_age_is_stated_as_an_age_not_as_any_number_of_years():
+    fact = asked_fact("À partir de quel âge on peut être adulte-relais ?")
+    assert states(fact, "Les postes d'adultes-relais sont réservés à des personnes d'au moins 30 ans sans emploi.")
+    assert not states(fact, "La durée pour laquelle la convention est signée ne peut excéder trois ans.")
 
 
 def test_a_fact_about_something_else_does_not_count():
