@@ -25,6 +25,7 @@ from core.documents import valid_date
 from core.errors import BoussoleError, IndexBusy, IndexMissing, IndexOutdated, ModelUnavailable, SettingsError
 from core.params import InvalidNumber
 from core.settings import Settings
+from insights.keeping import Keeper
 from core.store import current_build, read_manifest
 from retrieval.documents import citation_params, list_documents
 from retrieval.filters import Filters
@@ -229,6 +230,7 @@ def query_filters(type: Annotated[list[str], Query()] = [],  # noqa: A002 - the 
 
 
 def json_api(settings: Settings, access: Access, searcher_of: Callable[[], Searcher]) -> FastAPI:
+    keeper = Keeper(settings)  # keeps declined questions when BOUSSOLE_INSIGHTS=1, else nothing
     app = api_app(settings, title="Boussole", version="1",
                   description="Recherche dans les ressources du centre de ressources politique de la ville.",
                   openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
@@ -246,6 +248,8 @@ def json_api(settings: Settings, access: Access, searcher_of: Callable[[], Searc
         searcher = searcher_of()
         answer = respond(settings, searcher, body.question, k=body.k, filters=body.filters.filters(),
                          previous=body.conversation)
+        if answer.no_answer:
+            keeper.keep(body.question, "declined")
         return answer_json(answer, settings.contact)
 
     @app.get("/documents", dependencies=checked, summary="The catalogue of indexed documents, newest first, by pages")

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.bounds import MAX_CONVERSATION_TURNS, check_conversation, check_messages, check_question
 from core.errors import BoussoleError
 from core.settings import Settings
+from insights.keeping import Keeper
 from retrieval.answer import Answer
 from retrieval.index import Index
 from retrieval.respond import respond
@@ -139,6 +140,7 @@ def streamed(answer_with: Callable[[Callable], Answer], tail: Callable[[Answer],
 
 
 def openai_api(settings: Settings, access: Access, searcher_of: Callable[[], Searcher]) -> FastAPI:
+    keeper = Keeper(settings)  # keeps declined questions when BOUSSOLE_INSIGHTS=1, else nothing
     app = api_app(settings, title="Boussole (API compatible OpenAI)", version="1",
                   openapi_url="/openapi.json", docs_url=None, redoc_url=None)
     checked = [guard(access)]
@@ -167,8 +169,11 @@ def openai_api(settings: Settings, access: Access, searcher_of: Callable[[], Sea
         searcher.handle.get()  # no index: 503 now, before a stream has begun
         base = app_url(request, settings)
         def answer_with(on_sentence=None) -> Answer:
-            return respond(settings, searcher, question, k=EXCERPTS, previous=conversation,
-                           on_sentence=on_sentence)
+            answer = respond(settings, searcher, question, k=EXCERPTS, previous=conversation,
+                             on_sentence=on_sentence)
+            if answer.no_answer:
+                keeper.keep(question, "declined")
+            return answer
 
         completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if body.stream:

@@ -239,6 +239,46 @@ def ask(question, index, k, as_json, types, themes, since, until, folders) -> No
 
 
 @main.command()
+@index_option
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Only questions kept since this day (YYYY-MM-DD; default: all that are kept).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_edge
+def insights(index, since, as_json) -> None:
+    """What visitors looked for and did not find, grouped into themes (BOUSSOLE_INSIGHTS=1).
+
+    Example: boussole insights --since 2026-10-01
+    """
+    from datetime import date
+
+    from core.errors import IndexMissing
+    from insights.keeping import insight_store
+    from insights.themes import closest_documents, themes, themes_json
+    from retrieval.service import open_searcher
+
+    settings = _settings(index)
+    kept = insight_store(settings).since(since.date() if since else None)
+    searcher = open_searcher(settings, require_index=False)
+    try:
+        searcher.handle.get()
+        closest = closest_documents(searcher)
+    except IndexMissing:
+        closest = None
+    found = themes(kept, searcher.embedder, date.today(), closest)
+    if as_json:
+        click.echo(json.dumps({"enabled": settings.insights, "questions": len(kept), "themes": themes_json(found)},
+                              ensure_ascii=False, indent=1))
+        return
+    if not settings.insights:
+        click.echo("Les questions ne sont pas conservées (BOUSSOLE_INSIGHTS n'est pas à 1).")
+    click.echo(f"{len(kept)} question(s) conservée(s), {len(found)} thème(s).")
+    for t in found:
+        click.echo(f"\n« {t.label} » — {t.size} question(s), tendance {t.trend:+d}")
+        click.echo(f"  mots : {', '.join(t.words)}")
+        click.echo(f"  documents proches : {' | '.join(t.documents) or 'aucun document proche'}")
+
+
+@main.command()
 @_edge
 def model() -> None:
     """Make sure the embedding model is available (rebuilds it offline if needed)."""

@@ -69,6 +69,8 @@ class Settings:
     cors_origins: str = field(default="", metadata={"help": "Comma-separated web origins allowed to call the HTTP API from a browser (e.g. https://centre.example.org)."})
     state_url: str = field(default="", repr=False, metadata={"help": "redis://host:6379/0 (Redis or Valkey): the API rate limits and the login lockout shared by every replica and kept across restarts (empty: counted in each process's memory)."})
     api_rate_limit: str = field(default="60/minute", metadata={"help": "Requests the HTTP API accepts per key (or per address without keys), e.g. 60/minute."})
+    insights: bool = field(default=False, metadata={"help": "Keep the questions Boussole declines and those whose answer gets a thumbs-down, scrubbed of personal data, for « Ce que cherchent les visiteurs » (off unless 1)."})
+    insights_days: int = field(default=180, metadata={"help": "Days a kept question stays before it is deleted."})
     public_url: str = field(default="", metadata={"help": "The web app's public address, for links in API answers (default: the address the request came to)."})
 
     def __post_init__(self):

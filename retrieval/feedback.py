@@ -1,6 +1,7 @@
 """Thumbs up/down on answers, kept in SQLite: the excerpts shown, the vote, the build and the
 time. Not the question: it is free text that may name a person or a situation, and the votes
-serve to spot excerpts that do not help, for which the excerpts are enough."""
+serve to spot excerpts that do not help, for which the excerpts are enough. (When the centre turns
+insights on, a thumbs-down's question is kept apart, scrubbed, by day only: insights/.)"""
 
 from __future__ import annotations
 

@@ -351,3 +351,70 @@ def test_admin_lists_documents_kept_out_of_the_harvest_and_restores_one(admin_ap
                for m in at.markdown)
     next(b for b in at.button if b.label == "Rétablir").click().run()
     assert exclusions(sources) == {} and "Documents retirés du moissonnage" not in [h.value for h in at.header]
+
+
+@pytest.fixture
+def kept_questions(app, mixed_index, monkeypatch):
+    """The web app with insights on; the store beside the shared test index emptied around the test."""
+    from insights.keeping import insight_store
+    monkeypatch.setenv("BOUSSOLE_INSIGHTS", "1")
+    store = insight_store(mixed_index)
+    store.clear()
+    yield store
+    store.clear()
+
+
+def test_a_declined_question_is_kept_scrubbed_when_insights_are_on(app, kept_questions):
+    at = ask(app(), "Quelle est la recette de la pâte à crêpes de Mamadou Diallo ?")
+    assert at.info
+    assert [(k.reason, k.text) for k in kept_questions.since()] == [
+        ("declined", "Quelle est la recette de la pâte à crêpes de [nom] ?")]
+
+
+def test_an_answered_question_with_no_vote_leaves_no_trace(app, kept_questions):
+    at = ask(app(), "Comment intégrer l'égalité femmes-hommes dans nos actions ?")
+    assert CARD in html_of(at)
+    assert kept_questions.since() == []
+
+
+def test_a_thumbs_down_keeps_the_question_scrubbed(app, kept_questions):
+    at = ask(app(), "Comment intégrer l'égalité femmes-hommes dans nos actions, demande Karim Benali ?")
+    feedback = at.get("feedback")[0]
+    feedback.set_value(0).run()
+    assert [(k.reason, k.text) for k in kept_questions.since()] == [
+        ("unhelpful", "Comment intégrer l'égalité femmes-hommes dans nos actions, demande [nom] ?")]
+
+
+def test_the_accessibility_page_says_what_is_kept_and_for_how_long(app, monkeypatch):
+    monkeypatch.setenv("BOUSSOLE_INSIGHTS", "1")
+    at = app("pages/accessibility.py")
+    text = "\n".join(m.value for m in at.markdown)
+    assert "180 jours" in text and "[nom]" in text
+
+
+def test_admin_shows_what_visitors_look_for_and_erases_it(base_settings, embedder, tmp_path, monkeypatch):
+    import datetime
+
+    from insights.store import InsightStore
+    settings = base_settings.with_(index_dir=tmp_path / "index", sources=SEED)
+    refresh(settings, embedder=embedder)
+    store = InsightStore(settings.index_path / "insights.sqlite")
+    for question in ("Où trouver un psychologue gratuit ?", "Un psychologue gratuit pour mon fils ?",
+                     "Comment intégrer l'égalité femmes-hommes dans une association ?"):
+        store.add(question, "declined", datetime.date.today())
+    for name, value in (("INDEX", settings.index_path), ("ADMIN_PASSWORD", "s3cret"), ("INSIGHTS", "1")):
+        monkeypatch.setenv(f"BOUSSOLE_{name}", str(value))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("pages/admin.py").run()
+    at.text_input[0].set_value("s3cret")
+    at.button[0].click().run()
+    assert not at.exception
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "Conservation activée" in shown and "psychologue" in shown and "Documents proches" in shown
+    assert any(b.label == "Exporter les thèmes (CSV)" for b in at.get("download_button"))
+    next(b for b in at.button if b.label == "Tout effacer").click().run()
+    assert "3 question(s) effacée(s)." in [s.value for s in at.success]
+    assert store.since() == []
+    st.cache_resource.clear()

@@ -99,3 +99,25 @@ def test_ask_gives_the_resource_centre_s_contact_when_nothing_answers(run, seed_
     payload = json.loads(run("ask", question, "--index", seed_index.index_path, "--json").stdout)
     assert payload["no_answer"] is True and payload["contact"] == "contact@centre.example.org"
     assert "poser votre question au centre de ressources : contact@centre.example.org" in text.stdout
+
+
+def test_insights_groups_the_kept_questions_with_their_closest_documents(run, seed_index, tmp_path):
+    import shutil
+    from datetime import date
+
+    from insights.store import InsightStore
+    index = tmp_path / "index"
+    shutil.copytree(seed_index.index_path, index)
+    store = InsightStore(index / "insights.sqlite")
+    for question in ("Où trouver un guide sur l'égalité femmes-hommes pour les associations ?",
+                     "Un guide égalité femmes-hommes pour une association ?",
+                     "Quelle est la recette de la pâte à crêpes ?"):
+        store.add(question, "declined", date.today())
+    result = run("insights", "--index", index, "--json", "--since", date.today().isoformat())
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["questions"] == 3 and sum(t["size"] for t in report["themes"]) == 3
+    equality = next(t for t in report["themes"] if "égalité" in t["theme"])
+    assert any("égalité" in title.lower() for title in equality["documents"])
+    crepes = next(t for t in report["themes"] if "crêpes" in t["theme"])
+    assert crepes["documents"] == []  # « aucun document proche »

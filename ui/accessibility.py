@@ -76,7 +76,30 @@ le centre de ressources, la mairie, un centre social ou une maison France servic
 Les mots en majuscules, comme QPV, sont des sigles.
 Passez la souris ou le doigt sur un sigle : son sens s'affiche.
 QPV veut dire « quartier prioritaire de la politique de la ville ».
+
+**Ce que Boussole garde**
+Boussole ne garde pas votre nom, ni votre adresse, ni l'heure.
+Le centre de ressources peut choisir de garder certaines questions :
+celles où Boussole n'a pas trouvé de réponse,
+et celles dont la réponse a reçu un pouce vers le bas.
+Avant de les garder, Boussole efface les noms, les adresses,
+les numéros de téléphone, les courriels et les numéros de dossier.
+Le centre lit ces questions pour savoir quels guides écrire.
+Elles sont effacées après un temps limité : 6 mois, si le centre ne change rien.
 """
+
+
+def privacy_text(enabled: bool, days: int) -> str:
+    """The Confidentialité section of the Accessibilité page: what is kept, said plainly."""
+    if not enabled:
+        return ("Boussole ne garde aucune question. Les votes (pouce vers le haut ou "
+                "vers le bas) gardent seulement les extraits montrés, pas la question.")
+    return ("Le centre de ressources garde deux sortes de questions : celles auxquelles "
+            "Boussole n'a pas su répondre, et celles dont la réponse a reçu un pouce vers le bas. Avant d'être "
+            "gardée, chaque question est nettoyée : les noms, adresses, numéros de téléphone, courriels et "
+            "numéros de dossier sont remplacés par « [nom] », « [adresse] »… Seul le jour est gardé, jamais "
+            "l'heure, ni votre adresse internet, ni rien qui vous identifie. Les questions sont effacées au bout "
+            f"de {days} jours. Elles servent à savoir quels documents publier.")
 
 
 def contact_line(contact: str) -> str:

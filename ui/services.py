@@ -21,6 +21,7 @@ from retrieval.respond import respond
 from retrieval.search import Searcher
 from retrieval.service import shared_searcher
 from api.guards import LoginGuard, shared_storage
+from insights.keeping import Keeper
 
 log = logging.getLogger("boussole.ui")
 
@@ -54,6 +55,12 @@ class Services:
 @st.cache_resource(show_spinner="Chargement du modèle de recherche…")
 def services() -> Services:
     return Services(shared_searcher(Settings.from_env()))
+
+
+@st.cache_resource
+def keeper() -> Keeper:
+    """One per process: the French pipeline that scrubs kept questions loads once."""
+    return Keeper(Settings.from_env())
 
 
 @st.cache_resource

@@ -1,10 +1,12 @@
-"""« Administration »: add publications, edit their catalogue fields, refresh the index."""
+"""« Administration »: add publications, edit their catalogue fields, refresh the index, see what
+visitors look for and do not find."""
 
 from __future__ import annotations
 
 import hmac
 import math
 import time
+import datetime
 
 import streamlit as st
 
@@ -26,11 +28,14 @@ from ingest.lock import writer_lock
 from ingest.refresh import refresh
 from ingest.stats import index_stats
 from ingest.uploads import ALLOWED, Upload
+from insights.keeping import insight_store
+from insights.themes import closest_documents, themes as visitor_themes, themes_csv
 from ui.cards import passages_html
 from core.messages import french_message
 from ui.pages.common import log
 from ui.services import admin_password, client_address, login_guard, services
 
+INSIGHT_WEEKS = 8  # « Ce que cherchent les visiteurs »: the questions of the last weeks
 STAGES = {"harvest": "Téléchargement depuis le site", "extract": "Lecture des fichiers", "embed": "Calcul des vecteurs", "sentences": "Calcul des vecteurs des phrases", "write": "Écriture de l'index"}
 
 st.title("Administration")
@@ -207,3 +212,22 @@ if excluded:
                 st.rerun()
             except BoussoleError as exc:
                 st.error(french_message(exc))
+
+st.header("Ce que cherchent les visiteurs")
+kept_store = insight_store(settings)
+if settings.insights:
+    st.write(f"Conservation activée : Boussole garde, sans rien de personnel, les questions auxquelles il n'a pas "
+             f"su répondre et celles dont la réponse a été jugée inutile, {settings.insights_days} jours au plus.")
+else:
+    st.write("Conservation désactivée (BOUSSOLE_INSIGHTS n'est pas à 1) : aucune question n'est gardée.")
+kept = kept_store.since(datetime.date.today() - datetime.timedelta(weeks=INSIGHT_WEEKS))
+if kept:
+    found = visitor_themes(kept, svc.embedder, datetime.date.today(), closest_documents(svc.searcher) if index else None)
+    st.caption(f"{len(kept)} question(s) des {INSIGHT_WEEKS} dernières semaines, en {len(found)} thème(s).")
+    for theme in found:
+        st.markdown(f"**{theme.label}** — {theme.size} question(s), tendance {theme.trend:+d} sur 7 jours  \n"
+                    f"Mots fréquents : {', '.join(theme.words) or '—'}  \n"
+                    f"Documents proches : {' ; '.join(theme.documents) or 'aucun document proche'}")
+    st.download_button("Exporter les thèmes (CSV)", themes_csv(found), file_name="boussole-themes.csv", mime="text/csv")
+if kept_store.since() and st.button("Tout effacer", key="insights-clear"):
+    st.success(f"{kept_store.clear()} question(s) effacée(s).")

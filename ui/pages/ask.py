@@ -16,7 +16,7 @@ from core.bounds import MAX_CONVERSATION_TURNS, MAX_QUESTION_CHARS, check_questi
 from core.messages import french_message
 from retrieval.output import contact_text
 from ui.pages.common import log, open_index, sidebar_filters
-from ui.services import services
+from ui.services import keeper, services
 
 STARTERS = [
     "Comment intégrer l'égalité femmes-hommes dans nos actions ?",
@@ -80,6 +80,8 @@ def vote_on(i: int, turn: dict) -> None:
     if vote is not None and not turn.get("voted"):
         record_vote(svc.settings.feedback_path, [str(c.hit.passage.id) for c in turn["answer"].citations],
                     1 if vote == 1 else -1, turn["build_id"])
+        if vote != 1:
+            keeper().keep(turn["question"], "unhelpful")
         turn["voted"] = True
         st.toast("Merci pour votre avis !")
 
@@ -97,6 +99,8 @@ def ask(question: str) -> None:
     try:
         check_question(question)  # the field stops typing there; a request sent by hand is refused
         answer = svc.answer(question, previous, k, filters, on_sentence=show_sentence)
+        if answer.no_answer:
+            keeper().keep(question, "declined")
         index = svc.handle.get()
         # the Document page's addresses are made now, from the build that answered
         links = [citation_params(index, c.hit.passage) for c in answer.citations]
