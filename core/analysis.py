@@ -50,3 +50,9 @@ def _singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+def without_plural(word: str) -> str:
+    """A noun named in a question, without its plural ending (« membres », « réseaux »), to find it
+    in the singular or plural; longer than three letters only (« prix », « dos » stay)."""
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word

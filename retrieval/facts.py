@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.analysis import Analyzer, fold
+from core.analysis import Analyzer, fold, without_plural
 
 _NUMBER = (r"(?:\d+(?:[ \u00a0.,]\d+)*|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|"
            r"trente|quarante|cinquante|soixante|cent|cents|mille|demi)")
@@ -104,13 +104,13 @@ def states(fact: AskedFact, sentence: str) -> bool:
     if fact.kind == "count":
         if not fact.counted:
             return bool(re.search(rf"\b{_NUMBER}\b", _plain(sentence)))
-        noun = re.escape(_singular(fact.counted))
+        noun = re.escape(without_plural(fact.counted))
         return bool(re.search(rf"\b{_NUMBER}\s+(?:[\w'-]+\s+){{0,2}}{noun}(?:s|x|es)?\b", _plain(sentence)))
-    text = sentence if fact.kind in _CASED else _plain(sentence)
     if fact.kind in _CASED:
-        text = re.sub(r"^\W*\w+", "", text)  # the first word is capitalised anyway
-        return bool(STATEMENTS[fact.kind].search(text) or STATEMENTS[fact.kind].search(_plain(text)))
-    return bool(STATEMENTS[fact.kind].search(text))
+        # a name by its capitals, a role by its folded word; the first word has a capital anyway
+        rest = re.sub(r"^\W*\w+", "", sentence)
+        return bool(STATEMENTS[fact.kind].search(rest) or STATEMENTS[fact.kind].search(_plain(rest)))
+    return bool(STATEMENTS[fact.kind].search(_plain(sentence)))
 
 
 def about_share(question: str, text: str, analyzer: Analyzer) -> float:
@@ -145,8 +145,3 @@ _EVENT_WORDS = frozenset("webinaire webinaires regional regionale seminaire jour
 def _plain(text: str) -> str:
     """Folded (no accents, lower case), apostrophes made straight, spaces made single."""
     return " ".join(fold(text).replace("’", "'").replace("-", " ").split())
-
-
-def _singular(word: str) -> str:
-    """A counted noun without its plural ending (« membres », « réseaux »)."""
-    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from core.analysis import fold
+from core.analysis import fold, without_plural
 from core.sentences import sentence_spans
 from retrieval.answer import Answer, citations_of
 from retrieval.search import SearchResult
@@ -117,18 +117,14 @@ def _names_document(words: list[str], vague: bool, first_only: bool = False) -> 
     joined = " ".join(words)
     if any(joined.startswith(p) if first_only else f" {p} " in f" {joined} " for p in KIND_PHRASES):
         return True
-    if vague and any(_singular(w) in VAGUE for w in words) or vague and "quelque chose" in joined:
+    if vague and any(without_plural(w) in VAGUE for w in words) or vague and "quelque chose" in joined:
         return True
     return any(_is_kind(w) for w in (words[:1] if first_only else words))
 
 
 def _is_kind(word: str) -> bool:
-    word = _singular(word) if len(word) > 3 else word
+    word = without_plural(word)
     return word in KINDS or (len(word) >= 4 and any(len(k) >= 5 and _one_edit(word, k) for k in KINDS))
-
-
-def _singular(word: str) -> str:
-    return re.sub(r"(s|x)$", "", word)
 
 
 def _one_edit(a: str, b: str) -> bool:
