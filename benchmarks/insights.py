@@ -90,9 +90,8 @@ def main() -> None:
     parser.add_argument("--pipeline", default=scrub.PIPELINE)
     parser.add_argument("--distances", default=str(DISTANCE))
     args = parser.parse_args()
-    scrub.PIPELINE = args.pipeline
     report = {"set": args.set, "pipeline": args.pipeline,
-              "scrubbing": scrubbing(load(f"personal-{args.set}.jsonl"), scrub.Scrubber())}
+              "scrubbing": scrubbing(load(f"personal-{args.set}.jsonl"), scrub.Scrubber(args.pipeline))}
     embedder = load_embedder(Settings.from_env())
     report["grouping"] = grouping(load(f"declined-themes-{args.set}.jsonl"), embedder,
                                   [float(d) for d in args.distances.split(",")])

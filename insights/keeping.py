@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 from datetime import date
 
 from core.settings import Settings
@@ -21,13 +20,12 @@ def insight_store(settings: Settings) -> InsightStore:
 
 
 class Keeper:
-    """One per process (the French pipeline loads once, when the first question is kept)."""
+    """Keeps a question, scrubbed, when insights are on."""
 
     def __init__(self, settings: Settings, scrubber: Scrubber | None = None):
         self.settings = settings
         self.store = insight_store(settings)
-        self._scrubber = scrubber
-        self._loading = threading.Lock()
+        self.scrubber = scrubber or Scrubber()  # its pipeline loads when the first question is kept
 
     @property
     def enabled(self) -> bool:
@@ -37,10 +35,8 @@ class Keeper:
         if not self.enabled:
             return
         today = today or date.today()
-        with self._loading:
-            self._scrubber = self._scrubber or Scrubber()
         try:
-            self.store.add(self._scrubber.scrub(question).text, reason, today)
+            self.store.add(self.scrubber.scrub(question).text, reason, today)
             self.store.expire(self.settings.insights_days, today)
         except (sqlite3.Error, OSError):  # the visitor still gets the answer; staff see the log
             log.exception("insights: the question could not be kept")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import lru_cache
 
 PIPELINE = "fr_core_news_sm"
 
@@ -48,13 +48,19 @@ class Scrubbed:
     story: bool = False  # kept only as its theme
 
 
-class Scrubber:
-    """Loads the French pipeline once, on first use."""
+@lru_cache(maxsize=2)
+def french_pipeline(name: str):
+    """Loaded once per process, on first use: the web app and both APIs share it."""
+    import spacy
+    return spacy.load(name, exclude=["parser", "lemmatizer"])
 
-    @cached_property
-    def _nlp(self):
-        import spacy
-        return spacy.load(PIPELINE, exclude=["parser", "lemmatizer"])
+
+class Scrubber:
+    def __init__(self, pipeline: str = PIPELINE):
+        self.pipeline = pipeline
+
+    def _nlp(self, text: str):
+        return french_pipeline(self.pipeline)(text)
 
     def scrub(self, text: str) -> Scrubbed:
         text = " ".join(text.split())

@@ -59,7 +59,7 @@ def services() -> Services:
 
 @st.cache_resource
 def keeper() -> Keeper:
-    """One per process: the French pipeline that scrubs kept questions loads once."""
+    """One per process, like the settings it reads."""
     return Keeper(Settings.from_env())
 
 
