@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def deployment(embedder, base_settings, tmp_path_factory, redis_url):
     # as shipped: the replicas share their guards through Redis
     env = {"BOUSSOLE_SOURCES": str(sources), "BOUSSOLE_API_RATE_LIMIT": f"{API_LIMIT}/minute",
            "BOUSSOLE_STATE_URL": redis_url, "BOUSSOLE_ADMIN_PASSWORD": PASSWORD,
-           "STREAMLIT_SERVER_COOKIE_SECRET": "le-meme-secret-pour-les-deux"}
+           "STREAMLIT_SERVER_COOKIE_SECRET": "le-meme-secret-pour-les-deux", "BOUSSOLE_INSIGHTS": "1"}
     proxy = f"http://127.0.0.1:{listen}"
     with ExitStack() as stack:
         replicas = [stack.enter_context(running_server(unit_command(port), f"http://127.0.0.1:{port}",
@@ -142,6 +143,28 @@ def test_both_replicas_keep_answering_across_an_index_refresh(deployment, embedd
         titles = [r["source"] for r in httpx.get(f"{base}/api/v1/search", params={
             "q": "contrat de ville engagements des signataires", "k": 10}, timeout=60).json()["results"]]
         assert NEW_DOCUMENT.name in titles
+
+
+OFF_TOPIC = ["Comment tricoter une écharpe pour Mme Dupont ?", "Quelle est la recette du couscous de M. Benali ?",
+             "Où réparer le vélo de Kofi Mensah ?", "Quel temps fera-t-il demain à Brest ?",
+             "Comment dresser un chien qui aboie ?", "Quelle peinture pour un volet en bois ?"]
+
+
+def test_declined_questions_asked_of_both_replicas_at_once_are_all_kept_scrubbed(deployment):
+    from insights.keeping import insight_store
+    _, replicas, settings = deployment[:3]
+    calls = [(replicas[n % 2].url, question) for n in range(2) for question in OFF_TOPIC]
+
+    def declined(call) -> bool:
+        url, question = call
+        reply = httpx.post(f"{url}/api/v1/ask", json={"question": question}, timeout=120)
+        return reply.status_code == 200 and reply.json()["no_answer"]
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        assert all(pool.map(declined, calls))
+    kept = [q.text for q in insight_store(settings).since()]
+    assert len(kept) == len(calls)  # one SQLite file, two writing processes: none lost
+    assert not any(name in text for text in kept for name in ("Dupont", "Benali", "Kofi", "Mensah"))
 
 
 # --- guards shared by the replicas through Redis (these tests come last: one restarts a replica)
