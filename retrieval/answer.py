@@ -14,7 +14,7 @@ import numpy as np
 from core.analysis import Analyzer
 from core.model import Embeds
 from core.sentences import quotable_sentences
-from retrieval.facts import AskedFact, about_share, asked_fact, has_content, states
+from retrieval.facts import AskedFact, about_share, asked_fact, around_statement, has_content, names_measure, states
 from retrieval.index import DocumentInfo
 from retrieval.search import Hit, SearchResult
 
@@ -33,6 +33,8 @@ UNSTATED_TEXT = "Les publications ne donnent pas cette information."
 # (chosen on data/eval/facts-dev.jsonl, README « Answers »).
 ABOUT_MIN = 0.4
 ABOUT_WEIGHT = 0.5  # and it counts in choosing among the sentences that state the fact
+MEASURE_WEIGHT = 0.2  # so does naming what is measured (« le préavis est de deux mois »)
+NEAR_WORDS = 10  # how far from the value what the question is about is looked for
 NO_ANSWER_TEXT = ("Je n'ai trouvé aucun passage pertinent dans les documents pour cette question. "
                   "Essayez de la reformuler avec d'autres mots, ou parcourez les guides par thème "
                   "dans la page « Documents ».")
@@ -134,9 +136,9 @@ def extractive_answer(question: str, result: SearchResult, embedder: Embeds,
     candidates, scores, vectors = scored_candidates(question, result, embedder, analyzer, unshown)
     keep = [i for i, c in enumerate(candidates) if has_content(c.text, c.title, fact)]
     candidates, scores, vectors = [candidates[i] for i in keep], scores[keep], vectors[keep]
-    best = _fact_sentence(question, fact, candidates, scores, analyzer) if fact is not None else None
-    if best is not None:
-        chosen = [best]  # the fact, alone: the excerpt cards carry its context
+    stating = _stating_sentences(question, fact, candidates, scores, analyzer) if fact is not None else []
+    if stating:
+        chosen = stating[:1]  # the fact, alone: the excerpt cards carry its context
     elif fact is not None and fact.required:
         return Answer(question, [], [], no_answer=True, unstated=True, near=_documents_of(citations))
     elif not candidates:
@@ -149,14 +151,21 @@ def extractive_answer(question: str, result: SearchResult, embedder: Embeds,
                   citations)
 
 
-def _fact_sentence(question: str, fact: AskedFact, candidates: list[_Candidate], scores: np.ndarray,
-                   analyzer: Analyzer) -> int | None:
-    """The best-scored sentence that states the fact asked about what the question is about;
-    None when no sentence does."""
+def _stating_sentences(question: str, fact: AskedFact, candidates: list[_Candidate], scores: np.ndarray,
+                   analyzer: Analyzer) -> list[int]:
+    """The sentences that state the fact asked about what the question is about, best first
+    (none when no sentence does)."""
     about = {i: about_share(question, f"{c.context} {c.text}", analyzer)
              for i, c in enumerate(candidates) if states(fact, c.text)}
     stating = [i for i, share in about.items() if share >= ABOUT_MIN]
-    return max(stating, key=lambda i: scores[i] + ABOUT_WEIGHT * about[i]) if stating else None
+    if fact.kind == "amount" and fact.measured:
+        # « quel salaire » is not answered by the amount of an aid: an amount's sentence names it
+        stating = [i for i in stating if names_measure(fact, f"{candidates[i].context} {candidates[i].text}")]
+    # among them, what the question is about is looked for near the value, not anywhere in the sentence
+    near = {i: about_share(question, f"{candidates[i].context} {around_statement(fact, candidates[i].text, NEAR_WORDS)}",
+                           analyzer) for i in stating}
+    return sorted(stating, key=lambda i: -(scores[i] + ABOUT_WEIGHT * near[i]
+                                           + MEASURE_WEIGHT * names_measure(fact, candidates[i].text)))
 
 
 def _documents_of(citations: list[Citation]) -> list[DocumentInfo]:

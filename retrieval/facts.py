@@ -21,6 +21,10 @@ from core.analysis import Analyzer, fold, without_plural
 
 _NUMBER = (r"(?:\d+(?:[ \u00a0.,]\d+)*|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|"
            r"trente|quarante|cinquante|soixante|cent|cents|mille|demi)")
+# a count: a number that is neither a year (« en 2024 pour les contrats ») nor a section's (« 3.3 Décrire »)
+_COUNT = (r"(?:(?<![\d.,])(?!(?:19|20)\d\d\b)\d+(?:[ \u00a0.]\d{3})*(?![.,]?\d)|"
+          r"\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|"
+          r"cinquante|soixante|cent|mille))")
 _TIME_UNIT = r"(?:ans?|annees?|mois|semaines?|jours?|heures?|minutes?|trimestres?|semestres?)"
 _MONTH = r"(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)"
 _YEAR = r"(?:1[89]|20)\d\d"
@@ -69,6 +73,11 @@ _ASKS = [
 # words of the question that say what it asks, not what it is about
 _CUE_WORDS = frozenset("combien temps quand quel quelle quels quelles qui ou date annee duree dure durent delai "
                        "montant nombre age minimum maximum frequence faut partir lieu endroit".split())
+# the noun a question asks the value of (« quel préavis », « combien d'heures », « quelle durée »):
+# a sentence that names it states the fact more surely than one giving another value of the kind
+_MEASURED = re.compile(r"\b(duree|dure|durent|delai|preavis|age|montant|salaire|prix|cout|budget|tarif|remuneration|"
+                       r"indemnite|somme|taux|pourcentage|plafond|seuil|penalite|nombre|date|frequence|heures|jours|"
+                       r"mois|semaines|annees)\b")
 _COUNTED = re.compile(r"\bcombien (?:de |d'|y a t il de |y a t il d')\s*([a-z-]+)")
 
 
@@ -82,6 +91,7 @@ REQUIRED = frozenset({"duration", "date", "amount", "count", "age"})
 class AskedFact:
     kind: str
     counted: str = ""  # for a count: the folded noun counted (« membres »), which the number must go with
+    measured: tuple[str, ...] = ()  # the folded nouns it asks the value of (« preavis »), when it names them
 
     @property
     def required(self) -> bool:
@@ -92,10 +102,18 @@ def asked_fact(question: str) -> AskedFact | None:
     """The fact ``question`` asks for, or None (an explanation, a yes-no question, a definition…)."""
     text = _plain(question)
     kind = next((kind for kind, asks in _ASKS if asks.search(text)), None)
-    if kind != "count":
-        return AskedFact(kind) if kind else None
-    counted = _COUNTED.search(text)
-    return AskedFact("count", counted.group(1) if counted else "")
+    if kind is None:
+        return None
+    measured = tuple(dict.fromkeys(_MEASURED.findall(text)))
+    counted = _COUNTED.search(text) if kind == "count" else None
+    return AskedFact(kind, counted.group(1) if counted else "", measured)
+
+
+def names_measure(fact: AskedFact, sentence: str) -> bool:
+    """Whether ``sentence`` names what the question asks the value of (« durée » for « dure »,
+    « âgés » for « âge »): its words match on their first four letters."""
+    stems = {m[:4] for m in fact.measured}
+    return bool(stems) and any(w[:4] in stems for w in re.findall(r"\w+", _plain(sentence)))
 
 
 def states(fact: AskedFact, sentence: str) -> bool:
@@ -103,14 +121,26 @@ def states(fact: AskedFact, sentence: str) -> bool:
     noun: « 3 groupes d'échanges » for « combien de groupes »)."""
     if fact.kind == "count":
         if not fact.counted:
-            return bool(re.search(rf"\b{_NUMBER}\b", _plain(sentence)))
+            return bool(re.search(_COUNT, _plain(sentence)))
         noun = re.escape(without_plural(fact.counted))
-        return bool(re.search(rf"\b{_NUMBER}\s+(?:[\w'-]+\s+){{0,2}}{noun}(?:s|x|es)?\b", _plain(sentence)))
+        return bool(re.search(rf"{_COUNT}\s+(?:[\w'-]+\s+){{0,2}}{noun}(?:s|x|es)?\b", _plain(sentence)))
     if fact.kind in _CASED:
         # a name by its capitals, a role by its folded word; the first word has a capital anyway
         rest = re.sub(r"^\W*\w+", "", sentence)
         return bool(STATEMENTS[fact.kind].search(rest) or STATEMENTS[fact.kind].search(_plain(rest)))
     return bool(STATEMENTS[fact.kind].search(_plain(sentence)))
+
+
+def around_statement(fact: AskedFact, sentence: str, words: int) -> str:
+    """The words of ``sentence`` within ``words`` of each phrase stating the fact: in a long
+    sentence, a value far from what the question is about is seldom its value."""
+    text = _plain(sentence)
+    pattern = STATEMENTS.get(fact.kind) if fact.kind not in _CASED | {"count"} else None
+    if pattern is None or words <= 0:
+        return sentence
+    spans = [(len(text[:m.start()].split()), len(text[:m.end()].split())) for m in pattern.finditer(text)]
+    tokens = text.split()
+    return " ".join(" ".join(tokens[max(0, a - words):b + words]) for a, b in spans) or sentence
 
 
 def about_share(question: str, text: str, analyzer: Analyzer) -> float:

@@ -5,7 +5,8 @@ it is phrased (« Avez-vous un guide sur… », « vous auriez quelque chose sur
 A grammar, written from ``data/eval/requests-dev.jsonl`` and measured on
 ``requests-heldout.jsonl`` (``python benchmarks/shapes.py``). In order:
 1. Paperwork to hand in (« les documents à fournir », « quel document faut-il signer ») and
-   questions opening on qui, quand, combien or pourquoi are answers.
+   questions opening on qui, quand, combien or pourquoi are answers (and, asking about a document
+   they name, on « pour qui », « par qui », « depuis quand »…).
 2. « Que lire… », « se documenter », « qu'avez-vous sur… » are requests.
 3. So is a clause that asks to have, find, be sent or shown something (« avez-vous », « je
    cherche », « où trouver », « envoyez-moi »…) with a kind of document (a typo of one letter
@@ -64,6 +65,7 @@ ABOUT_IT = re.compile(r"\w-(t-)?(il|elle|ils|elles)\b|\b(dit|disent|parle|parlen
 # What a question asks about a document it names: its content, its makers, its date, what it is.
 ABOUT = re.compile(
     r"^(qui|quand|combien|pourquoi|comment|que|qu|quoi|a quoi|de quoi|ou se passe|est ce que (le|la|les|ce|cette|je|on))\b|"
+    r"^(pour|par|a|avec|chez|depuis|jusqu a|en) (qui|quand|combien|quelle annee)\b|"
     r"^(quel|quels|quelle|quelles) (est|sont|etait|etaient) (le|la|les|l)\b|"
     r"\b(selon|d apres|dans) (le|la|les|l|ce|cette|ces|vos|votre)\b|"
     r"\b(resume|resumez|resumer|explique|expliquez|expliquer|detaillez|dites moi|chiffres?|retenir|"

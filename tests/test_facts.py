@@ -7,7 +7,7 @@ import pytest
 
 from core.analysis import Analyzer
 from retrieval.answer import UNSTATED_TEXT
-from retrieval.facts import about_share, asked_fact, has_content, states
+from retrieval.facts import about_share, around_statement, asked_fact, has_content, names_measure, states
 from retrieval.respond import respond
 from test_sentence_vectors import loi_searcher  # noqa: F401  the loi texts' index, shared
 
@@ -58,6 +58,31 @@ def test_a_count_needs_the_counted_noun_itself_not_a_word_beginning_like_it():
     fact = asked_fact("Combien de contrats d'apprentissage ont été signés en 2024 ?")
     assert not states(fact, "Le contrat d’apprentissage est signé par les deux parties contractantes.")
     assert states(fact, "En 2024, 12 000 contrats ont été signés.")
+
+
+def test_a_year_or_a_section_number_is_not_a_count():
+    assert not states(asked_fact("Combien de contrats ont été signés en 2024 ?"),
+                      "Au 31 décembre 2024 pour les contrats conclus entre le 1er janvier et le 31 décembre 2023")
+    fact = asked_fact("Combien de réutilisations sont publiées sur data.gouv.fr ?")
+    assert not states(fact, "3.3 Décrire la réutilisation")
+    assert states(fact, "Plus de 2 350 réutilisations sont publiées.")
+
+
+def test_an_amount_asked_by_its_name_is_told_from_another_amount():
+    fact = asked_fact("Quel est le salaire d'un adulte-relais ?")
+    assert fact.kind == "amount" and fact.measured == ("salaire",)
+    assert names_measure(fact, "Le salaire de l'adulte-relais ne peut être inférieur au SMIC.")
+    assert not names_measure(fact, "Le montant annuel de l'aide de l'État par poste est fixé à 17 538,40 €.")
+
+
+def test_what_a_question_is_about_is_looked_for_near_the_value():
+    fact = asked_fact("On peut travailler combien d'heures maximum dans une journée ?")
+    sentence = ("La durée maximale de travail effectif est fixée à 10 heures par journée, sauf dérogation "
+                "accordée par l'inspecteur du travail ou en cas d'urgence, dans des conditions fixées par décret "
+                "pour les salariés de plus de 18 ans")
+    near = around_statement(fact, sentence, 5)  # folded: no accents
+    assert "10 heures par journee" in near and "18 ans" in near
+    assert "inspecteur" not in near and "urgence" not in near
 
 
 def test_an_age_is_stated_as_an_age_not_as_any_number_of_years():

@@ -41,6 +41,8 @@ def test_questions_that_look_for_documents_are_recognised(question):
     "Que dit le guide sur les budgets sensibles au genre ?",
     "Qui a écrit ce guide ?",
     "Qui a publié le webinaire sur l'emploi ?",
+    "Pour qui Etalab a développé son outil de pseudonymisation ?",  # « pour qui » asks who, as « qui » does
+    "Par qui ce kit a-t-il été conçu ?",
     "Le guide parle-t-il des associations sportives ?",
     "Selon la fiche, combien de temps dure le contrat ?",
     "Comment rédiger un dossier de demande de subvention ?",
