@@ -27,6 +27,9 @@ DUPLICATE_COSINE = 0.92
 # the whole search.
 MAX_EMBEDDED = 16
 ANSWER_DOCUMENTS = 2
+# A factual question's one sentence may come from the third document: it mixes no situations
+# (README « Answers »: 2 → 3 gained one question of the dev half, and 4 or 5 no more).
+FACT_DOCUMENTS = 3
 # A factual question none of whose candidate sentences states the fact asked (retrieval/facts.py).
 UNSTATED_TEXT = "Les publications ne donnent pas cette information."
 # The share of what a factual question is about that the sentence stating its fact must hold
@@ -197,7 +200,7 @@ def scored_candidates(question: str, result: SearchResult, embedder: Embeds, ana
                       unshown: list[Hit] | None = None) -> tuple[list[_Candidate], np.ndarray, np.ndarray]:
     """The sentences an answer may take, each scored by its closeness to the question and the
     share of the question's words it holds (with their vectors, to skip near-duplicates)."""
-    candidates = _candidates(citations_of(result), unshown or [])
+    candidates = _candidates(citations_of(result), unshown or [], question)
     if not candidates:
         return [], np.zeros(0), np.zeros((0, 0))
     overlap = _overlap(question, candidates, analyzer or Analyzer())
@@ -212,12 +215,12 @@ def scored_candidates(question: str, result: SearchResult, embedder: Embeds, ana
     return candidates, vectors @ query + OVERLAP_WEIGHT * overlap, vectors
 
 
-def _candidates(citations: list[Citation], unshown: list[Hit]) -> list[_Candidate]:
+def _candidates(citations: list[Citation], unshown: list[Hit], question: str) -> list[_Candidate]:
     """Sentences of the excerpts of the best ``ANSWER_DOCUMENTS`` documents, then of their
     passages not shown: an answer stitched from many documents mixes situations (the other
     excerpts are still shown and cited)."""
     out, seen = [], set()
-    documents = answer_documents(citations)
+    documents = answer_documents(citations, question)
     sources = [(c.hit, c.n) for c in citations] + [(h, 0) for h in unshown]
     for hit, n in sources:
         if hit.document.doc_id not in documents:
@@ -231,9 +234,10 @@ def _candidates(citations: list[Citation], unshown: list[Hit]) -> list[_Candidat
     return out
 
 
-def answer_documents(citations: list[Citation]) -> list[str]:
+def answer_documents(citations: list[Citation], question: str) -> list[str]:
     """The documents an answer's sentences are taken from: those of the first excerpts."""
-    return list(dict.fromkeys(c.hit.document.doc_id for c in citations))[:ANSWER_DOCUMENTS]
+    limit = FACT_DOCUMENTS if asked_fact(question) is not None else ANSWER_DOCUMENTS
+    return list(dict.fromkeys(c.hit.document.doc_id for c in citations))[:limit]
 
 
 def _overlap(question: str, candidates: list[_Candidate], analyzer: Analyzer) -> np.ndarray:

@@ -27,7 +27,7 @@ def respond(settings: Settings, searcher: Searcher, question: str, k: int = 5,
         answer = generative_answer(settings, question, result, searcher.sentence_embedder(result),
                                    on_sentence=on_sentence)
     else:
-        unshown = searcher.unshown_passages(result, answer_documents(citations_of(result)))
+        unshown = searcher.unshown_passages(result, answer_documents(citations_of(result), question))
         answer = extractive_answer(question, result, searcher.sentence_embedder(result, unshown), unshown=unshown)
     if rewrite:
         answer.notices.insert(0, f"Question comprise comme : « {rewrite} »")
