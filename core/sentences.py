@@ -27,12 +27,12 @@ MIN_QUOTABLE_WORDS = 5
 MAX_QUOTABLE_WORDS = 80
 
 
-def quotable_sentences(text: str) -> list[tuple[int, int, str]]:
+def quotable_sentences(text: str, longest: int = MAX_QUOTABLE_WORDS) -> list[tuple[int, int, str]]:
     """The sentences of a passage an answer may quote: start, end, and the sentence with its
     line breaks and runs of spaces made single spaces (as it is shown and embedded)."""
     out = []
     for start, end in sentence_spans(text):
         sentence = " ".join(text[start:end].split())
-        if MIN_QUOTABLE_WORDS <= len(sentence.split()) <= MAX_QUOTABLE_WORDS:
+        if MIN_QUOTABLE_WORDS <= len(sentence.split()) <= longest:
             out.append((start, end, sentence))
     return out

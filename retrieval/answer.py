@@ -13,7 +13,7 @@ import numpy as np
 
 from core.analysis import Analyzer
 from core.model import Embeds
-from core.sentences import quotable_sentences
+from core.sentences import MAX_QUOTABLE_WORDS, quotable_sentences
 from retrieval.facts import AskedFact, about_share, asked_fact, around_statement, has_content, names_measure, states
 from retrieval.index import DocumentInfo
 from retrieval.search import Hit, SearchResult
@@ -30,6 +30,9 @@ ANSWER_DOCUMENTS = 2
 # A factual question's one sentence may come from the third document: it mixes no situations
 # (README « Answers »: 2 → 3 gained one question of the dev half, and 4 or 5 no more).
 FACT_DOCUMENTS = 3
+# ... and may be longer than the 80 words an answer's sentences keep to: « L'objectif de ce webinaire,
+# organisé le 15 octobre 2020 par…, était… » is a long sentence, and the only one that dates it
+FACT_LONGEST_WORDS = 100
 # A factual question none of whose candidate sentences states the fact asked (retrieval/facts.py).
 UNSTATED_TEXT = "Les publications ne donnent pas cette information."
 # The share of what a factual question is about that the sentence stating its fact must hold
@@ -221,11 +224,12 @@ def _candidates(citations: list[Citation], unshown: list[Hit], question: str) ->
     excerpts are still shown and cited)."""
     out, seen = [], set()
     documents = answer_documents(citations, question)
+    longest = FACT_LONGEST_WORDS if asked_fact(question) else MAX_QUOTABLE_WORDS
     sources = [(c.hit, c.n) for c in citations] + [(h, 0) for h in unshown]
     for hit, n in sources:
         if hit.document.doc_id not in documents:
             continue
-        for start, _, sentence in quotable_sentences(hit.passage.text):
+        for start, _, sentence in quotable_sentences(hit.passage.text, longest):
             # a question restated by the excerpt is not an answer to it
             if sentence not in seen and not sentence.endswith("?"):
                 seen.add(sentence)

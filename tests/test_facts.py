@@ -133,3 +133,11 @@ def test_a_fact_the_notices_state_is_answered_in_one_short_sentence(seed_searche
     answer = respond(seed_searcher.settings, seed_searcher, "Où a eu lieu la formation santé des conseils citoyens de l'Hérault ?", k=5)
     assert not answer.no_answer and len(answer.sentences) == 1
     assert "Lodève" in answer.sentences[0].text
+
+
+def test_a_date_stated_only_in_a_long_sentence_still_answers_when(seed_searcher):
+    # « L'objectif de ce webinaire régional, organisé le 15 octobre 2020 par…, était… »: over the
+    # 80 words an answer's sentences keep to, and the only sentence that dates the webinar
+    answer = respond(seed_searcher.settings, seed_searcher, "Quand a eu lieu le webinaire sur la médiation numérique ?", k=5)
+    assert not answer.no_answer and len(answer.sentences) == 1
+    assert "15 octobre 2020" in answer.sentences[0].text
