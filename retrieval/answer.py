@@ -158,7 +158,7 @@ def extractive_answer(question: str, result: SearchResult, embedder: Embeds,
 
 
 def _stating_sentences(question: str, fact: AskedFact, candidates: list[_Candidate], scores: np.ndarray,
-                   analyzer: Analyzer) -> list[int]:
+                       analyzer: Analyzer) -> list[int]:
     """The sentences that state the fact asked about what the question is about, best first
     (none when no sentence does)."""
     about = {i: about_share(question, f"{c.context} {c.text}", analyzer)
@@ -168,8 +168,8 @@ def _stating_sentences(question: str, fact: AskedFact, candidates: list[_Candida
         # « quel salaire » is not answered by the amount of an aid: an amount's sentence names it
         stating = [i for i in stating if names_measure(fact, f"{candidates[i].context} {candidates[i].text}")]
     # among them, what the question is about is looked for near the value, not anywhere in the sentence
-    near = {i: about_share(question, f"{candidates[i].context} {around_statement(fact, candidates[i].text, NEAR_WORDS)}",
-                           analyzer) for i in stating}
+    near = {i: about_share(question, f"{c.context} {around_statement(fact, c.text, NEAR_WORDS)}", analyzer)
+            for i, c in ((i, candidates[i]) for i in stating)}
     return sorted(stating, key=lambda i: -(scores[i] + ABOUT_WEIGHT * near[i]
                                            + MEASURE_WEIGHT * names_measure(fact, candidates[i].text)))
 
@@ -219,9 +219,9 @@ def scored_candidates(question: str, result: SearchResult, embedder: Embeds, ana
 
 
 def _candidates(citations: list[Citation], unshown: list[Hit], question: str) -> list[_Candidate]:
-    """Sentences of the excerpts of the best ``ANSWER_DOCUMENTS`` documents, then of their
-    passages not shown: an answer stitched from many documents mixes situations (the other
-    excerpts are still shown and cited)."""
+    """Sentences of the excerpts of the best ``ANSWER_DOCUMENTS`` documents (``FACT_DOCUMENTS``
+    for a factual question), then of their passages not shown: an answer stitched from many
+    documents mixes situations (the other excerpts are still shown and cited)."""
     out, seen = [], set()
     documents = answer_documents(citations, question)
     longest = FACT_LONGEST_WORDS if asked_fact(question) else MAX_QUOTABLE_WORDS
