@@ -203,7 +203,7 @@ def scored_candidates(question: str, result: SearchResult, embedder: Embeds, ana
                       unshown: list[Hit] | None = None) -> tuple[list[_Candidate], np.ndarray, np.ndarray]:
     """The sentences an answer may take, each scored by its closeness to the question and the
     share of the question's words it holds (with their vectors, to skip near-duplicates)."""
-    candidates = _candidates(citations_of(result), unshown or [], question)
+    candidates = _candidates(citations_of(result), unshown or [], asked_fact(question) is not None)
     if not candidates:
         return [], np.zeros(0), np.zeros((0, 0))
     overlap = _overlap(question, candidates, analyzer or Analyzer())
@@ -218,13 +218,13 @@ def scored_candidates(question: str, result: SearchResult, embedder: Embeds, ana
     return candidates, vectors @ query + OVERLAP_WEIGHT * overlap, vectors
 
 
-def _candidates(citations: list[Citation], unshown: list[Hit], question: str) -> list[_Candidate]:
+def _candidates(citations: list[Citation], unshown: list[Hit], factual: bool) -> list[_Candidate]:
     """Sentences of the excerpts of the best ``ANSWER_DOCUMENTS`` documents (``FACT_DOCUMENTS``
     for a factual question), then of their passages not shown: an answer stitched from many
     documents mixes situations (the other excerpts are still shown and cited)."""
     out, seen = [], set()
-    documents = answer_documents(citations, question)
-    longest = FACT_LONGEST_WORDS if asked_fact(question) else MAX_QUOTABLE_WORDS
+    documents = answer_documents(citations, factual)
+    longest = FACT_LONGEST_WORDS if factual else MAX_QUOTABLE_WORDS
     sources = [(c.hit, c.n) for c in citations] + [(h, 0) for h in unshown]
     for hit, n in sources:
         if hit.document.doc_id not in documents:
@@ -238,9 +238,10 @@ def _candidates(citations: list[Citation], unshown: list[Hit], question: str) ->
     return out
 
 
-def answer_documents(citations: list[Citation], question: str) -> list[str]:
-    """The documents an answer's sentences are taken from: those of the first excerpts."""
-    limit = FACT_DOCUMENTS if asked_fact(question) is not None else ANSWER_DOCUMENTS
+def answer_documents(citations: list[Citation], factual: bool) -> list[str]:
+    """The documents an answer's sentences are taken from: those of the first excerpts (more for
+    a question asking for a fact, ``asked_fact``)."""
+    limit = FACT_DOCUMENTS if factual else ANSWER_DOCUMENTS
     return list(dict.fromkeys(c.hit.document.doc_id for c in citations))[:limit]
 
 

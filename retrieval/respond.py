@@ -7,6 +7,7 @@ from core.settings import Settings
 from retrieval.answer import Answer, answer_documents, citations_of, extractive_answer
 from retrieval.condense import condense
 from retrieval.conversation import follow_up_search, is_follow_up
+from retrieval.facts import asked_fact
 from retrieval.filters import Filters
 from retrieval.search import Searcher
 from retrieval.shapes import asks_for_documents, document_list
@@ -27,7 +28,8 @@ def respond(settings: Settings, searcher: Searcher, question: str, k: int = 5,
         answer = generative_answer(settings, question, result, searcher.sentence_embedder(result),
                                    on_sentence=on_sentence)
     else:
-        unshown = searcher.unshown_passages(result, answer_documents(citations_of(result), question))
+        factual = asked_fact(question) is not None
+        unshown = searcher.unshown_passages(result, answer_documents(citations_of(result), factual))
         answer = extractive_answer(question, result, searcher.sentence_embedder(result, unshown), unshown=unshown)
     if rewrite:
         answer.notices.insert(0, f"Question comprise comme : « {rewrite} »")

@@ -107,7 +107,7 @@ def test_an_answer_sentence_may_come_from_a_passage_the_search_did_not_show_whic
     for citation in added:
         quoted = [s.text for s in answer.sentences if s.n == citation.n]
         assert quoted and all(text in " ".join(citation.hit.passage.text.split()) for text in quoted)
-        assert citation.hit.document.doc_id in answer_documents(answer.citations[:shown], question)
+        assert citation.hit.document.doc_id in answer_documents(answer.citations[:shown], factual=True)
 
 
 def test_without_stored_sentence_vectors_only_the_shown_passages_are_read(
@@ -117,4 +117,4 @@ def test_without_stored_sentence_vectors_only_the_shown_passages_are_read(
     (current_build(settings.index_path) / "sentences.npy").unlink()
     searcher = Searcher(settings, embedder, IndexHandle(settings.index_path))
     result = searcher.search("Combien de temps durent les contrats de ville ?")
-    assert searcher.unshown_passages(result, answer_documents(citations_of(result), "Combien de temps durent les contrats de ville ?")) == []
+    assert searcher.unshown_passages(result, answer_documents(citations_of(result), factual=True)) == []
