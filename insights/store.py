@@ -48,6 +48,12 @@ class InsightStore:
                               ((first or date.min).isoformat(),)).fetchall()
         return [KeptQuestion(date.fromisoformat(d), r, t) for d, r, t in rows]
 
+    def count(self) -> int:
+        if not self.path.exists():
+            return 0
+        with closing(self._connect()) as db:
+            return db.execute("SELECT COUNT(*) FROM kept_questions").fetchone()[0]
+
     def expire(self, days: int, today: date) -> int:
         """Deletes the questions kept more than ``days`` days ago; how many."""
         if not self.path.exists():

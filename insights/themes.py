@@ -89,9 +89,15 @@ def themes_csv(found: list[Theme]) -> str:
     writer = csv.writer(out)
     writer.writerow(["theme", "mots", "questions", "tendance", "documents proches", "exemples"])
     for t in found:
-        writer.writerow([t.label, ", ".join(t.words), t.size, f"{t.trend:+d}",
-                         " | ".join(t.documents) or "aucun document proche", " | ".join(t.questions[:5])])
+        writer.writerow([_cell(t.label), _cell(", ".join(t.words)), t.size, f"{t.trend:+d}",
+                         _cell(" | ".join(t.documents) or "aucun document proche"), _cell(" | ".join(t.questions[:5]))])
     return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A visitor's words as a spreadsheet cell: one opening on = + - @ would run as a formula
+    when staff open the export (« =HYPERLINK(…) »), so it is quoted as text."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def closest_documents(searcher, limit: int = 3):

@@ -400,7 +400,8 @@ def test_admin_shows_what_visitors_look_for_and_erases_it(base_settings, embedde
     refresh(settings, embedder=embedder)
     store = InsightStore(settings.index_path / "insights.sqlite")
     for question in ("Où trouver un psychologue gratuit ?", "Un psychologue gratuit pour mon fils ?",
-                     "Comment intégrer l'égalité femmes-hommes dans une association ?"):
+                     "Comment intégrer l'égalité femmes-hommes dans une association ?",
+                     "[Cliquez ici](https://exemple.invalid) <b>urgent</b>"):  # a visitor's text, not markup
         store.add(question, "declined", datetime.date.today())
     for name, value in (("INDEX", settings.index_path), ("ADMIN_PASSWORD", "s3cret"), ("INSIGHTS", "1")):
         monkeypatch.setenv(f"BOUSSOLE_{name}", str(value))
@@ -411,10 +412,11 @@ def test_admin_shows_what_visitors_look_for_and_erases_it(base_settings, embedde
     at.text_input[0].set_value("s3cret")
     at.button[0].click().run()
     assert not at.exception
-    shown = "\n".join(m.value for m in at.markdown)
+    shown = html_of(at)
     assert "Conservation activée" in shown and "psychologue" in shown and "Documents proches" in shown
+    assert "[Cliquez ici](https://exemple.invalid) &lt;b&gt;urgent&lt;/b&gt;" in shown and "<b>urgent" not in shown
     assert any(b.label == "Exporter les thèmes (CSV)" for b in at.get("download_button"))
     next(b for b in at.button if b.label == "Tout effacer").click().run()
-    assert "3 question(s) effacée(s)." in [s.value for s in at.success]
-    assert store.since() == []
+    assert "4 question(s) effacée(s)." in [s.value for s in at.success]
+    assert store.since() == [] and store.count() == 0
     st.cache_resource.clear()

@@ -3,6 +3,8 @@ the thumbs-down ones, scrubbed of personal data, for a limited time (insights/).
 
 from __future__ import annotations
 
+import csv
+import io
 import multiprocessing
 from datetime import date, timedelta
 
@@ -11,7 +13,7 @@ import pytest
 from insights.keeping import Keeper, insight_store
 from insights.scrub import Scrubber
 from insights.store import InsightStore, KeptQuestion
-from insights.themes import frequent_words, themes, themes_csv
+from insights.themes import Theme, frequent_words, themes, themes_csv
 
 TODAY = date(2026, 12, 1)
 
@@ -126,3 +128,11 @@ def test_a_theme_s_trend_compares_the_last_week_with_the_one_before(embedder):
 
 def test_frequent_words_leave_out_placeholders_and_question_words():
     assert frequent_words(["Comment [nom] peut-il trouver une crèche ?", "Une crèche pour [nom] ?"])[0] == "crèche"
+
+
+def test_the_csv_export_keeps_a_visitor_s_formula_as_text():
+    hostile = Theme("=HYPERLINK(\"https://exemple.invalid\")", ("lien",), 1, 0, ("=HYPERLINK(…)",), ())
+    plain = Theme("Où trouver un psychologue gratuit ?", ("psychologue",), 2, 1, ("a", "b"), ())
+    rows = list(csv.reader(io.StringIO(themes_csv([hostile, plain]))))
+    assert rows[1][0].startswith("'=") and rows[1][5].startswith("'=")
+    assert rows[2][0] == "Où trouver un psychologue gratuit ?"

@@ -116,6 +116,16 @@ def page_image_html(doc_id: str, title: str, page: int, pages: int, passage: int
             f"<figcaption>Page {page} sur {pages}</figcaption></figure>")
 
 
+def theme_html(theme) -> str:
+    """A theme of « Ce que cherchent les visiteurs »: its name is a visitor's question, shown as
+    text — a question written as a Markdown link or HTML must not become one in staff's page."""
+    documents = " ; ".join(theme.documents) or "aucun document proche"
+    return (f"<div class='bsl-theme'><p><strong>{html.escape(theme.label)}</strong> — {theme.size} question(s), "
+            f"tendance {theme.trend:+d} sur 7 jours</p>"
+            f"<p class='bsl-facts'>Mots fréquents : {html.escape(', '.join(theme.words) or '—')}<br>"
+            f"Documents proches : {html.escape(documents)}</p></div>")
+
+
 def passages_html(passages) -> str:
     """A document's passages as Boussole will quote them: page or section, then the text."""
     items = "".join(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 
 import streamlit as st
 
@@ -22,6 +23,8 @@ from retrieval.search import Searcher
 from retrieval.service import shared_searcher
 from api.guards import LoginGuard, shared_storage
 from insights.keeping import Keeper
+from insights.store import KeptQuestion
+from insights.themes import Theme, closest_documents, themes
 
 log = logging.getLogger("boussole.ui")
 
@@ -61,6 +64,15 @@ def services() -> Services:
 def keeper() -> Keeper:
     """One per process, like the settings it reads."""
     return Keeper(Settings.from_env())
+
+
+@st.cache_data(max_entries=4, show_spinner="Regroupement des questions…")
+def visitor_themes(kept: tuple[KeptQuestion, ...], today: date, build_id: str) -> list[Theme]:
+    """The themes of the kept questions, computed once for a given set of questions, day and
+    build: every click in Administration reruns the page, and grouping embeds every question and
+    searches for each theme's documents. ``build_id`` empty: no index, no documents."""
+    svc = services()
+    return themes(list(kept), svc.embedder, today, closest_documents(svc.searcher) if build_id else None)
 
 
 @st.cache_resource

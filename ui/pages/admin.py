@@ -29,11 +29,11 @@ from ingest.refresh import refresh
 from ingest.stats import index_stats
 from ingest.uploads import ALLOWED, Upload
 from insights.keeping import insight_store
-from insights.themes import closest_documents, themes as visitor_themes, themes_csv
-from ui.cards import passages_html
+from insights.themes import themes_csv
+from ui.cards import passages_html, theme_html
 from core.messages import french_message
 from ui.pages.common import log
-from ui.services import admin_password, client_address, login_guard, services
+from ui.services import admin_password, client_address, login_guard, services, visitor_themes
 
 INSIGHT_WEEKS = 8  # « Ce que cherchent les visiteurs »: the questions of the last weeks
 STAGES = {"harvest": "Téléchargement depuis le site", "extract": "Lecture des fichiers", "embed": "Calcul des vecteurs", "sentences": "Calcul des vecteurs des phrases", "write": "Écriture de l'index"}
@@ -220,14 +220,13 @@ if settings.insights:
              f"su répondre et celles dont la réponse a été jugée inutile, {settings.insights_days} jours au plus.")
 else:
     st.write("Conservation désactivée (BOUSSOLE_INSIGHTS n'est pas à 1) : aucune question n'est gardée.")
-kept = kept_store.since(datetime.date.today() - datetime.timedelta(weeks=INSIGHT_WEEKS))
+today = datetime.date.today()
+kept = kept_store.since(today - datetime.timedelta(weeks=INSIGHT_WEEKS))
 if kept:
-    found = visitor_themes(kept, svc.embedder, datetime.date.today(), closest_documents(svc.searcher) if index else None)
+    found = visitor_themes(tuple(kept), today, index.build_id if index else "")
     st.caption(f"{len(kept)} question(s) des {INSIGHT_WEEKS} dernières semaines, en {len(found)} thème(s).")
     for theme in found:
-        st.markdown(f"**{theme.label}** — {theme.size} question(s), tendance {theme.trend:+d} sur 7 jours  \n"
-                    f"Mots fréquents : {', '.join(theme.words) or '—'}  \n"
-                    f"Documents proches : {' ; '.join(theme.documents) or 'aucun document proche'}")
+        st.html(theme_html(theme))
     st.download_button("Exporter les thèmes (CSV)", themes_csv(found), file_name="boussole-themes.csv", mime="text/csv")
-if kept_store.since() and st.button("Tout effacer", key="insights-clear"):
+if kept_store.count() and st.button("Tout effacer", key="insights-clear"):
     st.success(f"{kept_store.clear()} question(s) effacée(s).")
