@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import re
+
 import numpy as np
 
 from core.analysis import Analyzer
 from core.model import Embeds
-from core.sentences import MAX_QUOTABLE_WORDS, quotable_sentences
-from retrieval.facts import AskedFact, about_share, asked_fact, around_statement, has_content, names_measure, states
+from core.sentences import MAX_QUOTABLE_WORDS, quotable_sentences, sentence_spans
+from retrieval.facts import (AskedFact, about_share, asked_fact, around_statement, has_content, names_bound,
+                             names_measure, states)
 from retrieval.index import DocumentInfo
 from retrieval.search import Hit, SearchResult
 
@@ -33,6 +36,7 @@ FACT_DOCUMENTS = 3
 # ... and may be longer than the 80 words an answer's sentences keep to: « L'objectif de ce webinaire,
 # organisé le 15 octobre 2020 par…, était… » is a long sentence, and the only one that dates it
 FACT_LONGEST_WORDS = 100
+LIST_WORDS = 80  # a sentence announcing a list is quoted with its items up to this length
 # A factual question none of whose candidate sentences states the fact asked (retrieval/facts.py).
 UNSTATED_TEXT = "Les publications ne donnent pas cette information."
 # The share of what a factual question is about that the sentence stating its fact must hold
@@ -40,6 +44,7 @@ UNSTATED_TEXT = "Les publications ne donnent pas cette information."
 ABOUT_MIN = 0.4
 ABOUT_WEIGHT = 0.5  # and it counts in choosing among the sentences that state the fact
 MEASURE_WEIGHT = 0.2  # so does naming what is measured (« le préavis est de deux mois »)
+BOUND_WEIGHT = 0.2  # and stating the bound asked for (« ne peut excéder » for « combien … maximum »)
 NEAR_WORDS = 10  # how far from the value what the question is about is looked for
 NO_ANSWER_TEXT = ("Je n'ai trouvé aucun passage pertinent dans les documents pour cette question. "
                   "Essayez de la reformuler avec d'autres mots, ou parcourez les guides par thème "
@@ -153,8 +158,30 @@ def extractive_answer(question: str, result: SearchResult, embedder: Embeds,
         chosen = _select(scores, vectors, max_sentences, candidates, len(citations[0].hit.passage.text.split()))
     candidates, citations = _cite_unshown(candidates, chosen, citations)
     chosen.sort(key=lambda i: (candidates[i].n, candidates[i].position))
-    return Answer(question, [AnswerSentence(candidates[i].text, candidates[i].n) for i in chosen],
-                  citations)
+    sentences: list[AnswerSentence] = []
+    for i in chosen:
+        text = with_announced_list(candidates[i].text, candidates[i].position, citations[candidates[i].n - 1].hit.passage.text)
+        if not any(s.n == candidates[i].n and text in s.text for s in sentences):  # an item already quoted with its list
+            sentences.append(AnswerSentence(text, candidates[i].n))
+    return Answer(question, sentences, citations)
+
+
+# a line opening a list item: « 1° », « 2) », « a. », « - », « • », « II. »
+_LIST_ITEM = re.compile(r"\s*(?:\d{1,2}\s*°|\d{1,2}[.)]\s|[a-z][.)]\s|[-–—•▪*]\s|[IVX]{1,4}[.)]\s)")
+
+
+def with_announced_list(sentence: str, start: int, passage: str, longest: int = LIST_WORDS) -> str:
+    """A sentence that announces a list (« … sont caractérisés par : ») with the items that follow
+    it in its passage, as far as ``longest`` words: ending on its colon, it says nothing."""
+    if not sentence.rstrip().endswith(":"):
+        return sentence
+    spans = [span for span in sentence_spans(passage) if span[0] >= start]
+    end = spans[0][1] if spans else start
+    for item_start, item_end in spans[1:]:
+        if not _LIST_ITEM.match(passage[item_start:item_end]) or len(passage[start:item_end].split()) > longest:
+            break
+        end = item_end
+    return " ".join(passage[start:end].split()) if end > start + len(sentence) // 2 else sentence
 
 
 def _stating_sentences(question: str, fact: AskedFact, candidates: list[_Candidate], scores: np.ndarray,
@@ -168,10 +195,11 @@ def _stating_sentences(question: str, fact: AskedFact, candidates: list[_Candida
         # « quel salaire » is not answered by the amount of an aid: an amount's sentence names it
         stating = [i for i in stating if names_measure(fact, f"{candidates[i].context} {candidates[i].text}")]
     # among them, what the question is about is looked for near the value, not anywhere in the sentence
-    near = {i: about_share(question, f"{c.context} {around_statement(fact, c.text, NEAR_WORDS)}", analyzer)
-            for i, c in ((i, candidates[i]) for i in stating)}
-    return sorted(stating, key=lambda i: -(scores[i] + ABOUT_WEIGHT * near[i]
-                                           + MEASURE_WEIGHT * names_measure(fact, candidates[i].text)))
+    around = {i: around_statement(fact, candidates[i].text, NEAR_WORDS) for i in stating}
+    near = {i: about_share(question, f"{candidates[i].context} {around[i]}", analyzer) for i in stating}
+    # what is measured and the bound asked for count where they are said of the value
+    return sorted(stating, key=lambda i: -(scores[i] + ABOUT_WEIGHT * near[i] + MEASURE_WEIGHT * names_measure(fact, around[i])
+                                           + BOUND_WEIGHT * names_bound(fact, around[i])))
 
 
 def _documents_of(citations: list[Citation]) -> list[DocumentInfo]:

@@ -70,14 +70,24 @@ _ASKS = [
     ("place", re.compile(r"^ou\b|\bou (?:se|s'|a|ont|est|sont|y|trouver|se trouve)\b|\bdans quelle (?:ville|commune|region)\b|"
                          r"\ba quel endroit\b|\bquel lieu\b")),
 ]
-# words of the question that say what it asks, not what it is about
-_CUE_WORDS = frozenset("combien temps quand quel quelle quels quelles qui ou date annee duree dure durent delai "
-                       "montant nombre age minimum maximum frequence faut partir lieu endroit".split())
+# words of the question that say what it asks, not what it is about (and the verbs « on peut »,
+# « faut-il être » that say neither)
+_CUE_WORDS = " ".join(("combien temps quand quel quelle quels quelles qui ou date annee duree dure durent delai "
+                       "montant nombre age minimum maximum frequence faut partir lieu endroit "
+                       "peut peuvent pouvoir doit doivent devoir etre avoir ca cela on").split())
 # the noun a question asks the value of (« quel préavis », « combien d'heures », « quelle durée »):
 # a sentence that names it states the fact more surely than one giving another value of the kind
 _MEASURED = re.compile(r"\b(duree|dure|durent|delai|preavis|age|montant|salaire|prix|cout|budget|tarif|remuneration|"
                        r"indemnite|somme|taux|pourcentage|plafond|seuil|penalite|nombre|date|frequence|heures|jours|"
                        r"mois|semaines|annees)\b")
+# a question asking for a maximum (« combien d'heures maximum ») is answered by the sentence
+# stating that bound (« ne peut excéder 10 heures »), not by a minimum of the same unit
+_ASKS_BOUND = {"max": re.compile(r"\bmaxim|\bau plus\b(?! tard)|\bplafond|\bjusqu'a (?:quel|combien)|\bdepasser\b"),
+               "min": re.compile(r"\bminim|\bau moins\b|\ba partir de (?:quel|combien)")}
+_STATES_BOUND = {"max": re.compile(r"\bmaxim|\bau plus\b(?! tard)|\bne (?:peut|peuvent|doit|doivent) (?:pas )?(?:exceder|depasser)|"
+                                   r"\bdans la limite\b|\bplafon|\blimit(?:e|ee|es|ation)\b"),
+                 "min": re.compile(r"\bminim|\bau moins\b|\bpas moins de\b|\bne (?:peut|peuvent) (?:pas )?etre inferieure?s?\b|"
+                                   r"\ba partir de\b")}
 _COUNTED = re.compile(r"\bcombien (?:de |d'|y a t il de |y a t il d')\s*([a-z-]+)")
 
 
@@ -92,6 +102,7 @@ class AskedFact:
     kind: str
     counted: str = ""  # for a count: the folded noun counted (« membres »), which the number must go with
     measured: tuple[str, ...] = ()  # the folded nouns it asks the value of (« preavis »), when it names them
+    bound: str = ""  # "max" or "min" when it asks for a maximum or a minimum
 
     @property
     def required(self) -> bool:
@@ -106,47 +117,67 @@ def asked_fact(question: str) -> AskedFact | None:
         return None
     measured = tuple(dict.fromkeys(_MEASURED.findall(text)))
     counted = _COUNTED.search(text) if kind == "count" else None
-    return AskedFact(kind, counted.group(1) if counted else "", measured)
+    bound = next((b for b, asks in _ASKS_BOUND.items() if asks.search(text)), "")
+    return AskedFact(kind, counted.group(1) if counted else "", measured, bound)
 
 
 def names_measure(fact: AskedFact, sentence: str) -> bool:
     """Whether ``sentence`` names what the question asks the value of (« durée » for « dure »,
     « âgés » for « âge »): its words match on their first four letters."""
-    stems = {m[:4] for m in fact.measured}
-    return bool(stems) and any(w[:4] in stems for w in re.findall(r"\w+", _plain(sentence)))
+    return any(_same_noun(word, m) for word in re.findall(r"\w+", _plain(sentence)) for m in fact.measured)
+
+
+def names_bound(fact: AskedFact, sentence: str) -> bool:
+    """Whether ``sentence`` states the bound the question asks for (« ne peut excéder » for a
+    maximum, « au moins » for a minimum)."""
+    return bool(fact.bound) and bool(_STATES_BOUND[fact.bound].search(_plain(sentence)))
+
+
+def _same_noun(word: str, measured: str) -> bool:
+    """« durée » names « dure »; « âgés » and « âgée » name « âge » (too short for four letters:
+    « agent » does not)."""
+    if len(measured) >= 4:
+        return word[:4] == measured[:4]
+    return word.rstrip("sx").rstrip("e") == measured.rstrip("e")
 
 
 def states(fact: AskedFact, sentence: str) -> bool:
     """Whether ``sentence`` holds a phrase of the kind asked (the number goes with the counted
     noun: « 3 groupes d'échanges » for « combien de groupes »)."""
-    if fact.kind == "count":
-        if not fact.counted:
-            return bool(re.search(_COUNT, _plain(sentence)))
-        noun = re.escape(without_plural(fact.counted))
-        return bool(re.search(rf"{_COUNT}\s+(?:[\w'-]+\s+){{0,2}}{noun}(?:s|x|es)?\b", _plain(sentence)))
-    if fact.kind in _CASED:
-        # a name by its capitals, a role by its folded word; the first word has a capital anyway
-        rest = re.sub(r"^\W*\w+", "", sentence)
-        return bool(STATEMENTS[fact.kind].search(rest) or STATEMENTS[fact.kind].search(_plain(rest)))
-    return bool(STATEMENTS[fact.kind].search(_plain(sentence)))
+    return bool(_statements(fact, sentence))
 
 
 def around_statement(fact: AskedFact, sentence: str, words: int) -> str:
     """The words of ``sentence`` within ``words`` of each phrase stating the fact: in a long
     sentence, a value far from what the question is about is seldom its value."""
-    text = _plain(sentence)
-    pattern = STATEMENTS.get(fact.kind) if fact.kind not in _CASED | {"count"} else None
-    if pattern is None or words <= 0:
+    found = _statements(fact, sentence) if fact.kind != "person" else []  # any capital or role: too many
+    if words <= 0 or not found:
         return sentence
-    spans = [(len(text[:m.start()].split()), len(text[:m.end()].split())) for m in pattern.finditer(text)]
-    tokens = text.split()
-    return " ".join(" ".join(tokens[max(0, a - words):b + words]) for a, b in spans) or sentence
+    return " ".join(" ".join(tokens[max(0, a - words):b + words]) for tokens, a, b in found)
+
+
+def _statements(fact: AskedFact, sentence: str) -> list[tuple[list[str], int, int]]:
+    """Each phrase stating the fact: the words of the text it was found in, and its first and
+    last word's positions there."""
+    plain = _plain(sentence)
+    if fact.kind == "count":
+        noun = re.escape(without_plural(fact.counted))
+        searched = [(re.compile(rf"{_COUNT}\s+(?:[\w'-]+\s+){{0,2}}{noun}(?:s|x|es)?\b" if fact.counted else _COUNT), plain)]
+    elif fact.kind in _CASED:
+        # a name by its capitals, a role by its folded word; the sentence's first word has a capital anyway
+        cased = re.sub(r"^\W*\w+\S*", "", " ".join(sentence.replace("’", "'").replace("-", " ").split()))
+        searched = [(STATEMENTS[fact.kind], cased), (STATEMENTS[fact.kind], _plain(cased))]
+    else:
+        searched = [(STATEMENTS[fact.kind], plain)]
+    return [(text.split(), len(text[:m.start()].split()), len(text[:m.end()].split()))
+            for pattern, text in searched for m in pattern.finditer(text)]
 
 
 def about_share(question: str, text: str, analyzer: Analyzer) -> float:
     """The share of what the question is about (its words, less those saying what it asks) that
     ``text`` holds; words match on their first five letters (« bloqué », « bloquées »)."""
-    wanted = {t[:5] for t in analyzer.terms(question) if fold(t) not in _CUE_WORDS}
+    cues = set(analyzer.terms(_CUE_WORDS))  # compared as the question's words are: stemmed
+    wanted = {t[:5] for t in analyzer.terms(question) if t not in cues}
     if not wanted:
         return 1.0
     return len(wanted & {t[:5] for t in analyzer.terms(text)}) / len(wanted)

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from core.analysis import Analyzer
-from retrieval.answer import NO_ANSWER_TEXT, extractive_answer, near_text, scored_candidates
+from retrieval.answer import NO_ANSWER_TEXT, extractive_answer, near_text, scored_candidates, with_announced_list
 from retrieval.verify import contradicts, quantities
 
 from conftest import searcher_declining
@@ -124,3 +124,26 @@ def test_a_changed_number_or_an_added_negation_contradicts_the_excerpt(sentence)
 ])
 def test_a_faithful_sentence_does_not_contradict_the_excerpt(sentence):
     assert not contradicts(sentence, LOI, Analyzer())
+
+
+ARTICLE_5 = ("Article 5\n\nI. ― Les quartiers prioritaires de la politique de la ville sont situés en territoire "
+             "urbain et sont caractérisés par :\n\n1° Un nombre minimal d'habitants ;\n\n2° Un écart de "
+             "développement économique et social apprécié par un critère de revenu des habitants. Cet écart est "
+             "défini par rapport au territoire national.\n\nDans les départements d'outre-mer, ces quartiers "
+             "peuvent être caractérisés par des critères sociaux.")
+ANNOUNCING = ("― Les quartiers prioritaires de la politique de la ville sont situés en territoire urbain et sont "
+              "caractérisés par :")
+
+
+def test_a_sentence_announcing_a_list_takes_its_items_and_stops_where_the_list_ends():
+    quoted = with_announced_list(ANNOUNCING, ARTICLE_5.index("―"), ARTICLE_5)
+    assert quoted.startswith(ANNOUNCING) and quoted.endswith("critère de revenu des habitants.")
+    assert "1° Un nombre minimal d'habitants ;" in quoted and "Cet écart" not in quoted
+    assert quoted in " ".join(ARTICLE_5.split())  # still verbatim in its excerpt
+
+
+def test_a_list_too_long_to_quote_keeps_only_the_items_that_fit():
+    quoted = with_announced_list(ANNOUNCING, ARTICLE_5.index("―"), ARTICLE_5, longest=30)
+    assert quoted.endswith("1° Un nombre minimal d'habitants ;")
+    assert with_announced_list("Un contrat de ville est signé.", 0, "Un contrat de ville est signé. 1° Suite") == \
+        "Un contrat de ville est signé."

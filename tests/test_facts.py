@@ -7,7 +7,7 @@ import pytest
 
 from core.analysis import Analyzer
 from retrieval.answer import UNSTATED_TEXT
-from retrieval.facts import about_share, around_statement, asked_fact, has_content, names_measure, states
+from retrieval.facts import about_share, around_statement, asked_fact, has_content, names_bound, names_measure, states
 from retrieval.respond import respond
 from test_sentence_vectors import loi_searcher  # noqa: F401  the loi texts' index, shared
 
@@ -73,6 +73,35 @@ def test_an_amount_asked_by_its_name_is_told_from_another_amount():
     assert fact.kind == "amount" and fact.measured == ("salaire",)
     assert names_measure(fact, "Le salaire de l'adulte-relais ne peut être inférieur au SMIC.")
     assert not names_measure(fact, "Le montant annuel de l'aide de l'État par poste est fixé à 17 538,40 €.")
+
+
+def test_a_short_measured_noun_is_named_in_its_plural_and_feminine_not_by_a_word_beginning_like_it():
+    fact = asked_fact("Quel âge pour un contrat de professionnalisation quand on est jeune ?")
+    assert fact.measured == ("age",)
+    assert names_measure(fact, "Aux jeunes âgés de 16 à 25 ans révolus qui n'ont pas validé un second cycle")
+    assert names_measure(fact, "une personne âgée de 45 ans et plus")
+    assert not names_measure(fact, "L'agent de contrôle de l'inspection du travail peut intervenir.")
+
+
+def test_a_question_asking_for_a_maximum_prefers_the_sentence_stating_a_maximum():
+    fact = asked_fact("On peut travailler combien d'heures maximum dans une journée ?")
+    assert fact.bound == "max"
+    assert names_bound(fact, "La durée quotidienne de travail effectif par salarié ne peut excéder 10 heures, sauf :")
+    assert not names_bound(fact, "Tout salarié bénéficie d'une durée de repos hebdomadaire minimale d'une journée "
+                                 "(soit 24 heures consécutives)")
+    assert asked_fact("À partir de quel âge on peut être adulte-relais ?").bound == "min"
+    assert not names_bound(fact, "Les contrats sont signés au plus tard l'année suivante.")  # a date, not a bound
+    assert asked_fact("Combien de temps durent les contrats de ville ?").bound == ""
+
+
+def test_the_words_saying_what_is_asked_are_left_out_of_what_it_is_about_whatever_their_ending():
+    # « dure », « temps », « ça » say what is asked: once stemmed (« dur », « temp ») they were
+    # counted as the subject, and a sentence about the contract without them scored 0.4
+    analyzer = Analyzer()
+    question = "Un contrat d'apprentissage, ça dure combien de temps ?"
+    assert about_share(question, "La durée d'un contrat d'apprentissage varie entre 6 mois et 3 ans.", analyzer) == 1.0
+    assert about_share("On peut travailler combien d'heures maximum dans une journée ?",
+                       "La durée hebdomadaire de travail ne peut dépasser 44 heures.", analyzer) < 1.0
 
 
 def test_what_a_question_is_about_is_looked_for_near_the_value():
@@ -141,3 +170,19 @@ def test_a_date_stated_only_in_a_long_sentence_still_answers_when(seed_searcher)
     answer = respond(seed_searcher.settings, seed_searcher, "Quand a eu lieu le webinaire sur la médiation numérique ?", k=5)
     assert not answer.no_answer and len(answer.sentences) == 1
     assert "15 octobre 2020" in answer.sentences[0].text
+
+
+def test_a_place_is_looked_for_near_what_the_question_is_about():
+    fact = asked_fact("Où y a-t-il un conseil citoyen ?")
+    sentence = ("Le représentant de l'Etat dans le département, après consultation du maire et du président de "
+                "l'établissement public de coopération intercommunale concernés, reconnaît la composition du "
+                "conseil citoyen.")
+    near = around_statement(fact, sentence, 5)
+    assert "departement" in near and "conseil citoyen" not in near
+
+
+def test_a_list_announced_by_a_colon_is_answered_with_its_items(loi_searcher):  # noqa: F811
+    answer = respond(loi_searcher.settings, loi_searcher, "Quel critère définit un quartier prioritaire ?", k=5)
+    assert not answer.no_answer
+    assert not [s.text for s in answer.sentences if s.text.endswith(":")], answer.text
+    assert "critère de revenu des habitants" in answer.text
