@@ -1,6 +1,6 @@
 """Many people at once on one server: real browser sessions against the running app.
 
-    python benchmarks/load.py [--people 8] [--questions 3] [--soak 300] [--index DIR]
+    python benchmarks/load.py [--people 8] [--questions 3] [--soak 300] [--phases 6] [--index DIR]
 
 Each person is a separate Chromium context (its own Streamlit session); once every page has
 loaded, all ask at the same time, each its questions one after the other; the time is from Enter to the answer shown. The
@@ -8,7 +8,9 @@ soak then asks --soak questions (4 sessions at a time, a new session every 10 qu
 reads the server's resident memory after the first 30 and at the end. The browsers run on the
 server's machine, at a lower priority (nice 10) unless --same-priority: a visitor's browser
 uses its own computer's processor, not the server's. The index (bundled corpus
-and the shared loi-ville-2014 texts) is built once in /tmp/boussole-bench/seed-loi. Prints JSON.
+and the shared loi-ville-2014 texts) is built once in /tmp/boussole-bench/seed-loi. With
+--phases N, one person's N answers are also split into the CPU they cost until drawn and after
+(``phases``). Prints JSON.
 """
 
 from __future__ import annotations
@@ -138,6 +140,54 @@ async def crowd(browser, app, people: int, questions: int) -> dict:
             "p95_ms": round(percentile(times, 0.95)) if times else None}
 
 
+def browsers_cpu_seconds() -> float:
+    """CPU seconds of every Chromium process (renderers, GPU, browser) so far."""
+    total = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if "chrom" in Path(f"/proc/{pid}/comm").read_text():
+                total += cpu_seconds(int(pid))
+        except (OSError, IndexError):  # a process that ended meanwhile
+            pass
+    return total
+
+
+async def phases(browser, app, questions: int, people: int, settle_s: float = 1.5) -> dict:
+    """Where one person's answer costs the machine: CPU seconds (browsers, server, whole machine)
+    from Enter to the answer drawn, and in the ``settle_s`` after the run ended (the page scrolls
+    to the new answer, Streamlit's timers run). When everyone asks at once, nobody's answer can be
+    drawn before the machine has done the work of all of them: ``people / cores`` times the CPU of
+    one answer, over one person's wait, is the least the crowd's ratio can be."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    await page.goto(app.url)
+    rows = []
+    try:
+        for question in QUESTIONS[:questions + 1]:
+            box = page.get_by_placeholder("Votre question")
+            await box.wait_for(timeout=120_000)
+            before = await page.locator(SHOWN).count()
+            await box.fill(question)
+            marks = [(browsers_cpu_seconds(), cpu_seconds(app.pid), machine_busy_seconds())]
+            started = await page.evaluate("performance.now()")  # the page's clock, as in ``ask``
+            await box.press("Enter")
+            shown = await page.evaluate(SHOWN_AFTER, [SHOWN, before])
+            marks.append((browsers_cpu_seconds(), cpu_seconds(app.pid), machine_busy_seconds()))
+            await page.evaluate(IDLE)
+            await asyncio.sleep(settle_s)
+            marks.append((browsers_cpu_seconds(), cpu_seconds(app.pid), machine_busy_seconds()))
+            rows.append([[(shown - started) / 1000, *(b - a for a, b in zip(marks[i], marks[i + 1]))] for i in (0, 1)])
+    finally:
+        await context.close()
+    rows = rows[1:]  # the first question warms the page
+    median = lambda phase, i: round(statistics.median(r[phase][i] for r in rows), 3)
+    wait, work = median(0, 0), median(0, 3) + median(1, 3)
+    return {"questions": len(rows), "wait_s": wait,
+            "until_drawn_cpu_s": {"browsers": median(0, 1), "server": median(0, 2), "machine": median(0, 3)},
+            "after_run_cpu_s": {"browsers": median(1, 1), "server": median(1, 2), "machine": median(1, 3)},
+            "ratio_floor": round(people / os.cpu_count() * work / wait, 1)}
+
+
 async def soak(browser, app, total: int, sessions: int = 4) -> dict:
     share = total // sessions
     times: list[float] = []
@@ -180,6 +230,8 @@ async def run(args, extra_env: dict) -> dict:
             try:
                 await crowd(browser, app, 1, 1)  # the server loads its model
                 report["one_person"] = await crowd(browser, app, 1, args.questions)
+                if args.phases:
+                    report["one_person_phases"] = await phases(browser, app, args.phases, args.people)
                 report["crowd"] = await crowd(browser, app, args.people, args.questions)
                 if args.soak:
                     report["soak"] = await soak(browser, app, args.soak)
@@ -197,6 +249,8 @@ def main() -> None:
     parser.add_argument("--same-priority", action="store_true",
                         help="Run the browsers at the server's priority (by default they yield to it).")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--phases", type=int, default=0,
+                        help="Also split one person's answers' CPU into until drawn / after (this many questions).")
     parser.add_argument("--no-cache-too", action="store_true",
                         help="Also measure with the answers' sentence cache off (BOUSSOLE_SENTENCE_CACHE=0).")
     args = parser.parse_args()
