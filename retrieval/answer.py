@@ -7,9 +7,8 @@ a passage.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-
 import re
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 

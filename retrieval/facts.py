@@ -165,7 +165,7 @@ def _statements(fact: AskedFact, sentence: str) -> list[tuple[list[str], int, in
         searched = [(re.compile(rf"{_COUNT}\s+(?:[\w'-]+\s+){{0,2}}{noun}(?:s|x|es)?\b" if fact.counted else _COUNT), plain)]
     elif fact.kind in _CASED:
         # a name by its capitals, a role by its folded word; the sentence's first word has a capital anyway
-        cased = re.sub(r"^\W*\w+\S*", "", " ".join(sentence.replace("’", "'").replace("-", " ").split()))
+        cased = re.sub(r"^\W*\w+", "", " ".join(sentence.replace("’", "'").replace("-", " ").split()))
         searched = [(STATEMENTS[fact.kind], cased), (STATEMENTS[fact.kind], _plain(cased))]
     else:
         searched = [(STATEMENTS[fact.kind], plain)]

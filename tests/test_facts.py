@@ -186,3 +186,9 @@ def test_a_list_announced_by_a_colon_is_answered_with_its_items(loi_searcher):  
     assert not answer.no_answer
     assert not [s.text for s in answer.sentences if s.text.endswith(":")], answer.text
     assert "critère de revenu des habitants" in answer.text
+
+
+def test_a_body_opening_the_sentence_after_an_elision_still_states_who():
+    fact = asked_fact("Qui fixe la liste des quartiers prioritaires ?")
+    assert states(fact, "L'État fixe la liste des quartiers prioritaires.")
+    assert not states(fact, "La liste est mise à jour chaque année.")
