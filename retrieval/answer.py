@@ -273,10 +273,12 @@ def answer_documents(citations: list[Citation], factual: bool) -> list[str]:
 
 
 def _overlap(question: str, candidates: list[_Candidate], analyzer: Analyzer) -> np.ndarray:
+    """The share of the question's words each sentence holds, read with its document's title and
+    section: « Ces contrats sont signés par les régions » is about the contrats de ville of its article."""
     wanted = set(analyzer.terms(question))
     if not wanted:
         return np.zeros(len(candidates))
-    return np.array([len(wanted & set(analyzer.terms(c.text))) / len(wanted) for c in candidates])
+    return np.array([len(wanted & set(analyzer.terms(f"{c.context} {c.text}"))) / len(wanted) for c in candidates])
 
 
 def _select(scores: np.ndarray, vectors: np.ndarray, limit: int, candidates: list[_Candidate],

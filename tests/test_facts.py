@@ -182,10 +182,17 @@ def test_a_place_is_looked_for_near_what_the_question_is_about():
 
 
 def test_a_list_announced_by_a_colon_is_answered_with_its_items(loi_searcher):  # noqa: F811
-    answer = respond(loi_searcher.settings, loi_searcher, "Quel critère définit un quartier prioritaire ?", k=5)
+    # article 5: « … sont caractérisés par : » then « 1° Un nombre minimal d'habitants ; 2° … »
+    answer = respond(loi_searcher.settings, loi_searcher, "Qu'est-ce que la géographie prioritaire ?", k=5)
     assert not answer.no_answer
     assert not [s.text for s in answer.sentences if s.text.endswith(":")], answer.text
-    assert "critère de revenu des habitants" in answer.text
+    assert "caractérisés par : 1° Un nombre minimal d'habitants ; 2°" in answer.text
+
+
+def test_a_sentence_is_read_with_its_documents_title_and_section(loi_searcher):  # noqa: F811
+    # « Ces contrats sont signés par… »: « contrats de ville » is in its article's heading, not in it
+    answer = respond(loi_searcher.settings, loi_searcher, "Est-ce que les régions signent les contrats de ville ?", k=5)
+    assert "signés par les départements et les régions" in answer.text, answer.text
 
 
 def test_a_body_opening_the_sentence_after_an_elision_still_states_who():
