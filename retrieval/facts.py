@@ -44,7 +44,9 @@ STATEMENTS = {
                          r"inspecteur|juge|tribunal|caisse|operateur|bailleur|habitants?)\b"),
     "place": re.compile(r"\b(?:à|au|aux|en|dans|près de|sur)\s+(?:l['’]|la |le |les )?[A-ZÉ]|"
                         r"\bdans (?:chaque|tous les|toutes les|les|le|la) (?:quartiers?|communes?|departements?|regions?|villes?)\b|"
-                        r"\ba l'echelle\b"),
+                        r"\ba l'echelle\b|\baupres (?:de|du|des|d')|\bau sein (?:de|du|des|d')|\ben ligne\b|\ba domicile\b|\bsur place\b|"
+                        r"\bsur (?:le site|internet|la plateforme)\b|"
+                        r"\bpar (?:des|un|une|les|le|la) (?:centres?|organismes?|services?|prestataires?|etablissements?)\b"),
 }
 _CASED = {"person", "place"}  # their phrases are found by capital letters: matched on the original text
 
@@ -94,7 +96,7 @@ _COUNTED = re.compile(r"\bcombien (?:de |d'|y a t il de |y a t il d')\s*([a-z-]+
 # Kinds whose statement a pattern finds reliably: when no sentence states one, the answer says the
 # publications do not give it. A person or a place is often named in lower case (« les médecins,
 # les sages-femmes », « dans chaque quartier »): for them a stating sentence is preferred, never required.
-REQUIRED = frozenset({"duration", "date", "amount", "count", "age"})
+REQUIRED = frozenset({"duration", "date", "amount", "count", "age", "place"})
 
 
 @dataclass(frozen=True)

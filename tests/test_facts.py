@@ -199,3 +199,24 @@ def test_a_body_opening_the_sentence_after_an_elision_still_states_who():
     fact = asked_fact("Qui fixe la liste des quartiers prioritaires ?")
     assert states(fact, "L'État fixe la liste des quartiers prioritaires.")
     assert not states(fact, "La liste est mise à jour chaque année.")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Le bilan de compétences est obligatoirement réalisé par un prestataire extérieur.",
+    "La demande se fait auprès de la mairie de la commune de résidence.",
+    "Le dossier peut être déposé en ligne sur le site de la préfecture.",
+    "Un conseil citoyen est mis en place dans chaque quartier prioritaire de la politique de la ville.",
+])
+def test_a_place_is_stated_by_a_name_or_by_where_in_lower_case(sentence):
+    assert states(asked_fact("Où faire un bilan de compétences ?"), sentence)
+
+
+def test_conditions_are_not_a_place():
+    assert not states(asked_fact("Où faire un bilan de compétences ?"),
+                      "Le bilan est réalisé dans des conditions fixées par décret.")
+
+
+def test_a_place_no_text_states_is_said_not_to_be_given(loi_searcher):  # noqa: F811
+    question = "Où se trouvent les bureaux de l'Observatoire national de la politique de la ville ?"
+    answer = respond(loi_searcher.settings, loi_searcher, question, k=5)
+    assert answer.no_answer and answer.unstated, answer.text
