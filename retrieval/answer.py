@@ -278,7 +278,8 @@ def _overlap(question: str, candidates: list[_Candidate], analyzer: Analyzer) ->
     wanted = set(analyzer.terms(question))
     if not wanted:
         return np.zeros(len(candidates))
-    return np.array([len(wanted & set(analyzer.terms(f"{c.context} {c.text}"))) / len(wanted) for c in candidates])
+    contexts = {c.context: set(analyzer.terms(c.context)) for c in candidates}  # a document's, shared by its sentences
+    return np.array([len(wanted & (contexts[c.context] | set(analyzer.terms(c.text)))) / len(wanted) for c in candidates])
 
 
 def _select(scores: np.ndarray, vectors: np.ndarray, limit: int, candidates: list[_Candidate],

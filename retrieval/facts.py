@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from core.analysis import Analyzer, fold, without_plural
 
@@ -178,11 +179,16 @@ def _statements(fact: AskedFact, sentence: str) -> list[tuple[list[str], int, in
 def about_share(question: str, text: str, analyzer: Analyzer) -> float:
     """The share of what the question is about (its words, less those saying what it asks) that
     ``text`` holds; words match on their first five letters (« bloqué », « bloquées »)."""
-    cues = set(analyzer.terms(_CUE_WORDS))  # compared as the question's words are: stemmed
-    wanted = {t[:5] for t in analyzer.terms(question) if t not in cues}
+    wanted = {t[:5] for t in analyzer.terms(question) if t not in _cue_terms()}
     if not wanted:
         return 1.0
     return len(wanted & {t[:5] for t in analyzer.terms(text)}) / len(wanted)
+
+
+@cache
+def _cue_terms() -> frozenset[str]:
+    """The cue words as the question's words are compared: stemmed."""
+    return frozenset(Analyzer().terms(_CUE_WORDS))
 
 
 def has_content(sentence: str, title: str, fact: AskedFact | None) -> bool:
