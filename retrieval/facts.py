@@ -95,8 +95,9 @@ _COUNTED = re.compile(r"\bcombien (?:de |d'|y a t il de |y a t il d')\s*([a-z-]+
 
 
 # Kinds whose statement a pattern finds reliably: when no sentence states one, the answer says the
-# publications do not give it. A person or a place is often named in lower case (« les médecins,
-# les sages-femmes », « dans chaque quartier »): for them a stating sentence is preferred, never required.
+# publications do not give it. A place is found in lower case too (« dans chaque quartier », « auprès
+# de la mairie »). A person or body is often named in lower case among other nouns (« les médecins,
+# les sages-femmes »): for it a stating sentence is preferred, never required.
 REQUIRED = frozenset({"duration", "date", "amount", "count", "age", "place"})
 
 
