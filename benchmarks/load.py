@@ -168,14 +168,15 @@ async def phases(browser, app, questions: int, people: int, settle_s: float = 1.
             await box.wait_for(timeout=120_000)
             before = await page.locator(SHOWN).count()
             await box.fill(question)
-            marks = [(browsers_cpu_seconds(), cpu_seconds(app.pid), machine_busy_seconds())]
+            usage = lambda: (browsers_cpu_seconds(), cpu_seconds(app.pid), machine_busy_seconds())
+            marks = [usage()]
             started = await page.evaluate("performance.now()")  # the page's clock, as in ``ask``
             await box.press("Enter")
             shown = await page.evaluate(SHOWN_AFTER, [SHOWN, before])
-            marks.append((browsers_cpu_seconds(), cpu_seconds(app.pid), machine_busy_seconds()))
+            marks.append(usage())
             await page.evaluate(IDLE)
             await asyncio.sleep(settle_s)
-            marks.append((browsers_cpu_seconds(), cpu_seconds(app.pid), machine_busy_seconds()))
+            marks.append(usage())
             rows.append([[(shown - started) / 1000, *(b - a for a, b in zip(marks[i], marks[i + 1]))] for i in (0, 1)])
     finally:
         await context.close()

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import re
 
-# A sentence ends at . ! ? … or a blank line; the next one starts after the spaces.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n\s*\n|\n(?=[-•▪◦*]\s|\d+[.)°]\s)")
+# What opens a list item: « - », « • », « 1. », « 2) », « 3° ».
+_LIST_MARK = r"[-•▪◦*]\s|\d+[.)°]\s"
+# A sentence ends at . ! ? … or a blank line, or where a line opens a list item; the next one
+# starts after the spaces.
+_SENTENCE_END = re.compile(rf"(?<=[.!?…])\s+|\n\s*\n|\n(?={_LIST_MARK})")
+_LIST_ITEM = re.compile(rf"\s*(?:{_LIST_MARK})")
+
+
+def is_list_item(sentence: str) -> bool:
+    return bool(_LIST_ITEM.match(sentence))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -7,14 +7,13 @@ a passage.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from core.analysis import Analyzer
 from core.model import Embeds
-from core.sentences import MAX_QUOTABLE_WORDS, quotable_sentences, sentence_spans
+from core.sentences import MAX_QUOTABLE_WORDS, is_list_item, quotable_sentences, sentence_spans
 from retrieval.facts import (AskedFact, about_share, asked_fact, around_statement, has_content, names_bound,
                              names_measure, states)
 from retrieval.index import DocumentInfo
@@ -165,22 +164,19 @@ def extractive_answer(question: str, result: SearchResult, embedder: Embeds,
     return Answer(question, sentences, citations)
 
 
-# a line opening a list item: « 1° », « 2) », « a. », « - », « • », « II. »
-_LIST_ITEM = re.compile(r"\s*(?:\d{1,2}\s*°|\d{1,2}[.)]\s|[a-z][.)]\s|[-–—•▪*]\s|[IVX]{1,4}[.)]\s)")
-
-
 def with_announced_list(sentence: str, start: int, passage: str, longest: int = LIST_WORDS) -> str:
     """A sentence that announces a list (« … sont caractérisés par : ») with the items that follow
-    it in its passage, as far as ``longest`` words: ending on its colon, it says nothing."""
-    if not sentence.rstrip().endswith(":"):
-        return sentence
+    it in its passage, as far as ``longest`` words: ending on its colon, it says nothing. ``start``
+    is where the sentence begins in ``passage`` (``quotable_sentences``)."""
     spans = [span for span in sentence_spans(passage) if span[0] >= start]
-    end = spans[0][1] if spans else start
+    if not sentence.rstrip().endswith(":") or not spans:
+        return sentence
+    end = spans[0][1]
     for item_start, item_end in spans[1:]:
-        if not _LIST_ITEM.match(passage[item_start:item_end]) or len(passage[start:item_end].split()) > longest:
+        if not is_list_item(passage[item_start:item_end]) or len(passage[start:item_end].split()) > longest:
             break
         end = item_end
-    return " ".join(passage[start:end].split()) if end > start + len(sentence) // 2 else sentence
+    return " ".join(passage[start:end].split())
 
 
 def _stating_sentences(question: str, fact: AskedFact, candidates: list[_Candidate], scores: np.ndarray,
