@@ -16,6 +16,9 @@ from ingest.refresh import refresh  # noqa: E402
 
 BENCH_INDEXES = Path("/tmp/boussole-bench")
 # The passage sizes before 90 words became the default, kept as an ablation row.
+# A benchmark index's folders, when not the shared corpus folder of its name: the bundled notices
+# with the loi texts, as `make run` serves them with the law added.
+BENCH_FOLDERS = {"seed-loi": lambda shared: [ROOT / "data" / "sources", shared / "corpus" / "loi-ville-2014"]}
 PREVIOUS_PASSAGES = {"chunk_min_words": 120, "chunk_target_words": 170, "chunk_max_words": 300,
                      "chunk_overlap_words": 25}
 
@@ -38,8 +41,17 @@ def indexed_settings(args: argparse.Namespace, **changes) -> Settings:
     """Settings pointing at the benchmark index, built from the shared corpus if missing."""
     settings = Settings.from_env().with_(index_dir=args.index, **changes)
     if current_build(args.index) is None:
-        refresh(settings, [args.shared / "corpus" / args.corpus], show_bars=True)
+        refresh(settings, bench_folders(args.shared, args.corpus), show_bars=True)
     return settings
+
+
+def bench_folders(shared: Path, corpus: str) -> list[Path]:
+    """The folders a benchmark index is built from; a missing one is an error, not an empty index."""
+    folders = BENCH_FOLDERS[corpus](shared) if corpus in BENCH_FOLDERS else [shared / "corpus" / corpus]
+    missing = [str(f) for f in folders if not f.is_dir()]
+    if missing:
+        raise SystemExit(f"no such corpus folder: {', '.join(missing)} (--shared points at ../shared)")
+    return folders
 
 
 def variant_path(base: Path, changes: dict) -> Path:

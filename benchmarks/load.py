@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]  # tests/drive.py: the browser harness
-from benchmarks.common import BENCH_INDEXES, ROOT  # noqa: E402
+from benchmarks.common import BENCH_INDEXES, ROOT, bench_folders  # noqa: E402
 from benchmarks.query import percentile  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from core.store import current_build  # noqa: E402
@@ -48,7 +48,7 @@ def build_index(shared: Path) -> Path:
     index = BENCH_INDEXES / "seed-loi"
     if current_build(index) is None:
         settings = Settings.from_env().with_(index_dir=index)
-        refresh(settings, [ROOT / "data" / "sources", shared / "corpus" / "loi-ville-2014"], show_bars=True)
+        refresh(settings, bench_folders(shared, "seed-loi"), show_bars=True)
     return index
 
 
