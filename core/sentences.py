@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
-# What opens a list item: « - », « • », « 1. », « 2) », « 3° ».
-_LIST_MARK = r"[-•▪◦*]\s|\d+[.)°]\s"
+# What opens a list item: « - », « • », « 1. », « 2) », « 3° ». A list is numbered with one or two
+# digits: a year closing a sentence on its own line (« …se fonde sur ces principes depuis\n2011. »)
+# opens no item.
+_LIST_MARK = r"[-•▪◦*]\s|\d{1,2}[.)°]\s"
 # A sentence ends at . ! ? … or a blank line, or where a line opens a list item; the next one
 # starts after the spaces.
 _SENTENCE_END = re.compile(rf"(?<=[.!?…])\s+|\n\s*\n|\n(?={_LIST_MARK})")

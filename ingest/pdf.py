@@ -22,6 +22,7 @@ from core.documents import Metadata, Unit
 from core.errors import ExtractionError
 from core.glyphs import TEX_LIGATURES
 from core.ocr import ocr_available, ocr_page
+from core.sentences import sentence_spans
 from ingest.contents import without_contents
 from ingest.markdown import first_line
 from ingest.normalize import normalize_text
@@ -52,7 +53,7 @@ def load_pdf(raw: bytes, name: str, max_pages: int, max_seconds: float) -> PdfTe
         raise ExtractionError(f"{name}: no text layer (a scanned PDF?) and OCR is not installed here "
                               "(Debian's tesseract-ocr and tesseract-ocr-fra: `make install`)")
     units = [Unit(text=text, page=i + 1, section=outline_by_page.get(i, ""))
-             for i, text in enumerate(pages)]
+             for i, text in enumerate(join_broken_sentences(pages))]
     if not title:
         title = next((first_line(u.text) for u in units if u.text), "")
     warnings = [f"{name}: page {n}: no text layer and OCR found no readable text; the page is left out"
@@ -164,6 +165,35 @@ def _pdfium_pages(raw: bytes, name: str, max_pages: int, max_seconds: float) -> 
         return _Pages(pages, tuple(scanned))
     finally:
         pdf.close()
+
+
+# A page ending inside a sentence (« …en communiquant sur le ») and a next page going on with it
+# (« logiciel, car… », « 2011. En juin… »), not opening a heading (« 9.1 MaPrimeRénov’ »).
+_OPEN_END = re.compile(r"[^\W_]$|[,’'\u2011\u00ad-]$")
+_GOES_ON = re.compile(r"[a-zà-ÿœæ]|\d[\d\u00a0\u202f ]*(?:[.,;:)](?=\s|$)|\s+(?:€|%|[a-zà-ÿœæ]))")
+_WORD_CUT = re.compile(r"(?<=[^\W\d_])[\u2011\u00ad-]$")
+CARRY_WORDS = 40  # past this, what follows is more likely a new block than the sentence's end
+
+
+def join_broken_sentences(pages: list[str]) -> list[str]:
+    """A sentence cut by a page break is finished on the page it starts on: the next page's words
+    up to its first sentence end move back (at most ``CARRY_WORDS``). Cut in two, neither half is
+    found by its meaning nor quotable; whole, it is cited at the page it starts on."""
+    pages = list(pages)
+    for i in range(len(pages) - 1):
+        ending, following = pages[i].rstrip(), pages[i + 1].lstrip()
+        if not ending or not following or not _OPEN_END.search(ending) or not _GOES_ON.match(following):
+            continue
+        end = sentence_spans(following)[0][1]
+        if len(following[:end].split()) > CARRY_WORDS:
+            continue
+        if _WORD_CUT.search(ending):  # « véri- » / « fications »: one word
+            ending, glue = ending[:-1], ""
+        else:
+            glue = " "
+        pages[i] = ending + glue + " ".join(following[:end].split())
+        pages[i + 1] = following[end:].lstrip()
+    return pages
 
 
 # Tables of contents join titles to page numbers with dot leaders: ". . . . . ." is noise.

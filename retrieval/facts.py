@@ -91,6 +91,10 @@ _STATES_BOUND = {"max": re.compile(r"\bmaxim|\bau plus\b(?! tard)|\bne (?:peut|p
                                    r"\bdans la limite\b|\bplafon|\blimit(?:e|ee|es|ation)\b"),
                  "min": re.compile(r"\bminim|\bau moins\b|\bpas moins de\b|\bne (?:peut|peuvent) (?:pas )?etre inferieure?s?\b|"
                                    r"\ba partir de\b")}
+_EXCEPTION = re.compile(r"\bpar derogation\b|\ba defaut\b|\bsauf\b|\btoutefois\b|\bexceptionnellement\b|"
+                        r"\ba titre exceptionnel\b|\bqui ne (?:peut|peuvent|pourrait|pourraient) (?:pas )?etre\b")
+_ASKS_EXCEPTION = re.compile(r"\bexception|\bderog|\bne (?:peut|peuvent|sont|est|peut on) (?:pas|plus)\b|"
+                             r"\bn'(?:est|ont|a|ai|avons) (?:pas|plus)\b|\ben retard\b")
 _COUNTED = re.compile(r"\bcombien (?:de |d'|y a t il de |y a t il d')\s*([a-z-]+)")
 
 
@@ -129,6 +133,19 @@ def names_measure(fact: AskedFact, sentence: str) -> bool:
     """Whether ``sentence`` names what the question asks the value of (« durée » for « dure »,
     « âgés » for « âge »): its words match on their first four letters."""
     return any(_same_noun(word, m) for word in re.findall(r"\w+", _plain(sentence)) for m in fact.measured)
+
+
+def states_exception(sentence: str) -> bool:
+    """Whether ``sentence`` states an exception to a rule (« Les contrats qui ne peuvent être signés
+    dans le délai prévu le sont, au plus tard… », « par dérogation », « à défaut »): a question
+    asked in general is answered by the rule."""
+    return bool(_EXCEPTION.search(_plain(sentence)))
+
+
+def asks_exception(question: str) -> bool:
+    """Whether ``question`` asks about an exception itself (« … s'ils ne peuvent être signés dans
+    le délai ? », « peut-on y déroger ? »): then the sentence stating it is not held back."""
+    return states_exception(question) or bool(_ASKS_EXCEPTION.search(_plain(question)))
 
 
 def names_bound(fact: AskedFact, sentence: str) -> bool:

@@ -24,6 +24,7 @@ WIDTH = 1200  # pixels: readable on a screen, and ≥ 1,000 as promised
 MAX_PIXELS = 30_000_000  # a hostile page (metres wide) is drawn smaller, never as a huge bitmap
 HIGHLIGHT = (255, 210, 0, 90)  # translucent yellow: the text stays readable under it
 ANCHOR = 80  # letters used from each end of the passage when the whole is not found at once
+MIN_ANCHOR = 20  # the fewest letters of its beginning that place a passage running on to the next page
 # A page drawn from more objects than this, counted inside its forms too, or with forms nested
 # deeper than this, is not rendered: a hostile file could stall the renderer. (The busiest
 # page of the shared corpus has a few hundred objects and no nested form.)
@@ -130,7 +131,30 @@ def _locate(stream: str, wanted: str) -> tuple[int, int] | None:
     head, tail = stream.find(wanted[:ANCHOR]), stream.rfind(wanted[-ANCHOR:])
     if head >= 0 and tail >= head:
         return head, tail + min(ANCHOR, len(wanted))
+    # It may run on to the next page (a sentence cut by the page break is finished on the page it
+    # starts on, ingest/pdf.py): as far as it goes on this one.
+    start = head if head >= 0 else _longest_start(stream, wanted)
+    if start >= 0:
+        return start, start + _common_prefix(stream[start:], wanted)
     return None
+
+
+def _longest_start(stream: str, wanted: str) -> int:
+    """Where the longest beginning of ``wanted`` found in ``stream`` starts (at least
+    ``MIN_ANCHOR`` letters, shorter ones are found by chance), or -1."""
+    low, high, where = MIN_ANCHOR, min(ANCHOR, len(wanted)), -1
+    while low <= high:  # a beginning found means every shorter one is too
+        middle = (low + high) // 2
+        found = stream.find(wanted[:middle])
+        if found >= 0:
+            where, low = found, middle + 1
+        else:
+            high = middle - 1
+    return where
+
+
+def _common_prefix(a: str, b: str) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
 
 
 def _lines(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:

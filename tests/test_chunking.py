@@ -4,6 +4,7 @@ from core.documents import Heading, Unit
 from core.formats import ChunkParams
 from ingest.chunking import chunk_spans, chunk_units
 from ingest.markdown import markdown_unit
+from core.sentences import sentence_spans
 
 PARAMS = ChunkParams(min_words=150, target_words=220, max_words=350, overlap_words=30)
 
@@ -66,3 +67,14 @@ def test_real_markdown_sheet_passages_carry_heading_paths():
 
 def test_empty_text_gives_no_passage():
     assert chunk_units("doc", [Unit(text="")], PARAMS) == []
+
+
+def test_a_year_closing_a_sentence_on_its_own_line_opens_no_list_item():
+    # guide-qualite.pdf, page 4: the sentence was cut in two before « 2011. », taken for « 1. »
+    text = "Le mouvement se fonde sur ces principes depuis\n2011. En juin 2019, la plateforme comptait 30 000 jeux."
+    assert text[slice(*sentence_spans(text)[0])] == "Le mouvement se fonde sur ces principes depuis\n2011."
+
+
+def test_a_numbered_line_still_opens_a_list_item():
+    text = "Les quartiers sont caractérisés par :\n1° Un nombre minimal d'habitants ;\n12) Un écart de revenu."
+    assert [text[a:b] for a, b in sentence_spans(text)][1:] == ["1° Un nombre minimal d'habitants ;", "12) Un écart de revenu."]

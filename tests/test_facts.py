@@ -7,7 +7,8 @@ import pytest
 
 from core.analysis import Analyzer
 from retrieval.answer import UNSTATED_TEXT
-from retrieval.facts import about_share, around_statement, asked_fact, has_content, names_bound, names_measure, states
+from retrieval.facts import (about_share, around_statement, asked_fact, has_content, names_bound, names_measure, states,
+                             asks_exception, states_exception)
 from retrieval.respond import respond
 from test_sentence_vectors import loi_searcher  # noqa: F401  the loi texts' index, shared
 
@@ -220,3 +221,30 @@ def test_a_place_no_text_states_is_said_not_to_be_given(loi_searcher):  # noqa: 
     question = "Où se trouvent les bureaux de l'Observatoire national de la politique de la ville ?"
     answer = respond(loi_searcher.settings, loi_searcher, question, k=5)
     assert answer.no_answer and answer.unstated, answer.text
+
+
+@pytest.mark.parametrize("sentence", [
+    "Les contrats qui ne peuvent être signés dans le délai prévu le sont, au plus tard, l'année suivante.",
+    "Par dérogation, la durée du contrat peut être portée à trois ans.",
+    "À défaut d'accord, le préavis est de deux mois.",
+    "Le salarié est payé chaque mois, sauf stipulation contraire.",
+])
+def test_an_exception_to_a_rule_is_recognised(sentence):
+    assert states_exception(sentence)
+
+
+def test_a_rule_is_not_taken_for_an_exception():
+    assert not states_exception("Ils sont signés dans l'année du renouvellement général des conseils municipaux.")
+
+
+def test_a_question_asked_in_general_is_answered_by_the_rule_not_by_its_exception(loi_searcher):  # noqa: F811
+    # article 6 states both; « … le sont, au plus tard, l'année suivant… » is for contracts signed late
+    answer = respond(loi_searcher.settings, loi_searcher, "Quand les contrats de ville sont-ils signés ?", k=5)
+    assert answer.sentences[0].text.startswith("Ils sont signés dans l'année du renouvellement général"), answer.text
+
+
+def test_a_question_about_the_exception_itself_does_not_hold_it_back(loi_searcher):  # noqa: F811
+    question = "Quand sont signés les contrats de ville qui ne peuvent pas être signés dans le délai prévu ?"
+    assert asks_exception(question)
+    answer = respond(loi_searcher.settings, loi_searcher, question, k=5)
+    assert "au plus tard, l'année suivant celle du renouvellement" in answer.sentences[0].text, answer.text

@@ -8,7 +8,7 @@ from conftest import CORPUS
 from core.errors import ExtractionError
 from ingest.html import load_html
 from ingest.markdown import markdown_unit, text_unit
-from ingest.pdf import load_pdf, page_text
+from ingest.pdf import join_broken_sentences, load_pdf, page_text
 
 GUIDE = CORPUS / "etalab-guides" / "guide-logiciels.pdf"
 
@@ -47,6 +47,32 @@ def test_pdf_pages_carry_their_outline_section(guide):
 def test_pdf_running_headers_and_footers_are_dropped(guide):
     units, _ = guide
     assert not any("Consultez la dernière version" in u.text for u in units[1:])
+
+
+def test_a_sentence_cut_by_a_page_break_is_finished_on_the_page_it_starts_on(guide):
+    units, _ = guide  # page 6 ends « …en communiquant sur le », page 7 goes on « logiciel, car… »
+    assert units[5].text.endswith("en communiquant sur le logiciel, car une critique émise (ou un retour de bug) "
+                                  "pourra en fait porter sur un logiciel qui n’est pas développé par l’équipe.")
+    assert units[6].text.startswith("1.6.8 Si le logiciel est sensible"), units[6].text[:60]
+
+
+@pytest.mark.parametrize("pages", [
+    ["Nature des données : valeurs en pourcentage", "9.1 MaPrimeRénov’\nDescription générale"],
+    ["5 Liste de ressources 21", "1 Introduction\nLa mission Etalab accompagne les administrations."],
+    ["La phrase finit sur sa page.", "puis une autre commence en minuscule."],
+])
+def test_a_page_that_ends_its_sentence_or_opens_a_heading_is_not_joined(pages):
+    assert join_broken_sentences(pages) == pages
+
+
+def test_a_word_cut_by_a_page_break_is_joined_back():
+    assert join_broken_sentences(["permet de bénéficier de véri-", "fications de la qualité. La suite."]) == [
+        "permet de bénéficier de vérifications de la qualité.", "La suite."]
+
+
+def test_a_year_closing_a_sentence_cut_by_a_page_break_goes_back_with_it():
+    assert join_broken_sentences(["se fonde sur ces principes depuis", "2011. En juin 2019, la plateforme…"]) == [
+        "se fonde sur ces principes depuis 2011.", "En juin 2019, la plateforme…"]
 
 
 def test_pdf_tex_ligatures_and_line_hyphens_are_repaired():

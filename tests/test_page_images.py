@@ -159,3 +159,22 @@ def test_a_saved_html_page_is_served_as_sandboxed_text(client, mixed_index):
     assert answer.headers["content-type"].startswith("text/plain")
     assert answer.headers["content-security-policy"].endswith("; sandbox")
     assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_passage_finishing_its_sentence_on_the_next_page_is_highlighted_on_its_own():
+    import pypdfium2 as pdfium
+
+    from core.formats import ChunkParams
+    from ingest.chunking import chunk_units
+    from ingest.pdf import load_pdf
+    from retrieval.pageimage import passage_boxes
+
+    raw = (CORPUS / "etalab-guides" / "guide-logiciels.pdf").read_bytes()
+    passages = chunk_units("g", load_pdf(raw, "g.pdf", 500, 60).units, ChunkParams(60, 90, 160, 15))
+    # page 6 ends « …en communiquant sur le »: the passage goes on with page 7's « logiciel, car… »
+    carried = next(p for p in passages if p.page == 6 and "communiquant sur le logiciel, car" in p.text)
+    textpage = pdfium.PdfDocument(raw)[5].get_textpage()
+    lines = passage_boxes(textpage, carried.text)
+    first, _ = textpage.search("communiquant", match_case=True).get_next()
+    left, bottom, right, top = textpage.get_charbox(first)
+    assert any(l - 1 <= left and right <= r + 1 and b - 1 <= bottom and top <= t + 1 for l, b, r, t in lines), lines
