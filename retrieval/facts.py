@@ -93,8 +93,8 @@ _STATES_BOUND = {"max": re.compile(r"\bmaxim|\bau plus\b(?! tard)|\bne (?:peut|p
                                    r"\ba partir de\b")}
 _EXCEPTION = re.compile(r"\bpar derogation\b|\ba defaut\b|\bsauf\b|\btoutefois\b|\bexceptionnellement\b|"
                         r"\ba titre exceptionnel\b|\bqui ne (?:peut|peuvent|pourrait|pourraient) (?:pas )?etre\b")
-_ASKS_EXCEPTION = re.compile(r"\bexception|\bderog|\bne (?:peut|peuvent|sont|est|peut on) (?:pas|plus)\b|"
-                             r"\bn'(?:est|ont|a|ai|avons) (?:pas|plus)\b|\ben retard\b")
+_ASKS_EXCEPTION = re.compile(r"\bexception|\bderog|\bne (?:peut|peuvent|pourra|pourront)\b|"
+                             r"\bne (?:sont|est|peut on) (?:pas|plus)\b|\bn'(?:est|ont|a|ai|avons) (?:pas|plus)\b|\ben retard\b")
 _COUNTED = re.compile(r"\bcombien (?:de |d'|y a t il de |y a t il d')\s*([a-z-]+)")
 
 

@@ -233,6 +233,19 @@ def test_an_exception_to_a_rule_is_recognised(sentence):
     assert states_exception(sentence)
 
 
+@pytest.mark.parametrize("question", [
+    "Et s'ils ne peuvent être signés dans le délai, quand le sont-ils ?",
+    "Peut-on déroger à la durée du contrat ?",
+    "Quand signer un contrat qui n'a pas été signé à temps ?",
+])
+def test_a_question_about_an_exception_is_recognised(question):
+    assert asks_exception(question)
+
+
+def test_a_question_asked_in_general_is_not_about_an_exception():
+    assert not asks_exception("Quand les contrats de ville sont-ils signés ?")
+
+
 def test_a_rule_is_not_taken_for_an_exception():
     assert not states_exception("Ils sont signés dans l'année du renouvellement général des conseils municipaux.")
 
