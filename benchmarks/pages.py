@@ -50,7 +50,8 @@ def highlighted(shared: Path, settings: Settings) -> dict:
     found = total = sentences = cut = 0
     for path in sorted((shared / "corpus").glob("*/*.pdf")):
         raw = path.read_bytes()
-        passages = chunk_units(path.name, load_pdf(raw, path.name, 500, 300).units, chunk_params(settings))
+        passages = chunk_units(path.name, load_pdf(raw, path.name, settings.max_pdf_pages,
+                                                   settings.max_seconds_per_file).units, chunk_params(settings))
         pdf = pdfium.PdfDocument(raw)
         for passage in passages:
             found += bool(passage_boxes(pdf[passage.page - 1].get_textpage(), passage.text))

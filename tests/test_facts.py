@@ -7,8 +7,8 @@ import pytest
 
 from core.analysis import Analyzer
 from retrieval.answer import UNSTATED_TEXT
-from retrieval.facts import (about_share, around_statement, asked_fact, has_content, names_bound, names_measure, states,
-                             asks_exception, states_exception)
+from retrieval.facts import (about_share, around_statement, asked_fact, asks_exception, has_content, names_bound,
+                             names_measure, states, states_exception)
 from retrieval.respond import respond
 from test_sentence_vectors import loi_searcher  # noqa: F401  the loi texts' index, shared
 
