@@ -1,5 +1,5 @@
 """Harvest benchmark: the site of a hundred real publications with ten faults of ten kinds
-(``tests/faulty_site.py``: 1 PDF guide, 42 policy sheets as Word files, 47 service-public sheets
+(``tests/faulty_site.py``: 1 PDF guide, 12 policy sheets as Word files, 77 service-public sheets
 as HTML pages; a 404, a 500, a host that does not resolve, a redirect to 169.254.169.254, a
 timeout, an oversize file, HTML named .pdf, a redirect loop, a robots.txt-disallowed path, a
 corrupt PDF), served on loopback, reached through a fake DNS.

@@ -45,10 +45,37 @@ def settings(base_settings, tmp_path):
     return base_settings.with_(data_dir=tmp_path / "data", index_dir=tmp_path / "index")
 
 
+class RememberingEmbedder:
+    """The real model, computing each text's vector once per test session. Dozens of tests
+    ingest the same bundled notices into fresh indexes: embedding them again each time was a
+    third of the suite's time. The vectors are the model's own; tests that compare builds of
+    two models load their own."""
+
+    def __init__(self, embedder):
+        self.embedder, self.source, self.dimension = embedder, embedder.source, embedder.dimension
+        self.batch_size = embedder.batch_size
+        self._vectors: dict[tuple[str, str], "np.ndarray"] = {}
+
+    def embed_passages(self, texts, progress=False):
+        return self._remembered("passage", texts, lambda missing: self.embedder.embed_passages(missing, progress))
+
+    def embed_queries(self, texts):
+        return self._remembered("query", texts, self.embedder.embed_queries)
+
+    def _remembered(self, side, texts, embed):
+        import numpy as np
+        missing = list(dict.fromkeys(t for t in texts if (side, t) not in self._vectors))
+        if missing:
+            self._vectors.update(((side, t), v) for t, v in zip(missing, embed(missing)))
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._vectors[side, t] for t in texts])
+
+
 @pytest.fixture(scope="session")
 def embedder(base_settings):
     from core.model import load_embedder
-    return load_embedder(base_settings)
+    return RememberingEmbedder(load_embedder(base_settings))
 
 
 def copy_files(dest: Path, *files: Path) -> Path:
