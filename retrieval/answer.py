@@ -192,9 +192,12 @@ def _stating_sentences(question: str, fact: AskedFact, candidates: list[_Candida
     if fact.kind == "amount" and fact.measured:
         # « quel salaire » is not answered by the amount of an aid: an amount's sentence names it
         stating = [i for i in stating if names_measure(fact, f"{candidates[i].context} {candidates[i].text}")]
-    # among them, what the question is about is looked for near the value, not anywhere in the sentence
+    # among them, what the question is about is looked for near the value, not anywhere in the
+    # sentence; the document's title and section count for half (« Ces contrats sont signés… »
+    # refers to them), since they hold the subject for every sentence of the document alike
     around = {i: around_statement(fact, candidates[i].text, NEAR_WORDS) for i in stating}
-    near = {i: about_share(question, f"{candidates[i].context} {around[i]}", analyzer) for i in stating}
+    near = {i: (about_share(question, f"{candidates[i].context} {around[i]}", analyzer)
+                + about_share(question, around[i], analyzer)) / 2 for i in stating}
     # what is measured and the bound asked for count where they are said of the value
     general = not asks_exception(question)
     return sorted(stating, key=lambda i: -(scores[i] + ABOUT_WEIGHT * near[i] + MEASURE_WEIGHT * names_measure(fact, around[i])

@@ -182,6 +182,14 @@ def test_a_place_is_looked_for_near_what_the_question_is_about():
     assert "departement" in near and "conseil citoyen" not in near
 
 
+def test_the_place_is_the_one_said_of_what_the_question_is_about_not_one_of_its_article(loi_searcher):  # noqa: F811
+    # article 7 is about conseils citoyens throughout: its title names them for every sentence
+    # alike, and « Le représentant de l'Etat dans le département… reconnaît la composition du
+    # conseil citoyen » states a place too, far from them
+    answer = respond(loi_searcher.settings, loi_searcher, "Où y a-t-il un conseil citoyen ?", k=5)
+    assert "dans chaque quartier prioritaire" in answer.sentences[0].text, answer.text
+
+
 def test_a_list_announced_by_a_colon_is_answered_with_its_items(loi_searcher):  # noqa: F811
     # article 5: « … sont caractérisés par : » then « 1° Un nombre minimal d'habitants ; 2° … »
     answer = respond(loi_searcher.settings, loi_searcher, "Qu'est-ce que la géographie prioritaire ?", k=5)
