@@ -5,6 +5,7 @@ import re
 import pytest
 
 from core.analysis import Analyzer
+from core.sentences import quotable_sentences
 from retrieval.answer import NO_ANSWER_TEXT, extractive_answer, near_text, scored_candidates, with_announced_list
 from retrieval.verify import contradicts, quantities
 
@@ -147,3 +148,14 @@ def test_a_list_too_long_to_quote_keeps_only_the_items_that_fit():
     assert quoted.endswith("1° Un nombre minimal d'habitants ;")
     assert with_announced_list("Un contrat de ville est signé.", 0, "Un contrat de ville est signé. 1° Suite") == \
         "Un contrat de ville est signé."
+
+
+def test_a_list_announced_with_period_numbers_is_quoted_with_its_items():
+    # guide-producteurs-schemas.pdf, page 6: « 1. » was cut off its item, which ended the list
+    steps = ("Afin de déterminer s’il est nécessaire de créer ou non un schéma de données, nous vous recommandons "
+             "de suivre les étapes suivantes :\n1. Lire attentivement les différentes sections de ce guide;\n"
+             "2. Organiser une réunion réunissant des acteurs métiers.\nLors de cette réunion, vous débatterez.")
+    start, _, sentence = quotable_sentences(steps)[0]
+    assert with_announced_list(sentence, start, steps).endswith(
+        "suivantes : 1. Lire attentivement les différentes sections de ce guide; 2. Organiser une réunion réunissant "
+        "des acteurs métiers.")

@@ -75,6 +75,18 @@ def test_a_year_closing_a_sentence_on_its_own_line_opens_no_list_item():
     assert text[slice(*sentence_spans(text)[0])] == "Le mouvement se fonde sur ces principes depuis\n2011."
 
 
+# guide-producteurs-schemas.pdf, page 6
+STEPS = ("Afin de déterminer s’il est nécessaire de créer ou non un schéma de données, nous vous recommandons "
+         "de suivre les étapes suivantes :\n1. Lire attentivement les différentes sections de ce guide;\n"
+         "2. Organiser une réunion réunissant des acteurs métiers, techniques et de potentiels réutilisateurs.")
+
+
+def test_a_list_numbered_with_periods_keeps_each_number_with_its_item():
+    assert [STEPS[a:b] for a, b in sentence_spans(STEPS)][1:] == [
+        "1. Lire attentivement les différentes sections de ce guide;",
+        "2. Organiser une réunion réunissant des acteurs métiers, techniques et de potentiels réutilisateurs."]
+
+
 def test_a_numbered_line_still_opens_a_list_item():
     text = "Les quartiers sont caractérisés par :\n1° Un nombre minimal d'habitants ;\n12) Un écart de revenu."
     assert [text[a:b] for a, b in sentence_spans(text)][1:] == ["1° Un nombre minimal d'habitants ;", "12) Un écart de revenu."]
