@@ -13,8 +13,10 @@ _LIST_MARK = r"[-•▪◦*]\s|\d{1,2}[.)°]\s"
 # starts after the spaces.
 _SENTENCE_END = re.compile(rf"(?<=[.!?…])\s+|\n\s*\n|\n(?={_LIST_MARK})")
 _LIST_ITEM = re.compile(rf"\s*(?:{_LIST_MARK})")
-# « 1. » opening a line is a list number, not a sentence ending on its period
+# « 1. » opening a line is a list number, not a sentence ending on its period (unless a blank
+# line follows it)
 _LONE_NUMBER = re.compile(r"\s*\d{1,2}\.")
+_BLANK_LINE = re.compile(r"\n\s*\n")
 
 
 def is_list_item(sentence: str) -> bool:
@@ -26,7 +28,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans, position = [], 0
     for match in list(_SENTENCE_END.finditer(text)) + [None]:
         end = match.start() if match else len(text)
-        if match and _LONE_NUMBER.fullmatch(text[position:end]) and "\n\n" not in match.group():
+        if match and _LONE_NUMBER.fullmatch(text[position:end]) and not _BLANK_LINE.search(match.group()):
             continue
         if text[position:end].strip():
             spans.append((position, end))
