@@ -146,7 +146,7 @@ class CachedEmbedder:
 
     def __init__(self, embedder: Embedder, size: int):
         self.embedder, self.size = embedder, size
-        self.dimension = embedder.dimension
+        self.dimension, self.source = embedder.dimension, embedder.source
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 

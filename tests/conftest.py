@@ -10,7 +10,6 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -46,36 +45,14 @@ def settings(base_settings, tmp_path):
     return base_settings.with_(data_dir=tmp_path / "data", index_dir=tmp_path / "index")
 
 
-class RememberingEmbedder:
-    """The real model, computing each text's vector once per test session. Dozens of tests
-    ingest the same bundled notices into fresh indexes, 3.5 s of embedding each time: the five
-    test files that do it most took 193 s, 53 s with this. The vectors are the model's own;
-    tests that compare two models load their own second one."""
-
-    def __init__(self, embedder):
-        self.embedder, self.source, self.dimension = embedder, embedder.source, embedder.dimension
-        self.batch_size = embedder.batch_size
-        self._vectors: dict[tuple[str, str], np.ndarray] = {}
-
-    def embed_passages(self, texts, progress=False):
-        return self._remembered("passage", texts, lambda missing: self.embedder.embed_passages(missing, progress))
-
-    def embed_queries(self, texts):
-        return self._remembered("query", texts, self.embedder.embed_queries)
-
-    def _remembered(self, side, texts, embed):
-        missing = list(dict.fromkeys(t for t in texts if (side, t) not in self._vectors))
-        if missing:
-            self._vectors.update(((side, t), v) for t, v in zip(missing, embed(missing)))
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self._vectors[side, t] for t in texts])
-
-
 @pytest.fixture(scope="session")
 def embedder(base_settings):
-    from core.model import load_embedder
-    return RememberingEmbedder(load_embedder(base_settings))
+    """The real model, each passage-side text embedded once per test run (the product's own
+    cache): dozens of tests index the bundled notices afresh, 3.5 s of embedding each time — the
+    five test files that do it most took 193 s, 53 s with it. Tests comparing two models load
+    their own second one."""
+    from core.model import CachedEmbedder, load_embedder
+    return CachedEmbedder(load_embedder(base_settings), size=1_000_000)
 
 
 def copy_files(dest: Path, *files: Path) -> Path:

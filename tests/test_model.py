@@ -47,6 +47,7 @@ class CountingEmbedder:
 
     def __init__(self, embedder):
         self.embedder, self.dimension, self.embedded = embedder, embedder.dimension, []
+        self.source = embedder.source
 
     def embed_passages(self, texts):
         self.embedded += texts

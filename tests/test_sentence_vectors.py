@@ -25,6 +25,7 @@ class CountingEmbedder:
 
     def __init__(self, embedder):
         self.embedder, self.dimension, self.embedded = embedder, embedder.dimension, []
+        self.source = embedder.source
 
     def embed_queries(self, texts):
         return self.embedder.embed_queries(texts)
