@@ -28,9 +28,10 @@ DUPLICATE_COSINE = 0.92
 # the whole search.
 MAX_EMBEDDED = 16
 ANSWER_DOCUMENTS = 2
-# A factual question's one sentence may come from the third document: it mixes no situations
-# (README « Answers »: 2 → 3 gained one question of the dev half, and 4 or 5 no more).
-FACT_DOCUMENTS = 3
+# A factual question's one sentence may come from the first six documents of the ranking, shown
+# or not, that score above the candidates' mean: it mixes no situations (README « Answers »: on
+# the dev half, 3 → 4 gained one question, 6 one more, 8 lost one).
+FACT_DOCUMENTS = 6
 # ... and may be longer than the 80 words an answer's sentences keep to: « L'objectif de ce webinaire,
 # organisé le 15 octobre 2020 par…, était… » is a long sentence, and the only one that dates it
 FACT_LONGEST_WORDS = 100
@@ -234,7 +235,8 @@ def scored_candidates(question: str, result: SearchResult, embedder: Embeds, ana
                       unshown: list[Hit] | None = None) -> tuple[list[_Candidate], np.ndarray, np.ndarray]:
     """The sentences an answer may take, each scored by its closeness to the question and the
     share of the question's words it holds (with their vectors, to skip near-duplicates)."""
-    candidates = _candidates(citations_of(result), unshown or [], asked_fact(question) is not None)
+    factual = asked_fact(question) is not None
+    candidates = _candidates(citations_of(result), unshown or [], answer_documents(result, factual), factual)
     if not candidates:
         return [], np.zeros(0), np.zeros((0, 0))
     overlap = _overlap(question, candidates, analyzer or Analyzer())
@@ -249,12 +251,10 @@ def scored_candidates(question: str, result: SearchResult, embedder: Embeds, ana
     return candidates, vectors @ query + OVERLAP_WEIGHT * overlap, vectors
 
 
-def _candidates(citations: list[Citation], unshown: list[Hit], factual: bool) -> list[_Candidate]:
-    """Sentences of the excerpts of the best ``ANSWER_DOCUMENTS`` documents (``FACT_DOCUMENTS``
-    for a factual question), then of their passages not shown: an answer stitched from many
-    documents mixes situations (the other excerpts are still shown and cited)."""
+def _candidates(citations: list[Citation], unshown: list[Hit], documents: list[str], factual: bool) -> list[_Candidate]:
+    """Sentences of the excerpts of ``documents``, then of their passages not shown: an answer
+    stitched from many documents mixes situations (the other excerpts are still shown and cited)."""
     out, seen = [], set()
-    documents = answer_documents(citations, factual)
     longest = FACT_LONGEST_WORDS if factual else MAX_QUOTABLE_WORDS
     sources = [(c.hit, c.n) for c in citations] + [(h, 0) for h in unshown]
     for hit, n in sources:
@@ -269,11 +269,15 @@ def _candidates(citations: list[Citation], unshown: list[Hit], factual: bool) ->
     return out
 
 
-def answer_documents(citations: list[Citation], factual: bool) -> list[str]:
-    """The documents an answer's sentences are taken from: those of the first excerpts (more for
-    a question asking for a fact, ``asked_fact``)."""
-    limit = FACT_DOCUMENTS if factual else ANSWER_DOCUMENTS
-    return list(dict.fromkeys(c.hit.document.doc_id for c in citations))[:limit]
+def answer_documents(result: SearchResult, factual: bool) -> list[str]:
+    """The documents an answer's sentences are taken from: those of the first excerpts, or for a
+    question asking for a fact (``asked_fact``) the first ``FACT_DOCUMENTS`` of the ranking, shown
+    or not (five excerpts, two per document, often show only three), those not shown only when
+    they score above the candidates' mean: the last of four loi articles is no source of facts."""
+    shown = list(dict.fromkeys(hit.document.doc_id for hit in result.hits))
+    if not factual:
+        return shown[:ANSWER_DOCUMENTS]
+    return [doc_id for doc_id, score in result.documents[:FACT_DOCUMENTS] if doc_id in shown or score > 0]
 
 
 def _overlap(question: str, candidates: list[_Candidate], analyzer: Analyzer) -> np.ndarray:

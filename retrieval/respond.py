@@ -4,7 +4,7 @@ else extractively)."""
 from __future__ import annotations
 
 from core.settings import Settings
-from retrieval.answer import Answer, answer_documents, citations_of, extractive_answer
+from retrieval.answer import Answer, answer_documents, extractive_answer
 from retrieval.condense import condense
 from retrieval.conversation import follow_up_search, is_follow_up
 from retrieval.facts import asked_fact
@@ -29,7 +29,7 @@ def respond(settings: Settings, searcher: Searcher, question: str, k: int = 5,
                                    on_sentence=on_sentence)
     else:
         factual = asked_fact(question) is not None
-        unshown = searcher.unshown_passages(result, answer_documents(citations_of(result), factual))
+        unshown = searcher.unshown_passages(result, answer_documents(result, factual))
         answer = extractive_answer(question, result, searcher.sentence_embedder(result, unshown), unshown=unshown)
     if rewrite:
         answer.notices.insert(0, f"Question comprise comme : « {rewrite} »")

@@ -11,7 +11,7 @@ from core.model import KnownVectors
 from core.sentences import quotable_sentences
 from core.store import current_build
 from ingest.refresh import refresh
-from retrieval.answer import answer_documents, citations_of, extractive_answer
+from retrieval.answer import answer_documents, extractive_answer
 from retrieval.index import IndexHandle
 from retrieval.respond import respond
 from retrieval.search import Searcher
@@ -102,13 +102,45 @@ def loi_searcher(base_settings, embedder, tmp_path_factory):
 def test_an_answer_sentence_may_come_from_a_passage_the_search_did_not_show_which_is_then_cited(loi_searcher):
     question = "Combien de temps durent les contrats de ville ?"
     answer = respond(loi_searcher.settings, loi_searcher, question, k=5)
-    shown = len(loi_searcher.search(question, k=5).hits)
+    result = loi_searcher.search(question, k=5)
+    shown = len(result.hits)
     added = answer.citations[shown:]
     assert added, "no sentence came from a passage outside the excerpts"
     for citation in added:
         quoted = [s.text for s in answer.sentences if s.n == citation.n]
         assert quoted and all(text in " ".join(citation.hit.passage.text.split()) for text in quoted)
-        assert citation.hit.document.doc_id in answer_documents(answer.citations[:shown], factual=True)
+        assert citation.hit.document.doc_id in answer_documents(result, factual=True)
+
+
+# Five Etalab guides: « Depuis quand… » ranks the legal guide first (its chronology of the open
+# data laws) and the quality guide, which says « depuis 2011 », third.
+OPEN_DATA_GUIDES = ["guide-juridique", "guide-qualite", "guide-reutilisation", "guide-logiciels", "guide-algorithmes"]
+
+
+@pytest.fixture(scope="module")
+def guides_searcher(base_settings, embedder, tmp_path_factory):
+    sources = tmp_path_factory.mktemp("guides")
+    for name in OPEN_DATA_GUIDES:
+        shutil.copy(CORPUS / "etalab-guides" / f"{name}.pdf", sources)
+    settings = base_settings.with_(index_dir=tmp_path_factory.mktemp("guides-index"), sources=sources)
+    refresh(settings, embedder=embedder)
+    return Searcher(settings, embedder, IndexHandle(settings.index_path))
+
+
+def test_a_fact_is_found_in_a_well_ranked_document_that_no_excerpt_shows_which_is_then_cited(guides_searcher):
+    question = "Depuis quand la France ouvre ses données publiques ?"
+    result = guides_searcher.search(question, k=3)
+    shown = {hit.document.doc_id for hit in result.hits}
+    answer = respond(guides_searcher.settings, guides_searcher, question, k=3)
+    assert "depuis 2011" in answer.text
+    cited = answer.citations[answer.sentences[0].n - 1]
+    assert cited.hit.document.source.endswith("guide-qualite.pdf") and cited.hit.document.doc_id not in shown
+
+
+def test_a_fact_is_not_taken_from_a_document_ranked_below_the_mean_that_no_excerpt_shows(loi_searcher):
+    # the fourth and last loi article, far behind, speaks of the inhabitants too
+    answer = respond(loi_searcher.settings, loi_searcher, "Qui précise les modalités du conseil citoyen ?", k=1)
+    assert "arrêté du ministre chargé de la ville" in answer.text
 
 
 def test_without_stored_sentence_vectors_only_the_shown_passages_are_read(
@@ -118,4 +150,4 @@ def test_without_stored_sentence_vectors_only_the_shown_passages_are_read(
     (current_build(settings.index_path) / "sentences.npy").unlink()
     searcher = Searcher(settings, embedder, IndexHandle(settings.index_path))
     result = searcher.search("Combien de temps durent les contrats de ville ?")
-    assert searcher.unshown_passages(result, answer_documents(citations_of(result), factual=True)) == []
+    assert searcher.unshown_passages(result, answer_documents(result, factual=True)) == []
