@@ -3,6 +3,7 @@
     python benchmarks/answers.py                      # external: ../shared/eval/service-public/answers.jsonl
     python benchmarks/answers.py --set dev            # fiches-travail question-headings
     python benchmarks/answers.py --set facts-dev      # data/eval/facts-dev.jsonl: where choices are made
+    python benchmarks/answers.py --set facts-dev2     # data/eval/facts-dev2.jsonl: a second dev set, written later
     python benchmarks/answers.py --set facts-heldout  # data/eval/facts-heldout.jsonl: run to measure
 
 External: the 105 questions of `answers.jsonl`, the span a person marked in the sheet. Dev: the
@@ -126,7 +127,7 @@ def share(flags) -> float:
 
 def main() -> None:
     args = corpus_arguments(__doc__, "service-public", extra=lambda p: p.add_argument(
-        "--set", choices=["external", "dev", "facts-dev", "facts-heldout"], default="external"))
+        "--set", choices=["external", "dev", "facts-dev", "facts-dev2", "facts-heldout"], default="external"))
     embedder = None
     searchers: dict[str, Searcher] = {}
 

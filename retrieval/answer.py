@@ -14,7 +14,7 @@ import numpy as np
 from core.analysis import Analyzer
 from core.model import Embeds
 from core.sentences import MAX_QUOTABLE_WORDS, is_list_item, quotable_sentences, sentence_spans
-from retrieval.facts import (AskedFact, about_share, asked_fact, asks_exception, around_statement, has_content,
+from retrieval.facts import (AskedFact, about_share, asked_fact, asks_exception, around_statement, echoes, has_content,
                              names_bound, names_measure, states, states_exception)
 from retrieval.index import DocumentInfo
 from retrieval.search import Hit, SearchResult
@@ -44,6 +44,7 @@ ABOUT_MIN = 0.4
 ABOUT_WEIGHT = 0.5  # and it counts in choosing among the sentences that state the fact
 MEASURE_WEIGHT = 0.2  # so does naming what is measured (« le préavis est de deux mois »)
 BOUND_WEIGHT = 0.2  # and stating the bound asked for (« ne peut excéder » for « combien … maximum »)
+ECHO_WEIGHT = 0.2  # and saying the value the way it is asked for (« tous les quatre ans » for « tous les combien »)
 # and stating an exception (« les contrats qui ne peuvent être signés dans le délai… ») counts
 # against it: a question asked in general wants the rule (0.02, 0.05 and 0.1 tie on dev)
 EXCEPTION_WEIGHT = 0.05
@@ -203,6 +204,7 @@ def _stating_sentences(question: str, fact: AskedFact, candidates: list[_Candida
     general = not asks_exception(question)
     return sorted(stating, key=lambda i: -(scores[i] + ABOUT_WEIGHT * near[i] + MEASURE_WEIGHT * names_measure(fact, around[i])
                                            + BOUND_WEIGHT * names_bound(fact, around[i])
+                                           + ECHO_WEIGHT * echoes(fact, around[i])
                                            - EXCEPTION_WEIGHT * (general and states_exception(candidates[i].text))))
 
 

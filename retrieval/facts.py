@@ -79,8 +79,10 @@ _CUE_WORDS = " ".join(("combien temps quand quel quelle quels quelles qui ou dat
                        "montant nombre age minimum maximum frequence faut partir lieu endroit "
                        "peut peuvent pouvoir doit doivent devoir etre avoir ca cela on").split())
 # the noun a question asks the value of (« quel préavis », « combien d'heures », « quelle durée »):
-# a sentence that names it states the fact more surely than one giving another value of the kind
-_MEASURED = re.compile(r"\b(duree|dure|durent|delai|preavis|age|montant|salaire|prix|cout|budget|tarif|remuneration|"
+# a sentence that names it states the fact more surely than one giving another value of the kind.
+# Not « délai »: « dans quel délai ? » is answered « dans les 7 jours », « au plus tard 90 jours »,
+# and a sentence saying « dans un délai de 15 jours » is as often another delay (second dev set)
+_MEASURED = re.compile(r"\b(duree|dure|durent|preavis|age|montant|salaire|prix|cout|budget|tarif|remuneration|"
                        r"indemnite|somme|taux|pourcentage|plafond|seuil|penalite|nombre|date|frequence|heures|jours|"
                        r"mois|semaines|annees)\b")
 # a question asking for a maximum (« combien d'heures maximum ») is answered by the sentence
@@ -91,6 +93,20 @@ _STATES_BOUND = {"max": re.compile(r"\bmaxim|\bau plus\b(?! tard)|\bne (?:peut|p
                                    r"\bdans la limite\b|\bplafon|\blimit(?:e|ee|es|ation)\b"),
                  "min": re.compile(r"\bminim|\bau moins\b|\bpas moins de\b|\bne (?:peut|peuvent) (?:pas )?etre inferieure?s?\b|"
                                    r"\ba partir de\b")}
+# the way a question asks for its value is echoed by the sentence stating it: « tous les combien ? »
+# by « tous les quatre ans », « dans quel délai ? » by « dans les 7 jours », « depuis quand ? » by
+# « depuis 2011 », « combien de temps avant… ? » by « au moins 2 semaines avant »
+_ECHOES = {
+    "every": (re.compile(r"\btous les combien\b|\ba quelle frequence\b|\bquelle (?:est la )?(?:frequence|periodicite)\b"),
+              re.compile(r"\b(?:tous|toutes) les\b|\bchaque\b|\bpar (?:an|mois|semaine|jour)\b|\bannuel|\bmensuel|\bperiodicite\b")),
+    "within": (re.compile(r"\bdans quel delai\b|\bsous quel delai\b|\ben combien de temps\b"),
+               re.compile(r"\bdans (?:les|le|un|une|la)\b|\bsous\b|\ben moins de\b")),
+    "since": (re.compile(r"\bdepuis (?:quand|combien|quelle)\b"), re.compile(r"\bdepuis\b")),
+    "until": (re.compile(r"\bjusqu'(?:a|au) (?:quand|quel|quelle|combien)\b"), re.compile(r"\bjusqu'")),
+    "for": (re.compile(r"\bpendant combien\b"), re.compile(r"\bpendant\b|\bdurant\b")),
+    "before": (re.compile(r"\bcombien de (?:temps|jours|semaines|mois|heures) (?:a l')?avance\b|\bcombien de (?:temps|jours|semaines|mois|heures) avant\b"),
+               re.compile(r"\bavant\b|\ba l'avance\b|\bau prealable\b")),
+}
 _EXCEPTION = re.compile(r"\bpar derogation\b|\ba defaut\b|\bsauf\b|\btoutefois\b|\bexceptionnellement\b|"
                         r"\ba titre exceptionnel\b|\bqui ne (?:peut|peuvent|pourrait|pourraient) (?:pas )?etre\b")
 _ASKS_EXCEPTION = re.compile(r"\bexception|\bderog|\bne (?:peut|peuvent|pourra|pourront)\b|"
@@ -111,6 +127,7 @@ class AskedFact:
     counted: str = ""  # for a count: the folded noun counted (« membres »), which the number must go with
     measured: tuple[str, ...] = ()  # the folded nouns it asks the value of (« preavis »), when it names them
     bound: str = ""  # "max" or "min" when it asks for a maximum or a minimum
+    echo: str = ""  # how it asks for its value, when its statement echoes it (``_ECHOES``)
 
     @property
     def required(self) -> bool:
@@ -126,7 +143,8 @@ def asked_fact(question: str) -> AskedFact | None:
     measured = tuple(dict.fromkeys(_MEASURED.findall(text)))
     counted = _COUNTED.search(text) if kind == "count" else None
     bound = next((b for b, asks in _ASKS_BOUND.items() if asks.search(text)), "")
-    return AskedFact(kind, counted.group(1) if counted else "", measured, bound)
+    echo = next((e for e, (asks, _) in _ECHOES.items() if asks.search(text)), "")
+    return AskedFact(kind, counted.group(1) if counted else "", measured, bound, echo)
 
 
 def names_measure(fact: AskedFact, sentence: str) -> bool:
@@ -152,6 +170,12 @@ def names_bound(fact: AskedFact, sentence: str) -> bool:
     """Whether ``sentence`` states the bound the question asks for (« ne peut excéder » for a
     maximum, « au moins » for a minimum)."""
     return bool(fact.bound) and bool(_STATES_BOUND[fact.bound].search(_plain(sentence)))
+
+
+def echoes(fact: AskedFact, sentence: str) -> bool:
+    """Whether ``sentence`` says its value the way the question asks for it (« tous les… » for
+    « tous les combien ? », « dans les 7 jours » for « dans quel délai ? »)."""
+    return bool(fact.echo) and bool(_ECHOES[fact.echo][1].search(_plain(sentence)))
 
 
 def _same_noun(word: str, measured: str) -> bool:

@@ -9,6 +9,7 @@ from core.model import load_embedder
 from core.settings import Settings
 from retrieval.index import IndexHandle
 from retrieval.search import Searcher
+from retrieval.shapes import french_words
 
 
 def open_searcher(settings: Settings, require_index: bool = True) -> Searcher:
@@ -17,6 +18,7 @@ def open_searcher(settings: Settings, require_index: bool = True) -> Searcher:
     handle = IndexHandle(settings.index_path)
     if require_index:
         handle.get()
+    french_words()  # read once here (under a second), not during the first question
     return Searcher(settings, load_embedder(settings), handle)
 
 

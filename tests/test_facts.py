@@ -7,10 +7,11 @@ import pytest
 
 from core.analysis import Analyzer
 from retrieval.answer import UNSTATED_TEXT
-from retrieval.facts import (about_share, around_statement, asked_fact, asks_exception, has_content, names_bound,
-                             names_measure, states, states_exception)
+from retrieval.facts import (about_share, around_statement, asked_fact, asks_exception, echoes, has_content,
+                             names_bound, names_measure, states, states_exception)
 from retrieval.respond import respond
 from test_sentence_vectors import loi_searcher  # noqa: F401  the loi texts' index, shared
+from conftest import CORPUS
 
 CONTRACTS = "Combien de temps durent les contrats de ville ?"
 
@@ -93,6 +94,51 @@ def test_a_question_asking_for_a_maximum_prefers_the_sentence_stating_a_maximum(
     assert asked_fact("À partir de quel âge on peut être adulte-relais ?").bound == "min"
     assert not names_bound(fact, "Les contrats sont signés au plus tard l'année suivante.")  # a date, not a bound
     assert asked_fact("Combien de temps durent les contrats de ville ?").bound == ""
+
+
+@pytest.mark.parametrize("question, echoed, other", [
+    ("Tous les combien les plans santé au travail sont-ils fixés ?", "Tous les cinq ans depuis 2004, les pouvoirs publics "
+     "fixent les orientations.", "Le plan fixe la feuille de route pour les quatre prochaines années."),
+    ("L'employeur répond dans quel délai ?", "Dans les 7 jours suivant la réception de la demande, l'employeur informe "
+     "l'intéressé.", "L'employeur peut déroger à la durée maximale de 10 heures."),
+    ("Depuis quand la France ouvre ses données publiques ?", "Le mouvement se fonde sur ces principes depuis 2011.",
+     "En 2016, la loi pour une République numérique a été promulguée."),
+    ("Combien de temps avant faut-il prévenir son employeur ?", "Le salarié informe son employeur au moins 2 semaines "
+     "avant son départ.", "Le congé dure 16 semaines."),
+])
+def test_a_value_said_the_way_the_question_asks_for_it_is_recognised(question, echoed, other):
+    fact = asked_fact(question)
+    assert echoes(fact, echoed) and not echoes(fact, other)
+
+
+def test_a_question_asking_no_particular_way_echoes_nothing():
+    assert not echoes(asked_fact(CONTRACTS), "Ils sont conclus pour une durée de six ans.")
+
+
+@pytest.fixture(scope="module")
+def fiches_searcher(base_settings, embedder, tmp_path_factory):
+    import shutil
+    from ingest.refresh import refresh
+    from retrieval.index import IndexHandle
+    from retrieval.search import Searcher
+    sources = tmp_path_factory.mktemp("fiches")
+    for name in ("les-plans-sante-au-travail-pst.html", "les-heures-supplementaires-contreparties.html"):
+        shutil.copy(CORPUS / "fiches-travail" / name, sources)
+    settings = base_settings.with_(index_dir=tmp_path_factory.mktemp("fiches-index"), sources=sources)
+    refresh(settings, embedder=embedder)
+    return Searcher(settings, embedder, IndexHandle(settings.index_path))
+
+
+def test_how_often_is_answered_by_the_sentence_saying_every_so_often(fiches_searcher):
+    question = "Tous les combien les plans santé au travail sont-ils fixés ?"
+    answer = respond(fiches_searcher.settings, fiches_searcher, question)
+    assert "Tous les cinq ans" in answer.text
+
+
+def test_within_what_delay_is_answered_by_the_delay_though_it_does_not_say_delai(fiches_searcher):
+    question = "Après une demande de contrepartie pour heures sup, l'employeur répond dans quel délai ?"
+    answer = respond(fiches_searcher.settings, fiches_searcher, question)
+    assert "Dans les 7 jours" in answer.text
 
 
 def test_the_words_saying_what_is_asked_are_left_out_of_what_it_is_about_whatever_their_ending():

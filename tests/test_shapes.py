@@ -27,6 +27,7 @@ from retrieval.shapes import asks_for_documents
     "Quelles sont les dernières publications ?",  # which, with an adjective
     "Vous pourriez me dégoter une fiche sur le bénévolat ?",  # a verb no rule lists
     "t'aurais un doc sur les loyers ?",
+    "Avez-vous un livre sur la rénovation urbaine ?",  # a book, not a typo of « livret »
 ])
 def test_questions_that_look_for_documents_are_recognised(question):
     assert asks_for_documents(question)
@@ -52,6 +53,9 @@ def test_questions_that_look_for_documents_are_recognised(question):
     "Quel est l'auteur du dossier sur la culture ?",
     "Résumez-moi la fiche sur les contrats aidés.",
     "Comment contacter le centre de ressources ?",  # who answers, not a kind of document
+    # words of French one letter away from a kind of document are no typos of it
+    "Les élections du conseil citoyen ont lieu quand ?",  # not « sélections »
+    "La tête de réseau organise quoi ?",  # not « texte »
 ])
 def test_questions_that_want_an_answer_are_not(question):
     assert not asks_for_documents(question)
