@@ -227,6 +227,17 @@ def about_share(question: str, text: str, analyzer: Analyzer) -> float:
     return len(wanted & {t[:5] for t in analyzer.terms(text)}) / len(wanted)
 
 
+def holds_names(question: str, text: str) -> bool:
+    """Whether ``text`` holds each name the question gives — a word with a capital past its first
+    word (« Réciprocités », « Lodève »), an acronym (« AMAP ») —, matched on its first five letters:
+    a sentence about another body or place, however close in its other words, does not state
+    the fact asked about this one."""
+    words = re.findall(r"[\w-]+", question.replace("’", "'"))
+    names = {fold(w)[:5] for i, w in enumerate(words) if len(w) > 1 and (w.isupper() or (i > 0 and w[0].isupper()))}
+    held = {w[:5] for w in re.findall(r"[\w-]+", fold(text))}
+    return names <= held
+
+
 @cache
 def _cue_terms() -> frozenset[str]:
     """The cue words as the question's words are compared: stemmed."""

@@ -8,7 +8,7 @@ import pytest
 from core.analysis import Analyzer
 from retrieval.answer import UNSTATED_TEXT
 from retrieval.facts import (about_share, around_statement, asked_fact, asks_exception, echoes, has_content,
-                             names_bound, names_measure, states, states_exception)
+                             holds_names, names_bound, names_measure, states, states_exception)
 from retrieval.respond import respond
 from test_sentence_vectors import loi_searcher  # noqa: F401  the loi texts' index, shared
 from conftest import CORPUS
@@ -159,6 +159,21 @@ def test_what_a_question_is_about_is_looked_for_near_the_value():
     near = around_statement(fact, sentence, 5)  # folded: no accents
     assert "10 heures par journee" in near and "18 ans" in near
     assert "inspecteur" not in near and "urgence" not in near
+
+
+def test_a_name_the_question_gives_must_be_in_the_sentence_or_its_document_heading():
+    question = "Dans quelle ville est installée l'association Réciprocités Occitanie ?"
+    assert holds_names(question, "L'association Réciprocités Occitanie, basée à Toulouse, réunit des professionnels.")
+    assert not holds_names(question, "Une formation organisée à Montpellier par le centre de ressources Villes et "
+                                     "Territoires Occitanie, pour les associations.")
+    assert holds_names("Combien d'AMAP existent ?", "Les AMAP sont au nombre de 12.")  # an acronym is a name
+    assert holds_names("Combien de temps dure le contrat ?", "Il dure six ans.")  # no name, nothing required
+
+
+def test_a_place_said_of_another_body_is_said_not_to_be_given(seed_searcher):
+    question = "Dans quelle ville est installée l'association Réciprocités Occitanie ?"
+    answer = respond(seed_searcher.settings, seed_searcher, question)
+    assert answer.no_answer and answer.text.startswith(UNSTATED_TEXT)
 
 
 def test_an_age_is_stated_as_an_age_not_as_any_number_of_years():
