@@ -9,7 +9,7 @@ from core.model import load_embedder
 from core.settings import Settings
 from retrieval.index import IndexHandle
 from retrieval.search import Searcher
-from retrieval.shapes import french_words
+from retrieval.shapes import typos_of_kinds
 
 
 def open_searcher(settings: Settings, require_index: bool = True) -> Searcher:
@@ -18,7 +18,7 @@ def open_searcher(settings: Settings, require_index: bool = True) -> Searcher:
     handle = IndexHandle(settings.index_path)
     if require_index:
         handle.get()
-    french_words()  # read once here (under a second), not during the first question
+    typos_of_kinds()  # read once here (about a second), not during the first question
     return Searcher(settings, load_embedder(settings), handle)
 
 

@@ -127,31 +127,28 @@ def _names_document(words: list[str], vague: bool, first_only: bool = False) -> 
 
 def _is_kind(word: str) -> bool:
     word = without_plural(word)
-    if word in KINDS:
-        return True
-    return (len(word) >= 4 and any(len(k) >= 5 and _one_edit(word, k) for k in KINDS)
-            and word not in french_words())
+    return word in KINDS or word in typos_of_kinds()
 
 
 @cache
-def french_words() -> frozenset[str]:
-    """The words of French, folded (pyspellchecker's French frequency list, 134,000 once folded):
-    a word of the language one letter away from a kind of document is no typo of it —
-    « élections » is not « sélections », nor « apport » « rapport »."""
+def typos_of_kinds() -> frozenset[str]:
+    """The words of four letters or more one letter away from a kind of document of five or more
+    (added, dropped, changed, or two swapped: « documant », « giude »), except the words of
+    French (pyspellchecker's French list, folded): « élection » is no typo of « sélection », nor
+    « tête » of « texte », « riche » of « fiche », « apport » of « rapport »."""
     from spellchecker import SpellChecker
-    return frozenset(fold(word) for word in SpellChecker(language="fr", distance=1).word_frequency.keys())
+    french = {without_plural(fold(w)) for w in SpellChecker(language="fr", distance=1).word_frequency.keys()}
+    variants = {v for kind in KINDS if len(kind) >= 5 for v in _one_edit_variants(kind)}
+    return frozenset(v for v in variants if len(v) >= 4 and v not in KINDS and v not in french)
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """A typo: one letter added, dropped, changed, or two swapped."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return a == b
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
-                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+def _one_edit_variants(word: str) -> set[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in splits if b}
+            | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in letters}
+            | {a + c + b for a, b in splits for c in letters})
 
 
 def _plain(text: str) -> str:
