@@ -20,10 +20,23 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:\+)?")
 
 
 # An answer reads the same sentences several times (does it state the fact, what is it about…),
-# and the same documents' sentences again for the next question: folding them was half of its time.
-@lru_cache(maxsize=16384)
+# and the same documents' sentences again for the next question: folding them was half of its
+# time. Sentences and questions are remembered; pages and whole documents, folded once at ingest,
+# are not (16,384 of them would hold a corpus in memory).
+REMEMBERED_FOLD_CHARS = 1000
+
+
 def fold(text: str) -> str:
     """Lower case without accents: « Égalité » → « egalite »; œ/æ become oe/ae."""
+    return _remembered_fold(text) if len(text) <= REMEMBERED_FOLD_CHARS else _fold(text)
+
+
+@lru_cache(maxsize=16384)
+def _remembered_fold(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     text = text.lower().replace("œ", "oe").replace("æ", "ae")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))

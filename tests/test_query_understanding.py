@@ -6,6 +6,17 @@ def test_accents_and_case_are_folded():
     assert fold("Égalité Œuvre") == "egalite oeuvre"
 
 
+def test_sentences_are_folded_from_memory_but_long_texts_are_not_kept():
+    from core.analysis import REMEMBERED_FOLD_CHARS, _remembered_fold
+    sentence = "Les élus du CSE remettent une note écrite deux jours ouvrables avant."
+    assert fold(sentence) == fold(sentence) == "les elus du cse remettent une note ecrite deux jours ouvrables avant."
+    assert _remembered_fold.cache_info().currsize >= 1
+    kept = _remembered_fold.cache_info().currsize
+    page = "Égalité " * REMEMBERED_FOLD_CHARS
+    assert fold(page) == "egalite " * REMEMBERED_FOLD_CHARS
+    assert _remembered_fold.cache_info().currsize == kept
+
+
 def test_questions_without_accents_give_the_same_terms():
     a = Analyzer()
     assert a.terms("égalité des chances à l'école") == a.terms("EGALITE des chances a l ecole")
