@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from core.analysis import Analyzer, fold, without_plural
+from retrieval.glossary import load_glossary
 
 _NUMBER = (r"(?:\d+(?:[ \u00a0.,]\d+)*|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|"
            r"trente|quarante|cinquante|soixante|cent|cents|mille|demi)")
@@ -231,10 +232,11 @@ def holds_names(question: str, text: str) -> bool:
     """Whether ``text`` holds each name the question gives — a word with a capital past its first
     word (« Réciprocités », « Lodève »), an acronym (« AMAP ») —, matched on its first five letters:
     a sentence about another body or place, however close in its other words, does not state
-    the fact asked about this one."""
+    the fact asked about this one. An acronym of the glossary is held by its full form too
+    (« QPV » by « quartiers prioritaires »)."""
     words = re.findall(r"[\w-]+", question.replace("’", "'"))
     names = {fold(w)[:5] for i, w in enumerate(words) if len(w) > 1 and (w.isupper() or (i > 0 and w[0].isupper()))}
-    held = {w[:5] for w in re.findall(r"[\w-]+", fold(text))}
+    held = {w[:5] for w in re.findall(r"[\w-]+", fold(f"{text} {load_glossary().expand(text)}"))}
     return names <= held
 
 

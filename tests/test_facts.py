@@ -167,6 +167,10 @@ def test_a_name_the_question_gives_must_be_in_the_sentence_or_its_document_headi
     assert not holds_names(question, "Une formation organisée à Montpellier par le centre de ressources Villes et "
                                      "Territoires Occitanie, pour les associations.")
     assert holds_names("Combien d'AMAP existent ?", "Les AMAP sont au nombre de 12.")  # an acronym is a name
+    assert not holds_names("Combien d'AMAP existent ?", "Les boutiques de producteurs sont au nombre de 12.")
+    # the glossary's acronyms are held by their full form
+    assert holds_names("Combien d'habitants vivent dans les QPV ?",
+                       "Les quartiers prioritaires de la politique de la ville comptent 5,4 millions d'habitants.")
     assert holds_names("Combien de temps dure le contrat ?", "Il dure six ans.")  # no name, nothing required
 
 
