@@ -228,14 +228,19 @@ def about_share(question: str, text: str, analyzer: Analyzer) -> float:
     return len(wanted & {t[:5] for t in analyzer.terms(text)}) / len(wanted)
 
 
+_SENTENCE_OPENERS = frozenset(".?!:«")  # after these a capital opens a sentence, it names nothing
+
+
 def holds_names(question: str, text: str) -> bool:
     """Whether ``text`` holds each name the question gives — a word with a capital past its first
     word (« Réciprocités », « Lodève »), an acronym (« AMAP ») —, matched on its first five letters:
     a sentence about another body or place, however close in its other words, does not state
     the fact asked about this one. An acronym of the glossary is held by its full form too
-    (« QPV » by « quartiers prioritaires »)."""
-    words = re.findall(r"[\w-]+", question.replace("’", "'"))
-    names = {fold(w)[:5] for i, w in enumerate(words) if len(w) > 1 and (w.isupper() or (i > 0 and w[0].isupper()))}
+    (« QPV » by « quartiers prioritaires »), and one the question spells out itself (« l'allocation
+    de solidarité spécifique (ASS) ») is not required; nor is a capital opening a sentence."""
+    spelled_out = re.sub(r"\(\s*[A-Z0-9-]{2,}\s*\)", " ", question.replace("’", "'"))
+    names = {fold(word)[:5] for before, word in re.findall(r"([^\w\s-]?)\s*\b([\w-]+)", spelled_out)[1:]
+             if len(word) > 1 and (word.isupper() or (word[0].isupper() and before not in _SENTENCE_OPENERS))}
     held = {w[:5] for w in re.findall(r"[\w-]+", fold(f"{text} {load_glossary().expand(text)}"))}
     return names <= held
 

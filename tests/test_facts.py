@@ -3,13 +3,18 @@ cette information » when no document states it (retrieval/facts.py, retrieval/a
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from core.analysis import Analyzer
+from ingest.refresh import refresh
 from retrieval.answer import UNSTATED_TEXT
 from retrieval.facts import (about_share, around_statement, asked_fact, asks_exception, echoes, has_content,
                              holds_names, names_bound, names_measure, states, states_exception)
+from retrieval.index import IndexHandle
 from retrieval.respond import respond
+from retrieval.search import Searcher
 from test_sentence_vectors import loi_searcher  # noqa: F401  the loi texts' index, shared
 from conftest import CORPUS
 
@@ -117,10 +122,6 @@ def test_a_question_asking_no_particular_way_echoes_nothing():
 
 @pytest.fixture(scope="module")
 def fiches_searcher(base_settings, embedder, tmp_path_factory):
-    import shutil
-    from ingest.refresh import refresh
-    from retrieval.index import IndexHandle
-    from retrieval.search import Searcher
     sources = tmp_path_factory.mktemp("fiches")
     for name in ("les-plans-sante-au-travail-pst.html", "les-heures-supplementaires-contreparties.html"):
         shutil.copy(CORPUS / "fiches-travail" / name, sources)
@@ -172,6 +173,14 @@ def test_a_name_the_question_gives_must_be_in_the_sentence_or_its_document_headi
     assert holds_names("Combien d'habitants vivent dans les QPV ?",
                        "Les quartiers prioritaires de la politique de la ville comptent 5,4 millions d'habitants.")
     assert holds_names("Combien de temps dure le contrat ?", "Il dure six ans.")  # no name, nothing required
+
+
+def test_an_acronym_the_question_spells_out_and_a_capital_opening_a_sentence_are_not_required():
+    # a fiches-travail heading: the acronym follows its full form
+    assert holds_names("Qui peut bénéficier de l'allocation de solidarité spécifique (ASS) ?",
+                       "L'allocation de solidarité spécifique est versée aux demandeurs d'emploi.")
+    assert holds_names("Bonjour. Combien de temps dure le contrat ?", "Il dure six ans.")
+    assert holds_names("Naturalisation : Quels documents fournir ?", "Les documents à fournir sont listés.")
 
 
 def test_a_place_said_of_another_body_is_said_not_to_be_given(seed_searcher):
