@@ -20,6 +20,7 @@ from functools import cache
 
 from core.analysis import Analyzer, fold, without_plural
 from retrieval.glossary import load_glossary
+from retrieval.wording import load_wording
 
 _NUMBER = (r"(?:\d+(?:[ \u00a0.,]\d+)*|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|"
            r"trente|quarante|cinquante|soixante|cent|cents|mille|demi)")
@@ -65,6 +66,8 @@ _ASKS = [
                         r"\bdepuis quand\b|\bjusqu'a quand\b")),
     ("amount", re.compile(r"\bquel(?:le)? (?:est (?:le|la) )?(?:montant|salaire|prix|cout|budget|tarif|remuneration|"
                           r"indemnite|somme|taux|pourcentage|plafond|seuil|penalite)\b|\bmontant\b|"
+                          # « quel est le minimum par jour de l'allocation ? »: of money, unless a unit follows
+                          r"\bquel(?:le)? est l[ea] (?:minimum|maximum|plancher)\b(?! (?:de|d'|en) ?(?:heures|jours|mois|semaines|annees|ans|personnes))|"
                           r"\bcombien (?:coute|coutent|touche|touchent|gagne|gagnent|paie|paye|rapporte|faut il payer)\b|"
                           r"\bc'est combien\b|\bcombien\s*\?|\bcombien d'argent\b|\bcombien d'euros\b")),
     ("count", re.compile(r"\bcombien (?:de|d'|y a t il de|y a t il d')\s*\w|\bquel (?:est le )?nombre\b")),
@@ -83,16 +86,18 @@ _CUE_WORDS = " ".join(("combien temps quand quel quelle quels quelles qui ou dat
 # a sentence that names it states the fact more surely than one giving another value of the kind.
 # Not « délai »: « dans quel délai ? » is answered « dans les 7 jours », « au plus tard 90 jours »,
 # and a sentence saying « dans un délai de 15 jours » is as often another delay (second dev set)
-_MEASURED = re.compile(r"\b(duree|dure|durent|preavis|age|montant|salaire|prix|cout|budget|tarif|remuneration|"
-                       r"indemnite|somme|taux|pourcentage|plafond|seuil|penalite|nombre|date|frequence|heures|jours|"
-                       r"mois|semaines|annees)\b")
+# A unit is measured where its number is asked (« combien d'heures »), not where it names the
+# subject (« les heures sup », « l'ARE par jour »)
+_MEASURED = re.compile(r"\b(?:combien|(nombre)) (?:de |d')(heures|jours|mois|semaines|annees)\b|"
+                       r"\b(duree|dure|durent|preavis|age|montant|salaire|prix|cout|budget|tarif|remuneration|"
+                       r"indemnite|somme|taux|pourcentage|plafond|seuil|penalite|nombre|date|frequence)\b")
 # a question asking for a maximum (« combien d'heures maximum ») is answered by the sentence
 # stating that bound (« ne peut excéder 10 heures »), not by a minimum of the same unit
 _ASKS_BOUND = {"max": re.compile(r"\bmaxim|\bau plus\b(?! tard)|\bplafond|\bjusqu'a (?:quel|combien)|\bdepasser\b"),
-               "min": re.compile(r"\bminim|\bau moins\b|\ba partir de (?:quel|combien)")}
+               "min": re.compile(r"\bminim|\bau moins\b|\ba partir de (?:quel|combien)|\bplancher\b")}
 _STATES_BOUND = {"max": re.compile(r"\bmaxim|\bau plus\b(?! tard)|\bne (?:peut|peuvent|doit|doivent) (?:pas )?(?:exceder|depasser)|"
                                    r"\bdans la limite\b|\bplafon|\blimit(?:e|ee|es|ation)\b"),
-                 "min": re.compile(r"\bminim|\bau moins\b|\bpas moins de\b|\bne (?:peut|peuvent) (?:pas )?etre inferieure?s?\b|"
+                 "min": re.compile(r"\bminim|\bplancher\b|\bau moins\b|\bpas moins de\b|\bne (?:peut|peuvent) (?:pas )?etre inferieure?s?\b|"
                                    r"\ba partir de\b")}
 # the way a question asks for its value is echoed by the sentence stating it: « tous les combien ? »
 # by « tous les quatre ans », « dans quel délai ? » by « dans les 7 jours », « depuis quand ? » by
@@ -141,7 +146,7 @@ def asked_fact(question: str) -> AskedFact | None:
     kind = next((kind for kind, asks in _ASKS if asks.search(text)), None)
     if kind is None:
         return None
-    measured = tuple(dict.fromkeys(_MEASURED.findall(text)))
+    measured = tuple(dict.fromkeys(word for m in _MEASURED.finditer(text) for word in m.groups() if word))
     counted = _COUNTED.search(text) if kind == "count" else None
     bound = next((b for b, asks in _ASKS_BOUND.items() if asks.search(text)), "")
     echo = next((e for e, (asks, _) in _ECHOES.items() if asks.search(text)), "")
@@ -221,11 +226,16 @@ def _statements(fact: AskedFact, sentence: str) -> list[tuple[list[str], int, in
 
 def about_share(question: str, text: str, analyzer: Analyzer) -> float:
     """The share of what the question is about (its words, less those saying what it asks) that
-    ``text`` holds; words match on their first five letters (« bloqué », « bloquées »)."""
+    ``text`` holds; words match on their first five letters (« bloqué », « bloquées »), an
+    everyday word on the publications' word for it (``wording``)."""
     wanted = {t[:5] for t in analyzer.terms(question) if t not in _cue_terms()}
     if not wanted:
         return 1.0
-    return len(wanted & {t[:5] for t in analyzer.terms(text)}) / len(wanted)
+    held = {t[:5] for t in analyzer.terms(text)}
+    for saying in load_wording().found_in(question):  # « prévenir son patron » held by « informe son employeur »
+        if held & {t[:5] for w in saying.written for t in analyzer.terms(w)}:
+            held |= {t[:5] for said in saying.said for t in analyzer.terms(said)}
+    return len(wanted & held) / len(wanted)
 
 
 _SENTENCE_OPENERS = frozenset(".?!:«")  # after these a capital opens a sentence, it names nothing

@@ -15,6 +15,7 @@ from core.settings import Settings
 from retrieval.filters import Filters
 from retrieval.fusion import Ranking, reciprocal_rank_fusion, zscore_fusion
 from retrieval.glossary import load_glossary
+from retrieval.wording import load_wording
 from retrieval.grouping import group_by_document, rank_documents
 from retrieval.index import DocumentInfo, Index, IndexHandle, PassageRecord
 from retrieval.windows import window_ranking
@@ -63,6 +64,7 @@ class SearchOptions:
     use_dense: bool = True
     use_lexical: bool = True
     use_glossary: bool = True
+    use_wording: bool = True  # everyday words searched with the publications' words too (``wording``)
 
 
 class Searcher:
@@ -105,7 +107,8 @@ class Searcher:
             self._checked_build = index.build_id
         timings = {}
         t = time.perf_counter()
-        expansion = self.glossary.expand(query) if options.use_glossary else ""
+        expansion = " ".join(filter(None, [self.glossary.expand(query) if options.use_glossary else "",
+                                           load_wording().expand(query) if options.use_wording else ""]))
         text = f"{query} ({expansion})" if expansion else query
         mask = (filters or Filters()).passage_mask(index)
         terms = index.lexical.terms(text) if options.use_lexical else []

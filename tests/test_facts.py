@@ -123,7 +123,8 @@ def test_a_question_asking_no_particular_way_echoes_nothing():
 @pytest.fixture(scope="module")
 def fiches_searcher(base_settings, embedder, tmp_path_factory):
     sources = tmp_path_factory.mktemp("fiches")
-    for name in ("les-plans-sante-au-travail-pst.html", "les-heures-supplementaires-contreparties.html"):
+    for name in ("les-plans-sante-au-travail-pst.html", "les-heures-supplementaires-contreparties.html",
+                 "le-conge-dadoption.html"):
         shutil.copy(CORPUS / "fiches-travail" / name, sources)
     settings = base_settings.with_(index_dir=tmp_path_factory.mktemp("fiches-index"), sources=sources)
     refresh(settings, embedder=embedder)
@@ -140,6 +141,33 @@ def test_within_what_delay_is_answered_by_the_delay_though_it_does_not_say_delai
     question = "Après une demande de contrepartie pour heures sup, l'employeur répond dans quel délai ?"
     answer = respond(fiches_searcher.settings, fiches_searcher, question)
     assert "Dans les 7 jours" in answer.text
+
+
+def test_a_question_in_everyday_words_is_answered_by_the_sentence_in_the_pages_words(fiches_searcher):
+    # the page: « Le salarié informe son employeur au moins 2 semaines avant son départ »
+    question = "Combien de temps avant de partir en congé d'adoption faut-il prévenir son patron ?"
+    answer = respond(fiches_searcher.settings, fiches_searcher, question)
+    assert "informe son employeur au moins 2 semaines avant" in answer.text
+
+
+def test_an_everyday_word_is_held_by_the_publications_word_for_it():
+    analyzer = Analyzer()
+    question = "Faut-il prévenir son patron avant un congé d'adoption ?"
+    assert about_share(question, "Le salarié informe son employeur avant le congé d'adoption.", analyzer) == 1.0
+    assert about_share(question, "Le salarié part en congé d'adoption.", analyzer) < 1.0
+
+
+def test_a_unit_is_measured_where_its_number_is_asked_not_where_it_names_the_subject():
+    assert asked_fact("Après une demande de contrepartie pour heures sup, l'employeur répond dans quel délai ?").measured == ()
+    assert asked_fact("On peut travailler combien d'heures maximum dans une journée ?").measured == ("heures",)
+    assert asked_fact("Quel est le nombre de jours de congé ?").measured == ("nombre", "jours")
+
+
+def test_the_minimum_of_an_allowance_asks_for_an_amount_stated_as_a_floor():
+    fact = asked_fact("Quel est le minimum par jour de l'allocation chômage ARE ?")
+    assert (fact.kind, fact.bound) == ("amount", "min")
+    assert names_bound(fact, "le montant journalier ne peut être inférieur à un montant plancher égal à 92,11€")
+    assert asked_fact("Quel est le minimum d'heures par semaine ?") is None  # not an amount
 
 
 def test_the_words_saying_what_is_asked_are_left_out_of_what_it_is_about_whatever_their_ending():
