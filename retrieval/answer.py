@@ -48,6 +48,7 @@ ECHO_WEIGHT = 0.2  # and saying the value the way it is asked for (« tous les q
 # and stating an exception (« les contrats qui ne peuvent être signés dans le délai… ») counts
 # against it: a question asked in general wants the rule (0.02, 0.05 and 0.1 tie on dev)
 EXCEPTION_WEIGHT = 0.05
+SECOND_MARGIN = 0.1  # a second stating sentence this close to the best follows it (both dev sets: 0.1–0.3 tie)
 NEAR_WORDS = 10  # how far from the value what the question is about is looked for
 NO_ANSWER_TEXT = ("Je n'ai trouvé aucun passage pertinent dans les documents pour cette question. "
                   "Essayez de la reformuler avec d'autres mots, ou parcourez les guides par thème "
@@ -150,9 +151,10 @@ def extractive_answer(question: str, result: SearchResult, embedder: Embeds,
     candidates, scores, vectors = scored_candidates(question, result, embedder, analyzer, unshown)
     keep = [i for i, c in enumerate(candidates) if has_content(c.text, c.title, fact)]
     candidates, scores, vectors = [candidates[i] for i in keep], scores[keep], vectors[keep]
-    stating = _stating_sentences(question, fact, candidates, scores, analyzer) if fact is not None else []
+    stating, total = _stating_sentences(question, fact, candidates, scores, analyzer) if fact is not None else ([], {})
     if stating:
-        chosen = stating[:1]  # the fact, alone: the excerpt cards carry its context
+        # the fact, alone: the excerpt cards carry its context; with the runner-up when as sure
+        chosen = stating[:1] + [i for i in stating[1:2] if total[stating[0]] - total[i] <= SECOND_MARGIN]
     elif fact is not None and fact.required:
         return Answer(question, [], [], no_answer=True, unstated=True, near=_documents_of(citations))
     elif not candidates:
@@ -160,7 +162,8 @@ def extractive_answer(question: str, result: SearchResult, embedder: Embeds,
     else:
         chosen = _select(scores, vectors, max_sentences, candidates, len(citations[0].hit.passage.text.split()))
     candidates, citations = _cite_unshown(candidates, chosen, citations)
-    chosen.sort(key=lambda i: (candidates[i].n, candidates[i].position))
+    if not stating:  # an explanation reads in the passages' order; a fact comes first
+        chosen.sort(key=lambda i: (candidates[i].n, candidates[i].position))
     sentences: list[AnswerSentence] = []
     for i in chosen:
         text = with_announced_list(candidates[i].text, candidates[i].position, citations[candidates[i].n - 1].hit.passage.text)
@@ -185,9 +188,9 @@ def with_announced_list(sentence: str, start: int, passage: str, longest: int = 
 
 
 def _stating_sentences(question: str, fact: AskedFact, candidates: list[_Candidate], scores: np.ndarray,
-                       analyzer: Analyzer) -> list[int]:
+                       analyzer: Analyzer) -> tuple[list[int], dict[int, float]]:
     """The sentences that state the fact asked about what the question is about, best first
-    (none when no sentence does)."""
+    (none when no sentence does), and how surely each does."""
     about = {i: about_share(question, f"{c.context} {c.text}", analyzer)
              for i, c in enumerate(candidates) if states(fact, c.text)}
     stating = [i for i, share in about.items()
@@ -203,10 +206,10 @@ def _stating_sentences(question: str, fact: AskedFact, candidates: list[_Candida
                 + about_share(question, around[i], analyzer)) / 2 for i in stating}
     # what is measured and the bound asked for count where they are said of the value
     general = not asks_exception(question)
-    return sorted(stating, key=lambda i: -(scores[i] + ABOUT_WEIGHT * near[i] + MEASURE_WEIGHT * names_measure(fact, around[i])
-                                           + BOUND_WEIGHT * names_bound(fact, around[i])
-                                           + ECHO_WEIGHT * echoes(fact, around[i])
-                                           - EXCEPTION_WEIGHT * (general and states_exception(candidates[i].text))))
+    total = {i: (scores[i] + ABOUT_WEIGHT * near[i] + MEASURE_WEIGHT * names_measure(fact, around[i])
+                 + BOUND_WEIGHT * names_bound(fact, around[i]) + ECHO_WEIGHT * echoes(fact, around[i])
+                 - EXCEPTION_WEIGHT * (general and states_exception(candidates[i].text))) for i in stating}
+    return sorted(stating, key=lambda i: -total[i]), total
 
 
 def _documents_of(citations: list[Citation]) -> list[DocumentInfo]:

@@ -124,7 +124,7 @@ def test_a_question_asking_no_particular_way_echoes_nothing():
 def fiches_searcher(base_settings, embedder, tmp_path_factory):
     sources = tmp_path_factory.mktemp("fiches")
     for name in ("les-plans-sante-au-travail-pst.html", "les-heures-supplementaires-contreparties.html",
-                 "le-conge-dadoption.html"):
+                 "le-conge-dadoption.html", "le-bulletin-de-paie.html"):
         shutil.copy(CORPUS / "fiches-travail" / name, sources)
     settings = base_settings.with_(index_dir=tmp_path_factory.mktemp("fiches-index"), sources=sources)
     refresh(settings, embedder=embedder)
@@ -148,6 +148,20 @@ def test_a_question_in_everyday_words_is_answered_by_the_sentence_in_the_pages_w
     question = "Combien de temps avant de partir en congé d'adoption faut-il prévenir son patron ?"
     answer = respond(fiches_searcher.settings, fiches_searcher, question)
     assert "informe son employeur au moins 2 semaines avant" in answer.text
+
+
+def test_a_sentence_stating_the_fact_as_surely_as_the_best_follows_it(fiches_searcher):
+    # two durations of the electronic pay slip: kept by the employer five years, available to
+    # the employee 50 years; the question's words fit both as well
+    question = "Le bulletin de paie électronique doit rester disponible combien de temps ?"
+    answer = respond(fiches_searcher.settings, fiches_searcher, question)
+    assert len(answer.sentences) == 2
+    assert any("pendant une durée de 50 ans" in s.text for s in answer.sentences)
+
+
+def test_a_fact_stated_more_surely_than_any_other_is_answered_alone(fiches_searcher):
+    answer = respond(fiches_searcher.settings, fiches_searcher, "Tous les combien les plans santé au travail sont-ils fixés ?")
+    assert len(answer.sentences) == 1
 
 
 def test_an_everyday_word_is_held_by_the_publications_word_for_it():
