@@ -1,17 +1,18 @@
 """Extractive answers: the 2–5 sentences of the answer's documents that best answer the question,
 each followed by the number of the excerpt it comes from; for a question asking for a fact (a
 duration, a date, an amount…, retrieval/facts.py), the one sentence that states it, or « Les
-publications ne donnent pas cette information » when none does. Nothing is written that is not in
-a passage.
+publications ne donnent pas cette information » when none does (and a second one stating it as
+surely, when there is one). Nothing is written that is not in a passage.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from core.analysis import Analyzer
+from core.analysis import Analyzer, fold
 from core.model import Embeds
 from core.sentences import MAX_QUOTABLE_WORDS, is_list_item, quotable_sentences, sentence_spans
 from retrieval.facts import (AskedFact, about_share, asked_fact, asks_exception, around_statement, echoes,
@@ -154,7 +155,7 @@ def extractive_answer(question: str, result: SearchResult, embedder: Embeds,
     stating, total = _stating_sentences(question, fact, candidates, scores, analyzer) if fact is not None else ([], {})
     if stating:
         # the fact, alone: the excerpt cards carry its context; with the runner-up when as sure
-        chosen = stating[:1] + [i for i in stating[1:2] if total[stating[0]] - total[i] <= SECOND_MARGIN]
+        chosen = stating[:1] + _runner_up(stating, total, [c.text for c in candidates])
     elif fact is not None and fact.required:
         return Answer(question, [], [], no_answer=True, unstated=True, near=_documents_of(citations))
     elif not candidates:
@@ -210,6 +211,21 @@ def _stating_sentences(question: str, fact: AskedFact, candidates: list[_Candida
                  + BOUND_WEIGHT * names_bound(fact, around[i]) + ECHO_WEIGHT * echoes(fact, around[i])
                  - EXCEPTION_WEIGHT * (general and states_exception(candidates[i].text))) for i in stating}
     return sorted(stating, key=lambda i: -total[i]), total
+
+
+def _runner_up(stating: list[int], total: dict[int, float], texts: list[str]) -> list[int]:
+    """The second stating sentence, when it states the fact as surely as the best and is not
+    the same sentence again (a page may repeat one under its heading). Not told apart by their
+    vectors: two sentences on one pay slip's five and fifty years are closer than 0.92."""
+    best = stating[0]
+    others = [i for i in stating[1:] if not _same_words(texts[i], texts[best])]
+    return others[:1] if others and total[best] - total[others[0]] <= SECOND_MARGIN else []
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Whether one text's words, in order, are within the other's (accents and quotes aside)."""
+    a, b = (" ".join(re.findall(r"\w+", fold(t))) for t in (a, b))
+    return a in b or b in a
 
 
 def _documents_of(citations: list[Citation]) -> list[DocumentInfo]:

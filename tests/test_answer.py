@@ -6,7 +6,8 @@ import pytest
 
 from core.analysis import Analyzer
 from core.sentences import quotable_sentences
-from retrieval.answer import NO_ANSWER_TEXT, extractive_answer, near_text, scored_candidates, with_announced_list
+from retrieval.answer import (NO_ANSWER_TEXT, _runner_up, extractive_answer, near_text, scored_candidates,
+                              with_announced_list)
 from retrieval.verify import contradicts, quantities
 
 from conftest import searcher_declining
@@ -159,3 +160,12 @@ def test_a_list_announced_with_period_numbers_is_quoted_with_its_items():
     assert with_announced_list(sentence, start, steps).endswith(
         "suivantes : 1. Lire attentivement les différentes sections de ce guide; 2. Organiser une réunion réunissant "
         "des acteurs métiers.")
+
+
+def test_the_same_sentence_repeated_under_its_heading_is_no_second_sentence():
+    # a page quoted its first sentence again under its heading, with a curly apostrophe
+    texts = ["Les congés payés Tout salarié a droit chaque année à un congé payé à la charge de l'employeur.",
+             "Tout salarié a droit chaque année à un congé payé à la charge de l’employeur.",
+             "Les salariés à temps partiel ont droit au même congé payé."]
+    assert _runner_up([0, 1, 2], {0: 1.0, 1: 0.99, 2: 0.95}, texts) == [2]
+    assert _runner_up([0, 1, 2], {0: 1.0, 1: 0.99, 2: 0.8}, texts) == []
