@@ -15,7 +15,7 @@ import numpy as np
 from core.analysis import Analyzer, fold
 from core.model import Embeds
 from core.sentences import MAX_QUOTABLE_WORDS, is_list_item, quotable_sentences, sentence_spans
-from retrieval.facts import (AskedFact, about_share, asked_fact, asks_exception, around_statement, echoes,
+from retrieval.facts import (AskedFact, about_share, asked_fact, asks_exception, around_statement, echoes, says_average,
                              has_content, holds_names, names_bound, names_measure, states, states_exception)
 from retrieval.index import DocumentInfo
 from retrieval.search import Hit, SearchResult
@@ -196,6 +196,8 @@ def _stating_sentences(question: str, fact: AskedFact, candidates: list[_Candida
              for i, c in enumerate(candidates) if states(fact, c.text)}
     stating = [i for i, share in about.items()
                if share >= ABOUT_MIN and holds_names(question, f"{candidates[i].context} {candidates[i].text}")]
+    if fact.average:
+        stating = [i for i in stating if says_average(candidates[i].text)]
     if fact.kind == "amount" and fact.measured:
         # « quel salaire » is not answered by the amount of an aid: an amount's sentence names it
         stating = [i for i in stating if names_measure(fact, f"{candidates[i].context} {candidates[i].text}")]

@@ -117,6 +117,11 @@ _EXCEPTION = re.compile(r"\bpar derogation\b|\ba defaut\b|\bsauf\b|\btoutefois\b
                         r"\ba titre exceptionnel\b|\bqui ne (?:peut|peuvent|pourrait|pourraient) (?:pas )?etre\b")
 _ASKS_EXCEPTION = re.compile(r"\bexception|\bderog|\bne (?:peut|peuvent|pourra|pourront)\b|"
                              r"\bne (?:sont|est|peut on) (?:pas|plus)\b|\bn'(?:est|ont|a|ai|avons) (?:pas|plus)\b|\ben retard\b")
+# spoken forms of the question words: « c'est quoi le taux ? » asks what « quel est le taux ? » does
+_SPOKEN = re.compile(r"\b(c'est quoi (?=l[ea] |l')|c'est quand\b)")
+_SPOKEN_AS = {"c'est quoi ": "quel est ", "c'est quand": "quand est"}
+_AVERAGE = re.compile(r"\ben moyenne\b|\b(?:duree|salaire|montant|cout|prix|age|nombre|temps|delai|taux|"
+                      r"revenu|remuneration)s? moyen(?:ne)?s?\b")  # not « le moyen de… »
 _COUNTED = re.compile(r"\bcombien (?:de |d'|y a t il de |y a t il d')\s*([a-z-]+)")
 
 
@@ -134,6 +139,7 @@ class AskedFact:
     measured: tuple[str, ...] = ()  # the folded nouns it asks the value of (« preavis »), when it names them
     bound: str = ""  # "max" or "min" when it asks for a maximum or a minimum
     echo: str = ""  # how it asks for its value, when its statement echoes it (``_ECHOES``)
+    average: bool = False  # « en moyenne », « le salaire moyen »: a rule's value is no average
 
     @property
     def required(self) -> bool:
@@ -142,7 +148,7 @@ class AskedFact:
 
 def asked_fact(question: str) -> AskedFact | None:
     """The fact ``question`` asks for, or None (an explanation, a yes-no question, a definition…)."""
-    text = _plain(question)
+    text = _SPOKEN.sub(lambda m: _SPOKEN_AS[m.group(1)], _plain(question))
     kind = next((kind for kind, asks in _ASKS if asks.search(text)), None)
     if kind is None:
         return None
@@ -150,7 +156,13 @@ def asked_fact(question: str) -> AskedFact | None:
     counted = _COUNTED.search(text) if kind == "count" else None
     bound = next((b for b, asks in _ASKS_BOUND.items() if asks.search(text)), "")
     echo = next((e for e, (asks, _) in _ECHOES.items() if asks.search(text)), "")
-    return AskedFact(kind, counted.group(1) if counted else "", measured, bound, echo)
+    return AskedFact(kind, counted.group(1) if counted else "", measured, bound, echo, bool(_AVERAGE.search(text)))
+
+
+def says_average(sentence: str) -> bool:
+    """Whether ``sentence`` gives an average (« en moyenne », « la durée moyenne »): a question
+    asking how long a case lasts on average is not answered by the time limit to bring it."""
+    return bool(_AVERAGE.search(_plain(sentence)))
 
 
 def names_measure(fact: AskedFact, sentence: str) -> bool:

@@ -164,6 +164,27 @@ def test_a_fact_stated_more_surely_than_any_other_is_answered_alone(fiches_searc
     assert len(answer.sentences) == 1
 
 
+def test_an_average_asked_is_not_answered_by_the_rule_s_value(fiches_searcher):
+    # the fiche gives the leave's legal length, never an average length taken
+    asked = "Un congé d'adoption dure combien de temps en moyenne ?"
+    answer = respond(fiches_searcher.settings, fiches_searcher, asked)
+    assert answer.no_answer and answer.text.startswith(UNSTATED_TEXT)
+    plain = respond(fiches_searcher.settings, fiches_searcher, "Un congé d'adoption dure combien de temps ?")
+    assert not plain.no_answer and "semaines" in plain.text
+
+
+def test_an_average_is_asked_by_en_moyenne_or_a_measure_said_moyen_not_by_le_moyen_de():
+    assert asked_fact("Une affaire aux prud'hommes dure combien de temps en moyenne ?").average
+    assert asked_fact("Quel est le salaire moyen d'un apprenti ?").average
+    assert not asked_fact("Combien de temps pour trouver le moyen de contester ?").average
+
+
+def test_spoken_question_words_ask_what_the_written_ones_do():
+    assert asked_fact("C'est quoi le taux de chômage en ce moment ?").kind == "amount"
+    assert asked_fact("C'est quand la prochaine réunion du conseil citoyen ?").kind == "date"
+    assert asked_fact("C'est quoi un contrat de ville ?") is None  # a definition
+
+
 def test_an_everyday_word_is_held_by_the_publications_word_for_it():
     analyzer = Analyzer()
     question = "Faut-il prévenir son patron avant un congé d'adoption ?"
