@@ -4,7 +4,8 @@ it is phrased (« Avez-vous un guide sur… », « vous auriez quelque chose sur
 
 A grammar, written from ``data/eval/requests-dev.jsonl`` and measured on
 ``requests-heldout.jsonl`` (``python benchmarks/shapes.py``). In order:
-1. Paperwork to hand in (« les documents à fournir », « quel document faut-il signer ») and
+1. Paperwork to hand in or handed over (« les documents à fournir », « quel document faut-il
+   signer », « quels documents sont délivrés au travailleur… ? ») and
    questions opening on qui, quand, combien or pourquoi are answers (and, asking about a document
    they name, on « pour qui », « par qui », « depuis quand »…).
 2. « Que lire… », « se documenter », « qu'avez-vous sur… » are requests.
@@ -59,6 +60,9 @@ AVAILABLE = re.compile(r"\b(existe|existent|se trouve|se trouvent|disponibles?|d
 LEADS = re.compile(r"^(pistes?|idees?|liste|selection|ensemble|choix) ")  # determiners already gone
 # paperwork to hand in, not publications to read
 PAPERWORK = re.compile(r"\ba (fournir|joindre|signer|remplir|envoyer|deposer|produire)\b|"
+                       # « quels documents sont délivrés au travailleur… », « …nécessaires pour conclure… »
+                       r"\b(documents?|pieces?|papiers?|textes?) (\w+ ){0,3}(necessaires?|exiges?|requis|obligatoires?|"
+                       r"delivres?|remis|soumis|a remettre|a produire|a presenter)\b|\b(remettre|delivrer) (au|aux|a)\b|"
                        r"\b(remplir|joindre|deposer|signer)\b|\bfaut il\b|\b(dois je|je dois|doit on|on doit|devons nous|nous devons)\b|\bjustificati")
 # a verb asking about the document named first: « le guide parle-t-il… », « un guide peut-il… »
 ABOUT_IT = re.compile(r"\w-(t-)?(il|elle|ils|elles)\b|\b(dit|disent|parle|parlent|cite|citent|"

@@ -49,6 +49,10 @@ def test_questions_that_look_for_documents_are_recognised(question):
     "Comment rédiger un dossier de demande de subvention ?",
     "Quels sont les documents à fournir pour une demande d'aide ?",  # paperwork, not publications
     "Est-ce que je dois envoyer un document à la mairie ?",
+    # paperwork handed over, in the ministry's words (fiches-travail headings)
+    "Quels documents sont délivrés au travailleur à l’issue d’une visite de reprise ?",
+    "Quels documents sont nécessaires pour conclure la période de reconversion ?",
+    "Quels documents le médecin du travail peut-il remettre au travailleur ?",
     "Comment présenter le guide aux habitants ?",
     "Quel est l'auteur du dossier sur la culture ?",
     "Résumez-moi la fiche sur les contrats aidés.",
