@@ -5,6 +5,7 @@
     python benchmarks/answers.py --set facts-dev      # data/eval/facts-dev.jsonl: where choices are made
     python benchmarks/answers.py --set facts-dev2     # data/eval/facts-dev2.jsonl: a second dev set, written later
     python benchmarks/answers.py --set facts-heldout  # data/eval/facts-heldout.jsonl: run to measure
+    python benchmarks/answers.py --no-shapes          # every question answered in sentences, no list
 
 External: the 105 questions of `answers.jsonl`, the span a person marked in the sheet. Dev: the
 fiches-travail pages' question-headings (« Quelle visite s'impose lors de l'embauche… ? »), the
@@ -91,9 +92,9 @@ def fact_questions(path: Path) -> list[FactQuestion]:
     return [FactQuestion(r["question"], r["answer"] or "", r["source"] or "", r["corpus"]) for r in rows]
 
 
-def answered(searcher: Searcher, question: str) -> Answer:
+def answered(searcher: Searcher, question: str, shapes: bool = True) -> Answer:
     """What a person gets in the app or the API: ``respond`` with its defaults (k = 5)."""
-    return respond(searcher.settings, searcher, question, k=5)
+    return respond(searcher.settings, searcher, question, k=5, shapes=shapes)
 
 
 def measure(asked: list[tuple[FactQuestion, Answer]]) -> dict:
@@ -126,8 +127,12 @@ def share(flags) -> float:
 
 
 def main() -> None:
-    args = corpus_arguments(__doc__, "service-public", extra=lambda p: p.add_argument(
-        "--set", choices=["external", "dev", "facts-dev", "facts-dev2", "facts-heldout"], default="external"))
+    def extra(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--set", choices=["external", "dev", "facts-dev", "facts-dev2", "facts-heldout"],
+                            default="external")
+        parser.add_argument("--no-shapes", action="store_true",
+                            help="sentences for every question, none answered by the list of documents")
+    args = corpus_arguments(__doc__, "service-public", extra=extra)
     embedder = None
     searchers: dict[str, Searcher] = {}
 
@@ -149,7 +154,7 @@ def main() -> None:
         questions = fact_questions(ROOT / "data" / "eval" / f"{args.set}.jsonl")
     if args.questions:
         questions = questions[:args.questions]
-    asked = [(q, answered(searcher_for(q.corpus), q.question)) for q in questions]
+    asked = [(q, answered(searcher_for(q.corpus), q.question, not args.no_shapes)) for q in questions]
     report = {"set": args.set, **measure(asked)}
     for corpus in dict.fromkeys(q.corpus for q in questions):
         if len(searchers) > 1:

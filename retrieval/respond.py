@@ -14,10 +14,12 @@ from retrieval.shapes import asks_for_documents, document_list
 
 
 def respond(settings: Settings, searcher: Searcher, question: str, k: int = 5,
-            filters: Filters | None = None, previous: list[str] | None = None, on_sentence=None) -> Answer:
+            filters: Filters | None = None, previous: list[str] | None = None, on_sentence=None,
+            shapes: bool = True) -> Answer:
     """``previous``: the conversation's earlier questions, oldest first. A question that asks
-    for documents gets the list of them (one passage each, to show what each one is)."""
-    if asks_for_documents(question):
+    for documents gets the list of them (one passage each, to show what each one is), unless
+    ``shapes`` is off (sentences for every question: how the benchmarks measured before)."""
+    if shapes and asks_for_documents(question):
         return document_list(question, searcher.search(question, k=k, filters=filters, per_doc=1))
     llm = bool(settings.llm_url and settings.llm_model)
     rewrite = condense(settings, previous, question) if llm and is_follow_up(previous or [], question) else None

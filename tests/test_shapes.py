@@ -75,6 +75,13 @@ def test_a_request_for_a_guide_gets_the_list_of_documents(seed_index, seed_searc
     assert len({c["doc_id"] for c in payload["citations"]}) == len(payload["citations"]) == len(lines) - 1
 
 
+def test_with_shapes_off_a_request_is_answered_in_sentences(seed_index, seed_searcher):
+    # how the answer benchmarks measured before requests were recognised (--no-shapes)
+    answer = respond(seed_index, seed_searcher, "Avez-vous un guide sur l'égalité entre les femmes et les hommes ?",
+                     shapes=False)
+    assert answer.shape == "answer" and answer.sentences and not answer.listing
+
+
 def test_a_how_to_question_keeps_the_answer_shape(seed_index, seed_searcher):
     answer = respond(seed_index, seed_searcher, "Comment intégrer l'égalité femmes-hommes dans nos actions ?")
     assert answer.to_json()["shape"] == "answer" and "[1]" in answer.text and not answer.listing
