@@ -15,8 +15,9 @@ import numpy as np
 from core.analysis import Analyzer, fold
 from core.model import Embeds
 from core.sentences import MAX_QUOTABLE_WORDS, is_list_item, quotable_sentences, sentence_spans
-from retrieval.facts import (AskedFact, about_share, asked_fact, asks_exception, around_statement, echoes, says_average,
-                             has_content, holds_names, names_bound, names_measure, states, states_exception)
+from retrieval.facts import (AskedFact, about_share, asked_fact, asks_exception, around_statement, echoes,
+                             has_content, holds_names, names_bound, names_measure, says_average, states,
+                             states_exception)
 from retrieval.index import DocumentInfo
 from retrieval.search import Hit, SearchResult
 

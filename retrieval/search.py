@@ -15,10 +15,10 @@ from core.settings import Settings
 from retrieval.filters import Filters
 from retrieval.fusion import Ranking, reciprocal_rank_fusion, zscore_fusion
 from retrieval.glossary import load_glossary
-from retrieval.wording import load_wording
 from retrieval.grouping import group_by_document, rank_documents
 from retrieval.index import DocumentInfo, Index, IndexHandle, PassageRecord
 from retrieval.windows import window_ranking
+from retrieval.wording import load_wording
 
 
 # How far under the abstention threshold a question still has near misses, and among how
