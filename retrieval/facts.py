@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from core.analysis import Analyzer, fold, without_plural
 from retrieval.glossary import load_glossary
@@ -118,8 +118,7 @@ _EXCEPTION = re.compile(r"\bpar derogation\b|\ba defaut\b|\bsauf\b|\btoutefois\b
 _ASKS_EXCEPTION = re.compile(r"\bexception|\bderog|\bne (?:peut|peuvent|pourra|pourront)\b|"
                              r"\bne (?:sont|est|peut on) (?:pas|plus)\b|\bn'(?:est|ont|a|ai|avons) (?:pas|plus)\b|\ben retard\b")
 # spoken forms of the question words: « c'est quoi le taux ? » asks what « quel est le taux ? » does
-_SPOKEN = re.compile(r"\b(c'est quoi (?=l[ea] |l')|c'est quand\b)")
-_SPOKEN_AS = {"c'est quoi ": "quel est ", "c'est quand": "quand est"}
+_SPOKEN = [(re.compile(r"\bc'est quoi (?=l[ea] |l')"), "quel est "), (re.compile(r"\bc'est quand\b"), "quand est")]
 _AVERAGE = re.compile(r"\ben moyenne\b|\b(?:duree|salaire|montant|cout|prix|age|nombre|temps|delai|taux|"
                       r"revenu|remuneration)s? moyen(?:ne)?s?\b")  # not « le moyen de… »
 _COUNTED = re.compile(r"\bcombien (?:de |d'|y a t il de |y a t il d')\s*([a-z-]+)")
@@ -148,7 +147,9 @@ class AskedFact:
 
 def asked_fact(question: str) -> AskedFact | None:
     """The fact ``question`` asks for, or None (an explanation, a yes-no question, a definition…)."""
-    text = _SPOKEN.sub(lambda m: _SPOKEN_AS[m.group(1)], _plain(question))
+    text = _plain(question)
+    for spoken, written in _SPOKEN:
+        text = spoken.sub(written, text)
     kind = next((kind for kind, asks in _ASKS if asks.search(text)), None)
     if kind is None:
         return None
@@ -240,14 +241,28 @@ def about_share(question: str, text: str, analyzer: Analyzer) -> float:
     """The share of what the question is about (its words, less those saying what it asks) that
     ``text`` holds; words match on their first five letters (« bloqué », « bloquées »), an
     everyday word on the publications' word for it (``wording``)."""
-    wanted = {t[:5] for t in analyzer.terms(question) if t not in _cue_terms()}
+    wanted, sayings = _subject(question)
     if not wanted:
         return 1.0
     held = {t[:5] for t in analyzer.terms(text)}
-    for saying in load_wording().found_in(question):  # « prévenir son patron » held by « informe son employeur »
-        if held & {t[:5] for w in saying.written for t in analyzer.terms(w)}:
-            held |= {t[:5] for said in saying.said for t in analyzer.terms(said)}
+    for written, said in sayings:  # « prévenir son patron » held by « informe son employeur »
+        if held & written:
+            held |= said
     return len(wanted & held) / len(wanted)
+
+
+@lru_cache(maxsize=256)
+def _subject(question: str) -> tuple[frozenset[str], tuple[tuple[frozenset[str], frozenset[str]], ...]]:
+    """What ``question`` is about, as ``about_share`` compares it, and its everyday words with
+    the publications' words for them: worked out once per question, not once per sentence read."""
+    analyzer = Analyzer()
+    wanted = frozenset(t[:5] for t in analyzer.terms(question) if t not in _cue_terms())
+    return wanted, tuple((_prefixes(s.written, analyzer), _prefixes(s.said, analyzer))
+                         for s in load_wording().found_in(question))
+
+
+def _prefixes(texts: tuple[str, ...], analyzer: Analyzer) -> frozenset[str]:
+    return frozenset(t[:5] for text in texts for t in analyzer.terms(text))
 
 
 _SENTENCE_OPENERS = frozenset(".?!:«")  # after these a capital opens a sentence, it names nothing

@@ -55,14 +55,14 @@ class Glossary:
     def expand(self, question: str) -> str:
         """Words to add to a question: the full form of each acronym and vice versa."""
         additions = []
-        folded = _phrase(question)
+        folded = folded_phrase(question)
         for entry in self.entries:
             if not entry.is_acronym:
                 continue
             if _matches_term(entry, question):
-                if not _contains(folded, _phrase(entry.full)):
+                if not _contains(folded, folded_phrase(entry.full)):
                     additions.append(entry.full)
-            elif any(_contains(folded, _phrase(f)) for f in (entry.full, *entry.variants)):
+            elif any(_contains(folded, folded_phrase(f)) for f in (entry.full, *entry.variants)):
                 additions.append(entry.term)
         return " ".join(dict.fromkeys(additions))
 
@@ -71,11 +71,11 @@ def _matches_term(entry: Entry, text: str) -> bool:
     if entry.is_acronym:
         flags = 0 if entry.case_sensitive else re.IGNORECASE
         return re.search(rf"(?<![\w+]){re.escape(entry.term)}(?![\w+])", text, flags) is not None
-    folded = _phrase(text)
-    return any(_contains(folded, _phrase(v)) for v in (entry.term, *entry.variants))
+    folded = folded_phrase(text)
+    return any(_contains(folded, folded_phrase(v)) for v in (entry.term, *entry.variants))
 
 
-def _phrase(text: str) -> str:
+def folded_phrase(text: str) -> str:
     """Folded words separated by single spaces: apostrophes and hyphens do not matter."""
     return " " + " ".join(re.findall(r"[a-z0-9+]+", fold(text))) + " "
 

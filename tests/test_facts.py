@@ -131,23 +131,17 @@ def fiches_searcher(base_settings, embedder, tmp_path_factory):
     return Searcher(settings, embedder, IndexHandle(settings.index_path))
 
 
-def test_how_often_is_answered_by_the_sentence_saying_every_so_often(fiches_searcher):
-    question = "Tous les combien les plans santé au travail sont-ils fixés ?"
-    answer = respond(fiches_searcher.settings, fiches_searcher, question)
-    assert "Tous les cinq ans" in answer.text
-
-
-def test_within_what_delay_is_answered_by_the_delay_though_it_does_not_say_delai(fiches_searcher):
-    question = "Après une demande de contrepartie pour heures sup, l'employeur répond dans quel délai ?"
-    answer = respond(fiches_searcher.settings, fiches_searcher, question)
-    assert "Dans les 7 jours" in answer.text
-
-
-def test_a_question_in_everyday_words_is_answered_by_the_sentence_in_the_pages_words(fiches_searcher):
+@pytest.mark.parametrize("question, stated", [
+    pytest.param("Tous les combien les plans santé au travail sont-ils fixés ?", "Tous les cinq ans",
+                 id="how-often-by-the-sentence-saying-every-so-often"),
+    pytest.param("Après une demande de contrepartie pour heures sup, l'employeur répond dans quel délai ?",
+                 "Dans les 7 jours", id="within-what-delay-by-the-delay-though-it-does-not-say-delai"),
     # the page: « Le salarié informe son employeur au moins 2 semaines avant son départ »
-    question = "Combien de temps avant de partir en congé d'adoption faut-il prévenir son patron ?"
-    answer = respond(fiches_searcher.settings, fiches_searcher, question)
-    assert "informe son employeur au moins 2 semaines avant" in answer.text
+    pytest.param("Combien de temps avant de partir en congé d'adoption faut-il prévenir son patron ?",
+                 "informe son employeur au moins 2 semaines avant", id="everyday-words-by-the-pages-words"),
+])
+def test_a_fiche_question_is_answered_by_the_sentence_stating_its_fact(fiches_searcher, question, stated):
+    assert stated in respond(fiches_searcher.settings, fiches_searcher, question).text
 
 
 def test_a_sentence_stating_the_fact_as_surely_as_the_best_follows_it(fiches_searcher):
