@@ -18,7 +18,11 @@ BENCH_INDEXES = Path("/tmp/boussole-bench")
 # The passage sizes before 90 words became the default, kept as an ablation row.
 # A benchmark index's folders, when not the shared corpus folder of its name: the bundled notices
 # with the loi texts, as `make run` serves them with the law added.
-BENCH_FOLDERS = {"seed-loi": lambda shared: [ROOT / "data" / "sources", shared / "corpus" / "loi-ville-2014"]}
+# The mixed collection a centre's staff would build: its notices, the loi texts and another
+# producer's guides (Etalab) in one index.
+BENCH_FOLDERS = {"seed-loi": lambda shared: [ROOT / "data" / "sources", shared / "corpus" / "loi-ville-2014"],
+                 "seed-loi-etalab": lambda shared: [ROOT / "data" / "sources", shared / "corpus" / "loi-ville-2014",
+                                                    shared / "corpus" / "etalab-guides"]}
 PREVIOUS_PASSAGES = {"chunk_min_words": 120, "chunk_target_words": 170, "chunk_max_words": 300,
                      "chunk_overlap_words": 25}
 
