@@ -28,6 +28,7 @@ class DocumentStatus:
     failure: str = ""  # why the last refresh could not read it
     ocr_pages: int = 0
     harvested: dict | None = None  # {"url", "listing", "seen"} for a harvested file
+    copies: tuple[str, ...] = ()  # root/source of the files with the same text, indexed as this one
 
     @property
     def indexed(self) -> bool:
@@ -40,13 +41,18 @@ def document_statuses(index, index_dir: Path) -> list[DocumentStatus]:
     failures = {f["path"]: f["reason"] for f in read_last_refresh(index_dir).get("failures", [])}
     roots = index.roots if index else {}
     origins = {name: harvest_origins(folder) for name, folder in roots.items()}
+    copies: dict[str, list[str]] = {}
+    for info in (index.manifest.documents.values() if index else []):
+        if info.get("copy_of"):
+            copies.setdefault(info["copy_of"], []).append(f"{info['root']}/{info['source']}")
     out, shown = [], set()
     for doc in sorted(index.documents.values(), key=lambda d: d.title.lower()) if index else []:
         folder = roots.get(doc.root)
         path = str((folder / doc.source) if folder else doc.source)
         shown.add(path)
         out.append(DocumentStatus(doc.title, f"{doc.root}/{doc.source}", doc.doc_id, failures.get(path, ""),
-                                  doc.ocr_pages, origins.get(doc.root, {}).get(doc.source)))
+                                  doc.ocr_pages, origins.get(doc.root, {}).get(doc.source),
+                                  tuple(sorted(copies.get(doc.doc_id, [])))))
     out += [DocumentStatus(Path(path).name, path, failure=reason)
             for path, reason in sorted(failures.items()) if path not in shown]
     return out
@@ -59,6 +65,8 @@ def status_text(status: DocumentStatus) -> str:
              + (f" — la dernière lecture a échoué : {status.failure}" if status.failure else "")]
     if status.indexed and status.failure:
         lines.append("La version précédente reste servie.")
+    if status.copies:
+        lines.append(f"Même texte aussi dans : {', '.join(status.copies)} (indexé une seule fois)")
     if status.ocr_pages:
         lines.append(f"Lu par reconnaissance de caractères (OCR) : {status.ocr_pages} page(s)")
     if status.harvested:

@@ -49,9 +49,10 @@ from core.store import (
     write_last_refresh,
 )
 from ingest.chunking import chunk_units
+from ingest.copies import Copy, primaries, text_hash
 from ingest.limits import time_limit
 from ingest.lock import refresh_lock
-from ingest.sources import SourceFile, content_hash, load_document, read_bytes, scan
+from ingest.sources import Catalogues, SourceFile, content_hash, load_document, read_bytes, scan
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -105,7 +106,8 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
     records = _root_records(roots, fresh, keep, old_docs, index_dir)
     if (old and not fresh and not removed and not re_embed and old.lexical == ANALYZER_VERSION
             and records == old.roots):
-        report.documents, report.build_id = len(old_docs), old.build_id
+        report.documents = sum(1 for info in old_docs.values() if not info.get("copy_of"))
+        report.build_id = old.build_id
         report.passages = old.counts.get("passages", 0)
         report.seconds["total"] = time.perf_counter() - started
         return report
@@ -117,12 +119,13 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
         # the text stored with them (their files may be gone, broken, or in another folder).
         report.warnings.append(f"{len(carried)} document(s) outside this run re-embedded from their stored text")
         fresh, carried = fresh + [item.document for item in carried], []
+    fresh, carried, copies = _one_per_text(fresh, carried, keep, old_docs, roots, settings, report)
     new_items = _chunk_and_embed(fresh, params, settings.title_fields, embedder, report, progress, show_bars)
     items = carried + new_items
     _embed_sentences(items, embedder, report, progress, show_bars)
     t0 = time.perf_counter()
     items.sort(key=lambda item: (item.document.root, item.document.source))
-    manifest = _manifest(items, source, params, identity, embedder.dimension, report, records)
+    manifest = _manifest(items, source, params, identity, embedder.dimension, report, records, copies)
     if progress:
         progress("write", 0, 1)
     _write(index_dir, manifest, items, embedder, settings)
@@ -173,6 +176,56 @@ def _extract(files: list[SourceFile], old_docs: dict, full: bool, settings: Sett
                 keep.add(file.doc_id)  # a broken update loses nothing: the old version stays
     report.seconds["extract"] = time.perf_counter() - t0
     return fresh, keep, seen
+
+
+def _one_per_text(fresh: list[Document], carried: list[IndexedDocument], keep: set[str], old_docs: dict,
+                  roots: dict[str, Root], settings: Settings, report: RefreshReport
+                  ) -> tuple[list[Document], list[IndexedDocument], dict[str, dict]]:
+    """One document per text (ingest/copies.py): the copies leave ``fresh`` and ``carried`` and
+    become manifest entries naming the document indexed in their place (``copy_of``). A copy
+    recorded by an earlier build that must now be indexed (the file indexed in its place changed
+    or went) is read again from its file."""
+    loaded = {d.doc_id: d for d in fresh} | {item.document.doc_id: item.document for item in carried}
+    recorded = {d: old_docs[d] for d in keep if d in old_docs and old_docs[d].get("copy_of")}
+    catalogues = {name: Catalogues(root.path) for name, root in roots.items()}
+    described = lambda root, source: root in catalogues and catalogues[root].row(source) is not None
+    while True:
+        listed = ([Copy(d.doc_id, d.root, d.source, text_hash(d.units), described(d.root, d.source))
+                   for d in loaded.values()]
+                  + [Copy(d, info["root"], info["source"], info["text"], described(info["root"], info["source"]))
+                     for d, info in recorded.items() if d not in loaded])
+        groups = primaries(listed)
+        missing = [d for d in groups if d not in loaded]
+        if not missing:
+            break
+        for doc_id in missing:
+            document = _read_again(recorded.pop(doc_id), roots, settings, report)
+            if document is not None:
+                loaded[doc_id] = document
+                fresh = fresh + [document]
+    copy_of = {c.doc_id: (primary, c) for primary, others in groups.items() for c in others}
+    entries = {doc_id: {"source": c.source, "root": c.root, "passages": 0, "ocr_pages": 0, "text": c.text,
+                        "content_hash": loaded[doc_id].content_hash if doc_id in loaded
+                        else recorded[doc_id]["content_hash"], "copy_of": primary}
+               for doc_id, (primary, c) in copy_of.items()}
+    return ([d for d in fresh if d.doc_id not in copy_of],
+            [item for item in carried if item.document.doc_id not in copy_of], entries)
+
+
+def _read_again(entry: dict, roots: dict[str, Root], settings: Settings, report: RefreshReport) -> Document | None:
+    """Extract a file recorded as a copy, now to be indexed; None when it cannot be read (the
+    failure is reported)."""
+    root = roots.get(entry["root"])
+    if root is None:
+        report.failures.append(Failure(f"{entry['root']}/{entry['source']}", "its folder is no longer known"))
+        return None
+    file = SourceFile(root.path / entry["source"], root.name, entry["source"],
+                      Catalogues(root.path).row(entry["source"]))
+    alone = RefreshReport()
+    fresh, _, _ = _extract([file], {}, True, settings, alone, None, False)
+    report.failures += alone.failures
+    report.warnings += alone.warnings
+    return fresh[0] if fresh else None
 
 
 def _chunk_and_embed(fresh: list[Document], params: ChunkParams, title_fields: bool, embedder: Embedder,
@@ -280,7 +333,7 @@ def _embed(embedder: Embedder, texts: list[str], progress: Progress | None, show
 
 
 def _manifest(items, source: ModelSource, params: ChunkParams, identity: str, dimension: int,
-              report: RefreshReport, roots: dict[str, dict]) -> Manifest:
+              report: RefreshReport, roots: dict[str, dict], copies: dict[str, dict]) -> Manifest:
     now = datetime.now(timezone.utc)
     return Manifest(
         build_id=now.strftime("%Y%m%dT%H%M%S%f") + "-" + secrets.token_hex(3),
@@ -292,6 +345,6 @@ def _manifest(items, source: ModelSource, params: ChunkParams, identity: str, di
         documents={i.document.doc_id: {"source": i.document.source, "root": i.document.root,
                                        "content_hash": i.document.content_hash,
                                        "passages": len(i.passages),
-                                       "ocr_pages": i.document.ocr_pages} for i in items},
+                                       "ocr_pages": i.document.ocr_pages} for i in items} | copies,
         seconds={k: round(v, 3) for k, v in report.seconds.items()}, lexical=ANALYZER_VERSION,
         roots=roots, format=FORMAT)

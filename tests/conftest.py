@@ -64,12 +64,14 @@ def copy_files(dest: Path, *files: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def mixed_sources(tmp_path_factory) -> Path:
-    """The bundled seed notices plus one real PDF, HTML page and Markdown sheet."""
+    """The bundled seed notices (one of them twice) plus one real PDF, HTML page and Markdown sheet."""
     folder = tmp_path_factory.mktemp("mixed")
     shutil.copytree(SEED, folder, dirs_exist_ok=True)
     copy_files(folder / "guides", CORPUS / "etalab-guides" / "guide-reutilisation.pdf")
     copy_files(folder / "pages", CORPUS / "fiches-travail" / "la-demission.html")
     copy_files(folder / "loi", CORPUS / "loi-ville-2014" / "article-7.md")
+    # a notice filed twice, as staff do: one document all the same (tests/test_copies.py)
+    copy_files(folder / "copies", SEED / "guide-egalite-femmes-hommes.txt")
     return folder
 
 
