@@ -278,6 +278,49 @@ def insights(index, since, as_json) -> None:
         click.echo(f"  documents proches : {' | '.join(t.documents) or 'aucun document proche'}")
 
 
+@main.command("backup")
+@click.argument("destination", type=click.Path(file_okay=False))
+@index_option
+@click.option("--with-index", is_flag=True, help="Also save the built index (it can be rebuilt from the sources).")
+@click.option("--keep", type=int, default=0, show_default=True, help="Keep only this many newest archives (0: all).")
+@_edge
+def backup_command(destination, index, with_index, keep) -> None:
+    """Save what cannot be rebuilt into DESTINATION/boussole-<time>.tar.gz: the sources and
+    their catalogues, the curator's decisions and saved sites, the kept questions, the settings
+    (without secrets). For a nightly job: deploy/boussole-backup.timer.
+
+    Example: boussole backup /var/backups/boussole --keep 14
+    """
+    from ingest.backup import backup
+
+    click.echo(backup(_settings(index), Path(destination), include_index=with_index, keep=keep).summary())
+
+
+@main.command("restore")
+@click.argument("archive", type=click.Path(dir_okay=False))
+@click.argument("target", type=click.Path(file_okay=False))
+@click.option("--no-rebuild", is_flag=True, help="Do not rebuild the index when the archive holds none.")
+@_edge
+def restore_command(archive, target, no_rebuild) -> None:
+    """Check ARCHIVE (every file against its checksum) and restore it into the empty folder
+    TARGET, then rebuild the index from the restored sources unless the archive holds one.
+
+    Example: boussole restore boussole-20261207T023000Z.tar.gz /srv/boussole/data
+    """
+    from ingest.backup import restore
+    from ingest.refresh import refresh
+
+    report = restore(Path(archive), Path(target))
+    click.echo(f"restored {report.files} file(s) into {report.target}")
+    if not report.index and not no_rebuild and report.roots:
+        settings = _settings(None).with_(data_dir=report.target, index_dir=report.target / "index",
+                                         sources=report.roots.get(report.default_root))
+        click.echo(refresh(settings, list(report.roots.values())).summary())
+    click.echo("Set these in the environment file of the new installation:")
+    for line in report.settings_lines():
+        click.echo(f"  {line}")
+
+
 @main.command()
 @_edge
 def model() -> None:
