@@ -59,6 +59,8 @@ class Settings:
     harvest_delay: float = field(default=1.0, metadata={"help": "Seconds between two requests to a site being harvested."})
     harvest_max_pages: int = field(default=200, metadata={"help": "Listing pages a harvest reads per start address, at most."})
     harvest_timeout: float = field(default=60.0, metadata={"help": "Seconds a harvest request may take in all (slow servers are cut off)."})
+    harvest_max_sitemaps: int = field(default=50, metadata={"help": "Sitemaps a harvest reads per start address, at most (beyond: that address is not read in full and withdraws nothing)."})
+    harvest_run_timeout: float = field(default=6 * 3600.0, metadata={"help": "Seconds a whole harvest may take: past it, nothing more is fetched, what was not read in full withdraws nothing, and the writers' lock is released."})
     harvest_allow_private: bool = field(default=False, metadata={"help": "Let the harvester fetch loopback, private and link-local addresses (tests, an intranet)."})
     harvest_allow_networks: str = field(default="", metadata={"help": "Comma-separated networks the harvester may fetch besides public addresses (an intranet's range, e.g. 10.1.0.0/16)."})
     lock_wait: float = field(default=0.0, metadata={"help": "Seconds a writer (refresh, harvest, upload…) waits for another one to finish before giving up."})
@@ -69,8 +71,11 @@ class Settings:
     cors_origins: str = field(default="", metadata={"help": "Comma-separated web origins allowed to call the HTTP API from a browser (e.g. https://centre.example.org)."})
     state_url: str = field(default="", repr=False, metadata={"help": "redis://host:6379/0 (Redis or Valkey): the API rate limits and the login lockout shared by every replica and kept across restarts (empty: counted in each process's memory)."})
     api_rate_limit: str = field(default="60/minute", metadata={"help": "Requests the HTTP API accepts per key (or per address without keys), e.g. 60/minute."})
+    page_rate_limit: str = field(default="120/minute", metadata={"help": "Page images (/fichiers/…/pages/…) served per address, e.g. 120/minute: a reader turns a page every few seconds at most."})
     insights: bool = field(default=False, metadata={"help": "Keep the questions Boussole declines and those whose answer gets a thumbs-down, scrubbed of personal data, for « Ce que cherchent les visiteurs » (off unless 1)."})
     insights_days: int = field(default=180, metadata={"help": "Days a kept question stays before it is deleted."})
+    insights_rate_limit: str = field(default="10/hour", metadata={"help": "Questions kept per visitor's address, e.g. 10/hour: beyond, their questions are answered but not kept."})
+    insights_max_questions: int = field(default=10_000, metadata={"help": "Kept questions at most: beyond, the oldest are deleted first."})
     public_url: str = field(default="", metadata={"help": "The web app's public address, for links in API answers (default: the address the request came to)."})
 
     def __post_init__(self):

@@ -4,12 +4,19 @@ per RFC 9309 on every hop of a redirect, conditional requests, a size and a time
 response, and connections only to the public addresses checked as they are opened
 (``ingest/network.py``).
 
+One deadline per request: every socket operation of a request (connect, TLS, sending, each
+read of the headers and of the body) waits at most what is left of ``harvest_timeout`` — a
+server trickling its headers a byte at a time fails at the limit, not after (read timeout ×
+header size) — and never past the run's own end (``harvest_run_timeout``), so the writers' lock
+a harvest holds is released in time.
+
 Every failure is a ``FetchFailed`` naming its address and reason: the harvest reports it and
 goes on with the next address.
 """
 
 from __future__ import annotations
 
+import math
 import ssl
 import time
 import urllib.robotparser
@@ -33,6 +40,11 @@ MAX_CRAWL_DELAY = 60.0  # a longer Crawl-delay is honoured up to this, with a wa
 class FetchFailed(BoussoleError):
     """One address could not be fetched (status, timeout, size, refused address…); the harvest
     goes on without it."""
+    status: int = 0  # the HTTP status, when the server answered with an error
+
+
+class Disallowed(FetchFailed):
+    """robots.txt forbids the address (or a redirect's target): it may not be read."""
 
 
 @dataclass
@@ -73,6 +85,55 @@ class _Robots:
         return list((self.rules.site_maps() if self.rules else None) or [])
 
 
+class _Clock:
+    """The deadline of the request under way, shared by every socket of the pool (a kept-alive
+    connection serves the next request under the next request's deadline)."""
+
+    def __init__(self):
+        self.deadline = math.inf
+
+    def left(self, timeout: float | None, expired: type[Exception]) -> float:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise expired("the request's time limit was reached")
+        return remaining if timeout is None else min(timeout, remaining)
+
+
+class _BoundedStream(httpcore.NetworkStream):
+    """A socket whose every operation waits at most until the request's deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream, clock: _Clock):
+        self._stream, self._clock = stream, clock
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, self._clock.left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, self._clock.left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
+        tls = self._stream.start_tls(ssl_context, server_hostname, self._clock.left(timeout, httpcore.ConnectTimeout))
+        return _BoundedStream(tls, self._clock)
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(PinnedBackend):
+    """The pinned backend (checked addresses only) whose sockets keep the request's deadline."""
+
+    def __init__(self, policy: AddressPolicy, resolve: Resolver, clock: _Clock):
+        super().__init__(policy, resolve)
+        self.clock = clock
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        timeout = self.clock.left(timeout, httpcore.ConnectTimeout)
+        return _BoundedStream(super().connect_tcp(host, port, timeout, local_address, socket_options), self.clock)
+
+
 @dataclass
 class Fetcher:
     settings: Settings
@@ -83,11 +144,18 @@ class Fetcher:
     _pool: httpcore.ConnectionPool = field(init=False)
     _last: float = field(default=0.0, init=False)
     _robots: dict[str, _Robots] = field(default_factory=dict, init=False)
+    _clock: _Clock = field(default_factory=_Clock, init=False)
+    _run_ends: float = field(default=0.0, init=False)
 
     def __post_init__(self):
+        self._run_ends = time.monotonic() + self.settings.harvest_run_timeout
         self._pool = httpcore.ConnectionPool(
             ssl_context=ssl.create_default_context(cafile=certifi.where()), max_connections=4,
-            network_backend=PinnedBackend(AddressPolicy.from_settings(self.settings), self.resolve))
+            network_backend=_DeadlineBackend(AddressPolicy.from_settings(self.settings), self.resolve, self._clock))
+
+    def out_of_time(self) -> bool:
+        """The run's own time limit is reached: nothing more is fetched."""
+        return time.monotonic() >= self._run_ends
 
     def close(self) -> None:
         self._pool.close()
@@ -143,13 +211,15 @@ class Fetcher:
                                       "per RFC 9309 nothing on the site is fetched until it can be")
                 if not robots.allows(url):
                     hop = "" if url == start else f" (redirected to {url})"
-                    raise FetchFailed(f"{start}: disallowed by the site's robots.txt{hop}")
+                    raise Disallowed(f"{start}: disallowed by the site's robots.txt{hop}")
             response = self._get_once(start, url, headers, max_bytes)
             if response.status in (301, 302, 303, 307, 308) and "location" in response.headers:
                 url = urljoin(url, response.headers["location"])
                 continue
             if fail_status and response.status >= 400:
-                raise FetchFailed(f"{start}: the server answered HTTP {response.status}")
+                failed = FetchFailed(f"{start}: the server answered HTTP {response.status}")
+                failed.status = response.status
+                raise failed
             return response
         raise FetchFailed(f"{start}: more than {MAX_REDIRECTS} redirects")
 
@@ -159,11 +229,15 @@ class Fetcher:
         return max(delay, min(site.crawl_delay(), MAX_CRAWL_DELAY)) if site else delay
 
     def _get_once(self, start: str, url: str, headers: dict, max_bytes: int) -> Response:
-        wait = self._last + self._delay_for(url) - time.monotonic()
+        wait = min(self._last + self._delay_for(url), self._run_ends) - time.monotonic()
         if wait > 0:
             time.sleep(wait)
+        if self.out_of_time():
+            raise FetchFailed(f"{start}: not fetched, the harvest's time limit of "
+                              f"{self.settings.harvest_run_timeout:.0f} s (BOUSSOLE_HARVEST_RUN_TIMEOUT) was reached")
         limit = self.settings.harvest_timeout
-        deadline = time.monotonic() + limit
+        deadline = min(time.monotonic() + limit, self._run_ends)
+        self._clock.deadline = deadline
         self.requests += 1
         try:
             with self._pool.stream("GET", url, headers={"User-Agent": USER_AGENT, **headers},
@@ -188,12 +262,16 @@ class Fetcher:
             hop = "" if url == start else f" (redirected to {url})"
             raise FetchFailed(f"{start}{hop}: {exc}") from exc
         except httpcore.TimeoutException as exc:
-            raise FetchFailed(f"{start}: no answer within {limit:.0f} s") from exc
+            if self.out_of_time():
+                raise FetchFailed(f"{start}: cut off, the harvest's time limit of {self.settings.harvest_run_timeout:.0f} s "
+                                  "(BOUSSOLE_HARVEST_RUN_TIMEOUT) was reached") from exc
+            raise FetchFailed(f"{start}: no complete answer within {limit:.0f} s") from exc
         except httpcore.ConnectError as exc:
             raise FetchFailed(f"{start}: cannot connect to {urlsplit(url).netloc} ({_short(exc)})") from exc
         except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol) as exc:
             raise FetchFailed(f"{start}: {type(exc).__name__}: {_short(exc)}") from exc
         finally:
+            self._clock.deadline = math.inf
             self._last = time.monotonic()
 
 

@@ -6,6 +6,7 @@ publication pages under the listing's path — with catalogue rows taken from th
     SOURCES/web/<host>/<path on the site>      the files, one folder per host
     SOURCES/web/<host>/.harvest.json           per URL: file, validators, entry, starts, last seen
     SOURCES/web/<host>/catalogue.csv           made from .harvest.json and the curator's overrides
+    SOURCES/web/.reads.json                    per start address, the entries of its last complete read
 
 Crash-safe: each document is committed as it lands — file first, then the state, then the
 catalogue, each written atomically — and a folder holding ``.harvest.json`` counts only the
@@ -13,9 +14,16 @@ files its catalogue names (``ingest/sources.py``). A harvest killed at any point
 document without its row; the next run deletes what the last one left half-done and resumes
 (documents already committed are asked for with their validators and not downloaded again).
 
-Incremental: unchanged documents answer 304; a document no longer linked is removed (unless a
-listing page of its start address failed this time); a failed download keeps the previous
-copy; every failure is one URL with its reason, and the harvest goes on.
+Incremental: unchanged documents answer 304; a failed download keeps the previous copy; every
+failure is one URL with its reason, and the harvest goes on.
+
+Withdrawal: a document no longer linked is removed only when every start address that linked
+it was read completely this time — every listing page to the pagination's natural end (no
+``--max-pages`` cap reached), every feed it announces and every sitemap of its site (no cap
+reached) read and parsed, within the run's time limit — and that read is not a collapse: a
+read finding under half the entries of the address's last complete read (on its listing pages,
+or in all) withdraws nothing and is a failure of that address (a maintenance page answering
+200, a redesign the listing reader cannot follow), until staff confirm it (``confirm_withdrawal``).
 """
 
 from __future__ import annotations
@@ -48,9 +56,9 @@ from ingest.decisions import (
     set_overrides,
     web_folder,
 )
-from ingest.discovery import announced_feeds, feed_entries, sitemap_locations
+from ingest.discovery import Unreadable, announced_feeds, feed_entries, sitemap_locations
 from ingest.encoding import decode_html
-from ingest.fetch import Fetcher, FetchFailed, Response
+from ingest.fetch import Disallowed, Fetcher, FetchFailed, Response
 from ingest.listing import Link, is_generic, normal_url, read_listing
 from ingest.lock import writer_lock
 from ingest.office import check_archive
@@ -60,7 +68,15 @@ from ingest.sources import HARVEST_STATE
 DOCUMENTS = {".pdf": b"%PDF", ".docx": b"PK", ".odt": b"PK"}  # what each kind's content starts with
 PAGE_SUFFIXES = {"", ".html", ".htm", ".php", ".asp", ".aspx", ".jsp"}
 STATE = HARVEST_STATE
-MAX_SITEMAPS = 20
+READS = ".reads.json"  # in web/: per start address, {"listed": n, "found": n} of its last complete read
+# What each kind of fetched text may weigh (and never more than BOUSSOLE_MAX_FILE_BYTES): far
+# above any real listing page or feed; a sitemap's own protocol caps it at 50 MB uncompressed.
+LISTING_BYTES = 20_000_000
+FEED_BYTES = 20_000_000
+SITEMAP_BYTES = 50_000_000
+# A read finding fewer than this share of the last complete read's entries withdraws nothing.
+SHRINK = 0.5
+INCOMPLETE = "non retiré : lecture incomplète"
 # Pagination as the common CMSs write it: WordPress /page/2/ and ?paged=2, Drupal ?page=1,
 # Joomla ?start=10 / ?limitstart=10, SPIP ?debut_articles=10.
 _PAGINATION = re.compile(r"(/page/\d+/?$|[?&](page|paged|p|pg|start|limitstart|debut_[a-z_]+)=\d+)", re.IGNORECASE)
@@ -79,14 +95,25 @@ class HarvestReport:
     requests: int = 0
     bytes: int = 0
     seconds: float = 0.0
+    kept: int = 0  # no longer seen, not withdrawn: a start address that linked them was not read in full
     failures: list[Failure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    incomplete: dict[str, list[str]] = field(default_factory=dict)  # start address -> why not read in full
+    unconfirmed: list[str] = field(default_factory=list)  # start addresses whose collapse awaits staff
 
     def summary(self) -> str:
-        return (f"harvest: {self.documents} document(s) on the site, {self.downloaded} downloaded, "
+        line = (f"harvest: {self.documents} document(s) on the site, {self.downloaded} downloaded, "
                 f"{self.unchanged} unchanged, {self.removed} removed, {self.excluded} excluded, "
                 f"{len(self.failures)} failed ({self.listing_pages} listing page(s), {self.discovered} found "
                 f"by sitemap or feed, {self.requests} request(s), {self.bytes / 1e6:.1f} MB, {self.seconds:.1f} s)")
+        if self.incomplete:
+            line += (f"; {len(self.incomplete)} address(es) not read in full, {self.kept} document(s) no longer "
+                     f"seen kept ({INCOMPLETE})")
+        return line
+
+    def incomplete_lines(self) -> list[str]:
+        """One line per start address not read in full: why, and that it withdrew nothing."""
+        return [f"{start}: {'; '.join(reasons)} — {INCOMPLETE}" for start, reasons in self.incomplete.items()]
 
 
 @dataclass
@@ -100,13 +127,29 @@ class _Wanted:
 
 
 @dataclass
+class _Read:
+    """One start address's read in this run: what it found, and what kept it from being complete."""
+    listed: set[str] = field(default_factory=set)  # on its listing pages
+    found: set[str] = field(default_factory=set)  # there, in its feeds and in its site's sitemaps
+    gaps: list[str] = field(default_factory=list)  # empty: read in full
+
+
+@dataclass
 class _Crawl:
-    """What the start addresses found, and which of them were read without a failed page (only
-    those may withdraw documents)."""
+    """What the start addresses found, and how completely each was read (only the complete ones
+    may withdraw documents)."""
     wanted: dict[str, _Wanted] = field(default_factory=dict)
-    complete: set[str] = field(default_factory=set)
+    reads: dict[str, _Read] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> set[str]:
+        return {start for start, read in self.reads.items() if not read.gaps}
 
     def add(self, url: str, entry: Metadata, listing: str, kind: str, start: str, discovered: bool = False) -> None:
+        read = self.reads.setdefault(start, _Read())
+        read.found.add(url)
+        if not discovered:
+            read.listed.add(url)
         known = self.wanted.get(url)
         if known is None:
             self.wanted[url] = _Wanted(url, entry, listing, kind, {start}, discovered)
@@ -119,9 +162,11 @@ class _Crawl:
 
 
 def harvest(settings: Settings, start_urls: list[str], sources: Path, progress=None,
-            resolve: Resolver = system_resolver) -> HarvestReport:
+            resolve: Resolver = system_resolver, confirm_withdrawal: bool = False) -> HarvestReport:
     """Harvest each start address into ``sources/web/<host>/``, holding the writers' lock.
-    Every failure is reported in the result, by URL; nothing raises for one bad address."""
+    Every failure is reported in the result, by URL; nothing raises for one bad address.
+    ``confirm_withdrawal``: staff confirm that a read finding far fewer entries than the last
+    complete one is real, and what it no longer lists is withdrawn."""
     with writer_lock(settings, "moissonnage du site"):
         started = time.perf_counter()
         report = HarvestReport()
@@ -136,7 +181,12 @@ def harvest(settings: Settings, start_urls: list[str], sources: Path, progress=N
                     report.failures.append(Failure(url, _reason(exc, url)))
                     continue
                 _crawl(fetcher, normal_url(url), hosts, report, crawl)
+            previous = _load_reads(Path(sources))
+            baseline = {**_counts_in_state(Path(sources), crawl.reads), **previous}
+            _check_collapse(crawl, baseline, report, confirm_withdrawal)
+            report.incomplete = {start: read.gaps for start, read in crawl.reads.items() if read.gaps}
             _download_all(fetcher, crawl, Path(sources), report, progress)
+            _save_reads(Path(sources), previous, crawl)
         finally:
             fetcher.close()
         report.warnings += fetcher.warnings
@@ -214,21 +264,27 @@ def _registrable(url: str) -> str | None:
 
 
 def _crawl(fetcher: Fetcher, start: str, hosts: list[str], report: HarvestReport, crawl: _Crawl) -> None:
-    """Read the listing and its pagination, then the site's sitemaps and the listing's feeds."""
+    """Read the listing and its pagination, then the site's sitemaps and the listing's feeds;
+    every page, cap or failure that leaves part of them unread is a gap of this start's read."""
     settings = fetcher.settings
+    read = crawl.reads.setdefault(start, _Read())
     prefix = _folder_of(start)
-    queue, queued, read, complete, feeds = [start], {start}, 0, True, []
+    queue, queued, pages_read, feeds = [start], {start}, 0, []
     pages: list[tuple[str, Metadata, str]] = []
-    while queue and read < settings.harvest_max_pages:
+    while queue:
+        if pages_read >= settings.harvest_max_pages:
+            read.gaps.append(f"stopped after {settings.harvest_max_pages} listing page(s) (--max-pages), "
+                             f"{len(queue)} more at least not read")
+            break
         url = queue.pop(0)
         try:
-            page = fetcher.get(url, settings.max_file_bytes)
+            page = fetcher.get(url, min(LISTING_BYTES, settings.max_file_bytes))
         except FetchFailed as exc:
             report.failures.append(Failure(url, _reason(exc, url)))
-            complete = False
+            read.gaps.append(f"listing page {url} not read")
             continue
         report.listing_pages += 1
-        read += 1
+        pages_read += 1
         if url == start:
             feeds = announced_feeds(page.content, page.url, page.content_type)
         for link in read_listing(page.content, page.url, page.content_type):
@@ -242,19 +298,18 @@ def _crawl(fetcher: Fetcher, start: str, hosts: list[str], report: HarvestReport
                     queued.add(link.url)
                 elif link.entry.title:
                     pages.append((link.url, _entry(link), page.url))
-    if queue:
-        report.warnings.append(f"{start}: stopped after {settings.harvest_max_pages} listing pages (--max-pages)")
     for url, entry, listing in pages:
         if url not in queued:  # a listing page is not a publication
             crawl.add(url, entry, listing, "page", start)
-    _discover(fetcher, start, prefix, hosts, feeds, queued, report, crawl)
-    if complete:
-        crawl.complete.add(start)
+    if fetcher.robots(start).unavailable:
+        return  # nothing on the site may be read: its listing's failure says why
+    _read_feeds(fetcher, start, prefix, hosts, feeds, queued, report, crawl)
+    _read_sitemaps(fetcher, start, prefix, hosts, queued, report, crawl)
 
 
-def _discover(fetcher, start, prefix, hosts, feeds, queued, report, crawl) -> None:
-    """Publications the listing's pages do not show: the feeds it announces (a failure is
-    reported) and the site's sitemaps (an absent guessed /sitemap.xml is not a failure)."""
+def _discovered(crawl: _Crawl, start: str, prefix: str, hosts: list[str], queued: set[str]):
+    """What to do with an address a feed or a sitemap gives: a document, or a publication page
+    under the listing's path, is wanted; anything else is left."""
     def consider(url: str, entry: Metadata, listing: str) -> None:
         url = normal_url(url) if url.startswith(("http://", "https://")) else ""
         if not url or url in queued or not same_site(url, start, hosts):
@@ -266,33 +321,114 @@ def _discover(fetcher, start, prefix, hosts, feeds, queued, report, crawl) -> No
         else:
             return
         crawl.add(url, entry, listing, kind, start, discovered=True)
+    return consider
 
+
+def _read_feeds(fetcher, start, prefix, hosts, feeds, queued, report, crawl) -> None:
+    """The feeds the listing announces: one that cannot be fetched or is not a feed is a failure
+    and leaves the read incomplete."""
+    consider = _discovered(crawl, start, prefix, hosts, queued)
     for feed in feeds:
-        if same_site(feed, start, hosts):
-            try:
-                answer = fetcher.get(feed, fetcher.settings.max_file_bytes)
-            except FetchFailed as exc:
-                report.failures.append(Failure(feed, _reason(exc, feed)))
-                continue
-            for found in feed_entries(answer.content):
-                consider(found.url, found.entry, feed)
+        if not same_site(feed, start, hosts):
+            continue
+        try:
+            entries = feed_entries(fetcher.get(feed, min(FEED_BYTES, fetcher.settings.max_file_bytes)).content)
+        except (FetchFailed, Unreadable) as exc:
+            report.failures.append(Failure(feed, _reason(exc, feed)))
+            crawl.reads[start].gaps.append(f"feed {feed} not read")
+            continue
+        for found in entries:
+            consider(found.url, found.entry, feed)
+
+
+def _read_sitemaps(fetcher, start, prefix, hosts, queued, report, crawl) -> None:
+    """The site's sitemaps: those robots.txt declares and the ones they nest, else a guessed
+    /sitemap.xml, which may be absent (a 4xx, a page that is not XML, robots.txt forbids it).
+    A declared or nested one that cannot be read, or more than the limit, leaves the read
+    incomplete."""
+    consider = _discovered(crawl, start, prefix, hosts, queued)
+    read, limit = crawl.reads[start], fetcher.settings.harvest_max_sitemaps
     declared = [u for u in fetcher.robots(start).sitemaps() if same_site(u, start, hosts)]
-    todo, seen = declared or [_site(start) + "/sitemap.xml"], set()
-    while todo and len(seen) < MAX_SITEMAPS:
+    guessed = "" if declared else _site(start) + "/sitemap.xml"
+    todo, seen = list(declared or [guessed]), set()  # a copy: popping must not empty ``declared``
+    size = min(SITEMAP_BYTES, fetcher.settings.max_file_bytes)
+    while todo:
         sitemap = todo.pop(0)
         if sitemap in seen:
             continue
+        if len(seen) >= limit:
+            unread = len(set(todo) - seen) + 1
+            read.gaps.append(f"more than {limit} sitemaps (BOUSSOLE_HARVEST_MAX_SITEMAPS), {unread} not read")
+            report.warnings.append(f"{start}: more than {limit} sitemaps, {unread} not read")
+            return
         seen.add(sitemap)
+        answer = None
         try:
-            answer = fetcher.get(sitemap, fetcher.settings.max_file_bytes)
-        except FetchFailed as exc:
-            if declared:
-                report.failures.append(Failure(sitemap, _reason(exc, sitemap)))
+            answer = fetcher.get(sitemap, size)
+            urls, nested = sitemap_locations(answer.content, size)
+        except (FetchFailed, Unreadable) as exc:
+            if sitemap == guessed and _absent(exc, answer):
+                continue
+            report.failures.append(Failure(sitemap, _reason(exc, sitemap)))
+            read.gaps.append(f"sitemap {sitemap} not read")
             continue
-        urls, nested = sitemap_locations(answer.content)
         todo += [u for u in nested if same_site(u, start, hosts)]
         for url in urls:
             consider(url, Metadata(), sitemap)
+
+
+def _absent(exc: Exception, answer: Response | None) -> bool:
+    """A guessed /sitemap.xml the site does not have: a 4xx, a page instead (soft 404), or one
+    robots.txt forbids. A 5xx, a timeout or broken XML may hide one: those are failures."""
+    if isinstance(exc, Disallowed) or 400 <= getattr(exc, "status", 0) < 500:
+        return True
+    return isinstance(exc, Unreadable) and answer is not None and answer.media_type in ("text/html", "application/xhtml+xml")
+
+
+def _check_collapse(crawl: _Crawl, previous: dict, report: HarvestReport, confirmed: bool) -> None:
+    """A complete read that finds under half the entries of the last complete one (on its listing
+    pages, or in all) withdraws nothing and is a failure of its address, unless staff confirm it."""
+    for start, read in crawl.reads.items():
+        before = previous.get(start) or {}
+        now = {"listed": len(read.listed), "found": len(read.found)}
+        shrunk = [kind for kind in ("listed", "found") if now[kind] < SHRINK * before.get(kind, 0)]
+        if read.gaps or not shrunk or confirmed:
+            continue
+        where = "on its listing pages" if shrunk[0] == "listed" else "in all"
+        reason = (f"{now[shrunk[0]]} entries found {where}, {before[shrunk[0]]} at the last complete read: nothing "
+                  "withdrawn (a maintenance page, a redesign?); if the site really withdrew them, confirm "
+                  "(boussole harvest --confirm-withdrawal, or « Confirmer le retrait » in Administration)")
+        report.failures.append(Failure(start, reason))
+        report.unconfirmed.append(start)
+        read.gaps.append(f"far fewer entries than at the last complete read ({now[shrunk[0]]} {where}, "
+                         f"{before[shrunk[0]]} before): withdrawal awaits confirmation")
+
+
+def _counts_in_state(sources: Path, starts) -> dict:
+    """For a start address read before entries were recorded: the documents the state holds for
+    it, as the entries of its last complete read."""
+    counts = dict.fromkeys(starts, 0)
+    for state in web_folder(sources).glob(f"*/{STATE}"):
+        for known in _load_state(state.parent).values():
+            for start in set(known.get("starts", [])) & counts.keys():
+                counts[start] += 1
+    return {start: {"found": n} for start, n in counts.items() if n}
+
+
+def _load_reads(sources: Path) -> dict:
+    path = web_folder(sources) / READS
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _save_reads(sources: Path, previous: dict, crawl: _Crawl) -> None:
+    """Record the entries of each complete read (after its withdrawals: the reference the next
+    read is checked against)."""
+    reads = dict(previous)
+    reads.update({start: {"listed": len(read.listed), "found": len(read.found)}
+                  for start, read in crawl.reads.items() if not read.gaps})
+    if reads != previous:
+        web_folder(sources).mkdir(parents=True, exist_ok=True)
+        atomic_write(web_folder(sources) / READS, json.dumps(reads, indent=1, sort_keys=True).encode("utf-8"))
 
 
 def _download_all(fetcher: Fetcher, crawl: _Crawl, sources: Path, report: HarvestReport, progress) -> None:
@@ -320,7 +456,7 @@ def _download_all(fetcher: Fetcher, crawl: _Crawl, sources: Path, report: Harves
         folder = state_file.parent
         if folder not in states:
             states[folder] = _recover(folder, changes)
-        _withdraw(folder, states[folder], wanted, excluded, crawl.complete, changes, report, sources)
+        _withdraw(folder, states[folder], wanted, excluded, crawl, changes, report, sources)
 
 
 def _download(fetcher, folder: Path, state: dict, wanted: _Wanted, complete: set[str], today: str,
@@ -345,35 +481,37 @@ def _download(fetcher, folder: Path, state: dict, wanted: _Wanted, complete: set
     _commit(folder, state, changes)
 
 
-def _withdraw(folder: Path, state: dict, wanted: dict, excluded: dict, complete: set[str], changes: dict,
+def _withdraw(folder: Path, state: dict, wanted: dict, excluded: dict, crawl: _Crawl, changes: dict,
               report: HarvestReport, sources: Path) -> None:
     """Remove what the site withdrew (every start that linked it was read in full and no longer
     does), what staff excluded, and what an earlier release kept in another host's folder; a
-    document some unread start may still link is kept."""
-    kept = 0
+    document a start not read in full (or not read in this run) may still link is kept."""
+    complete, kept = crawl.complete, 0
     for url in sorted(state):
         if url in wanted and _host_folder(sources, url) == folder:
             continue
-        starts = set(state[url].get("starts") or _legacy_starts(folder, complete))
+        starts = set(state[url].get("starts") or _legacy_starts(folder, crawl.reads))
         if url in excluded or url in wanted or not (starts - complete):
             known = state.pop(url)
             _commit(folder, state, changes)
             (folder / known["file"]).unlink(missing_ok=True)
             report.removed += 1
-        else:
+        elif starts & report.incomplete.keys():
             kept += 1
+    report.kept += kept
     if kept:
-        report.warnings.append(f"{folder.name}: {kept} document(s) no longer seen, kept: "
-                               "a listing page that may link them could not be read")
+        report.warnings.append(f"{folder.name}: {kept} document(s) no longer seen, kept ({INCOMPLETE}): "
+                               "an address that may still link them was not read in full")
 
 
 def _host_folder(sources: Path, url: str) -> Path:
     return web_folder(sources) / _safe(urlsplit(url).netloc)
 
 
-def _legacy_starts(folder: Path, complete: set[str]) -> list[str]:
-    """A state written before starts were recorded: the complete starts of the same host."""
-    return [s for s in complete if _safe(urlsplit(s).netloc) == folder.name]
+def _legacy_starts(folder: Path, reads: dict) -> list[str]:
+    """A state written before starts were recorded: this run's starts on the same host, else
+    all of them (withdrawn only if every one was read in full)."""
+    return [s for s in reads if _safe(urlsplit(s).netloc) == folder.name] or list(reads) or [""]
 
 
 def _checked_content(url: str, kind: str, answer: Response) -> bytes:
