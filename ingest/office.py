@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from core.documents import Heading, Metadata, Unit
 from core.errors import ExtractionError
 from ingest.contents import contents_lines
+from ingest.dates import office_date
 from ingest.normalize import normalize_text
 
 # An office file is a zip of XML: it is refused before any parser unzips it when it would
@@ -87,7 +88,9 @@ def load_docx(raw: bytes, name: str) -> tuple[Unit, Metadata]:
         if style.lower().startswith("toc"):
             continue  # Word's own table of contents
         blocks.add(item.text, _docx_level(style))
-    return blocks.unit(), Metadata(title=normalize_text(document.core_properties.title or ""))
+    properties = document.core_properties
+    return blocks.unit(), Metadata(title=normalize_text(properties.title or ""),
+                                   date=office_date(properties.modified, properties.created))
 
 
 def _docx_level(style: str) -> int:
@@ -98,7 +101,7 @@ def _docx_level(style: str) -> int:
 
 
 def load_odt(raw: bytes, name: str) -> tuple[Unit, Metadata]:
-    from odf import dc, teletype
+    from odf import dc, meta, teletype
     from odf.namespaces import TABLENS, TEXTNS
     from odf.opendocument import load
 
@@ -125,7 +128,10 @@ def load_odt(raw: bytes, name: str) -> tuple[Unit, Metadata]:
 
     walk(document.text)
     titles = document.meta.getElementsByType(dc.Title)
-    return blocks.unit(), Metadata(title=normalize_text(teletype.extractText(titles[0])) if titles else "")
+    saved, created = (document.meta.getElementsByType(kind) for kind in (dc.Date, meta.CreationDate))
+    return blocks.unit(), Metadata(title=normalize_text(teletype.extractText(titles[0])) if titles else "",
+                                   date=office_date(*(teletype.extractText(found[0]) if found else ""
+                                                      for found in (saved, created))))
 
 
 def _row_text(cells) -> str:

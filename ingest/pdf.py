@@ -24,6 +24,7 @@ from core.glyphs import TEX_LIGATURES
 from core.ocr import ocr_available, ocr_page
 from core.sentences import sentence_spans
 from ingest.contents import without_contents
+from ingest.dates import pdf_date
 from ingest.markdown import first_line
 from ingest.normalize import normalize_text
 
@@ -58,7 +59,8 @@ def load_pdf(raw: bytes, name: str, max_pages: int, max_seconds: float) -> PdfTe
         title = next((first_line(u.text) for u in units if u.text), "")
     warnings = [f"{name}: page {n}: no text layer and OCR found no readable text; the page is left out"
                 for n in read.ocr_pages if not pages[n - 1].strip()]
-    return PdfText(units, Metadata(title=title), read.ocr_pages, warnings)
+    date = pdf_date(raw, read.pages[0] if read.pages else "")  # the page as printed, running header included
+    return PdfText(units, Metadata(title=title, date=date), read.ocr_pages, warnings)
 
 
 def _pypdf_metadata(raw: bytes, name: str) -> tuple[dict[int, str], str]:
