@@ -1,10 +1,26 @@
 """Personal data out of a question before it is stored.
 
-E-mail addresses, phone numbers, postal addresses and numbers that identify a person or a file are
-found by patterns; people's names by spaCy's French named-entity recogniser (``fr_core_news_sm``:
-the smallest French pipeline, README « What visitors look for »), and after a civility
-(« Mme Diallo »). Each is replaced by a placeholder. A question that still tells a personal story
-(many first-person words in a long text) is kept only as its theme: its nouns.
+What counts as personal is what points at one person: their name, their own address (way and
+number, building or flat, postcode and town together), phone, e-mail, and the numbers of their
+files (social security, CAF, any file number). Words of the policy stay, even when they look like
+data: « QPV », « la CAF » as an organisation, « article L. 411-2 », « 1 500 euros », a town or a
+neighbourhood named as a place of the policy.
+
+People type in lower case, without accents, with typos, so every rule reads lower case:
+
+- **Names** are found by spaCy's French named-entity recogniser (``fr_core_news_sm``: the smallest
+  French pipeline, README « What visitors look for ») when capitalised, and, in any case, after the
+  cues that introduce one (``CUES``: « je m'appelle », « je suis », « mon fils », « madame »…,
+  spaCy ``Matcher`` patterns, typos forgiven) and as a first name followed by a surname. A word after
+  a cue is a name when it is not a French word (the pipeline's own lemmatizer tables, accents
+  forgiven) or when it is a first name common in France (``gender-guesser``'s dictionary): « je
+  suis marie » names someone, « je suis mariée » does not.
+- **Phones** are read by ``phonenumbers`` (Google's libphonenumber), French and international,
+  whatever the separators.
+- **E-mails, addresses and file numbers** by a few named patterns below, obfuscations included.
+
+Each is replaced by a placeholder. A question that still tells a personal story (many first-person
+words in a long text) is kept only as its theme: its nouns.
 """
 
 from __future__ import annotations
@@ -13,33 +29,129 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-PIPELINE = "fr_core_news_sm"
+from core.analysis import fold
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?:\+33\s?\(?0?\)?\s?|0033\s?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b")
-# social security number (NIR): sex, year, month, department, commune, order, key
-NIR = re.compile(r"\b[12][\s.]?\d{2}[\s.]?\d{2}[\s.]?(?:\d{2}|2[AB])[\s.]?\d{3}[\s.]?\d{3}(?:[\s.]?\d{2})?\b")
-# a file, claimant or case number: five digits or more, or letters and digits mixed
-IDENTIFIER = re.compile(r"\b(?=[A-Z0-9-]*\d)(?:\d+-\d{5,}|\d{2,}-\d{4}-\d{3,}|\d[\d\s]{4,}\d|[A-Z]{1,4}[-\s]?\d{3,}[A-Z0-9-]*|\d{3,}[A-Z]{1,4}\d*)\b")
-_WAY = (r"(?:rue|avenue|av\.|boulevard|bd|all[ée]e|impasse|place|chemin|route|quai|cours|square|r[ée]sidence|"
-        r"cit[ée]|lotissement|passage|voie|rond-point|esplanade|parvis|hameau|lieu-dit)")
-# a number and a kind of way, then the way's name: capitalised words and the particles between them
-_NAME = r"(?:\s+(?:(?:de|des|du|la|le|les)\s+|[ld]['’])*[A-ZÉÈ0-9][\w'’-]*)+"
-ADDRESS = re.compile(rf"\b\d{{1,4}}\s?(?:bis|ter)?,?\s+(?i:{_WAY}){_NAME}|\b(?i:b[âa]timent|b[âa]t\.?|appartement|appt?\.?|"
-                     rf"escalier)\s+[\w-]{{1,4}}\b|\b\d{{5}}\s+[A-ZÉ][\w'-]+(?:[\s-][A-ZÉ][\w'-]+)*")
-_CAPITALISED = r"[A-ZÉÈÎÏŁŚŻ][\w'’-]+(?:\s+(?:(?:de|da|dos|do|el|ben|ait|van|von|le|la)\s+)?[A-ZÉÈÎÏŁŚŻ][\w'’-]+)*"
-CIVILITY = re.compile(rf"\b(?:M\.|Mr|Mrs|Mme|Mlle|Madame|Monsieur|Mademoiselle|Dr|Docteur|Ma[îi]tre|Me)\s+{_CAPITALISED}")
-# who someone is, said before the name: « mon fils Ibrahima Ndiaye », « je suis Hugo Lambert »
-CUED_NAME = re.compile(r"(?i:\b(?:fils|fille|mari|femme|épouse|époux|voisin|voisine|mère|père|frère|s(?:œ|oe)ur|cousin|"
-                       r"cousine|ami|amie|collègue|petit-fils|petite-fille|gardien|je suis|je m['’]appelle|mon nom est|"
-                       r"c['’]est|contactez|contacter|appelez|appeler|joindre|rappeler|aider|famille|jeune))\s*,?\s+"
-                       rf"({_CAPITALISED})")
-FIRST_PERSON = re.compile(r"\b(?:je|j['’]|moi|mon|ma|mes|me|m['’])", re.IGNORECASE)
-# A first-person story this long says who someone is even with its names removed.
-STORY_WORDS, STORY_MARKS = 35, 5
+PIPELINE = "fr_core_news_sm"
 
 PLACEHOLDERS = {"email": "[courriel]", "phone": "[téléphone]", "address": "[adresse]",
                 "identifier": "[numéro]", "name": "[nom]"}
+
+# --- e-mails: « @ » or its spellings (« (at) », « [at] », « arobase »), dots or « point », « [dot] »
+_AT = r"(?:\s?@\s?|\s?[(\[{<]\s?(?:at|@|arr?obas(?:e|que)?)\s?[)\]}>]\s?|\s+(?:arr?obas(?:e|que)?|at)\s+)"
+_DOT = r"(?:\.|\s?[(\[{<]\s?(?:dot|point|\.)\s?[)\]}>]\s?|\s+(?:point|dot)\s+)"
+EMAIL = re.compile(rf"[\w+-]+(?:{_DOT}[\w+-]+)*{_AT}[\w-]+(?:{_DOT}[\w-]+)*", re.IGNORECASE)
+
+# --- addresses
+_WAY = (r"(?:rue|avenue|av\.?|boulevard|bd|bld|all[ée]e|impasse|imp\.?|place|pl\.|chemin|ch\.|route|rte|quai|cours|"
+        r"square|r[ée]sidence|r[ée]s\.?|cit[ée]|lotissement|lot\.|passage|voie|rond-point|esplanade|parvis|"
+        r"hameau|lieu-dit|mont[ée]e|traverse|sentier|promenade|faubourg|fbg|domaine|villa|hlm)")
+# words that end a way's name: the clause goes on (« 12 rue des lilas et je… »)
+_ENDS_NAME = (r"(?:et|ou|mais|donc|car|a|à|au|aux|je|j|il|elle|on|nous|vous|ils|elles|mon|ma|mes|ton|ta|son|sa|ses|"
+              r"notre|nos|votre|leur|depuis|pour|avec|chez|dans|sur|en|qui|que|qu|quand|si|pres|près|est|sont|"
+              r"ai|a|suis|habite|vis|quartier|b[âa]t(?:iment)?|appt?|appart(?:ement)?|apt|escalier|esc|porte|"
+              r"[ée]tage|cedex|tel|t[ée]l[ée]phone|mail|courriel|ca|c|ça|il|y|svp|merci|bonjour)")
+_NAME_WORD = rf"(?!{_ENDS_NAME}\b)[^\W\d_][\w'’-]*"
+_WAY_NAME = rf"{_WAY}\.?(?:\s+{_NAME_WORD}){{1,5}}"
+_LIVES = r"(?:habite|habitons|habitante?|locataire|r[ée]side|r[ée]sidons|domicili[ée]e?s?|vis|vivons|adresse|loge|logeons)"
+NUMBERED_WAY = re.compile(rf"(?<!\d)\d{{1,4}}\s?(?:bis|ter|b|a)?\s*,?\s+{_WAY_NAME}", re.IGNORECASE)
+# where one lives, even without a number: « j'habite résidence les cigales »
+LIVED_IN_WAY = re.compile(rf"\b{_LIVES}\b(?:\s+(?:au|à|a|en|dans|de|d['’]|du|la|le|l['’]|les|:)){{0,3}}\s*(?P<found>{_WAY_NAME})",
+                          re.IGNORECASE)
+BUILDING = re.compile(r"\b(?:b[âa]timent|b[âa]t\.?|appartement|appart|appt?\.?|apt\.?|escalier|esc\.|porte|[ée]tage)"
+                      r"\s*(?:n°\s*)?(?:\d{1,4}|[a-z]\d{0,3})\b"
+                      r"|\b\d{1,2}\s?(?:e|è|ème|eme|er|ère|ere)\s+[ée]tage(?:\s+(?:gauche|droite|g|d|face))?\b", re.IGNORECASE)
+POSTCODE_TOWN = re.compile(rf"(?<![\d-])(?:0[1-9]|[1-8]\d|9[0-8]|2[ab])\d{{3}}\s+(?!{_ENDS_NAME}\b|[^\W\d_]['’])[^\W\d_][\w'’-]*"
+                           r"(?:\s+cedex(?:\s?\d+)?)?", re.IGNORECASE)
+
+# --- numbers that identify a person or a file
+# social security number (NIR): 13 digits, 15 with the key, grouped as anyone types them
+NIR = re.compile(r"(?<![\d])[12](?:[\s.-]?(?:\d|2[ab])){12}(?:[\s.-]?\d\d)?(?!\d)", re.IGNORECASE)
+# a number said to be a file's: after « allocataire », « n° », « dossier »… (an amount is never one)
+_FILE_CUE = (r"(?:n°|no\.?|num[ée]ro|num\.?|dossier|allocataire|matricule|r[ée]f[ée]rence|r[ée]f\.?|identifiant|"
+             r"id|caf|cpam|s[ée]cu(?:rit[ée] sociale)?|p[ôo]le emploi|france travail|client|contrat|nir|nss)")
+_AMOUNT = r"(?!\d|\s?(?:€|euros?\b|eur\b|k€|habitants|logements|personnes|familles|%|m2|m²|ans\b))"
+CUED_NUMBER = re.compile(rf"\b{_FILE_CUE}[\s:°.#-]*(?:[^\W\d]+['’]?\s*){{0,3}}?[\s:°]*"
+                         rf"(?P<found>[a-z]{{0,4}}\d(?:[\s./-]?\d){{4,}}[a-z]{{0,3}})\b{_AMOUNT}", re.IGNORECASE)
+# a number written as one word: six digits or more, or five beside letters or another group
+FILE_NUMBER = re.compile(r"\b(?:[a-z]{1,4}-?\d{5,}[a-z\d]*|\d+[-./]\d{5,}(?:[-./]\d+)*|\d{2,}-\d{4}-\d{3,}|\d{5,}[a-z]{1,4}\d*"
+                         rf"|\d{{6,}})\b{_AMOUNT}", re.IGNORECASE)
+
+# each rule, by what it finds; a rule with a group ``found`` replaces only that group
+PATTERNS = (("email", EMAIL), ("identifier", NIR), ("identifier", CUED_NUMBER), ("identifier", FILE_NUMBER),
+            ("address", NUMBERED_WAY), ("address", LIVED_IN_WAY), ("address", BUILDING), ("address", POSTCODE_TOWN))
+
+# --- names: what is said just before one, and how sure it is that a name follows. ALWAYS: the next
+# word is a name (« madame dupont »); FIRST_NAME_ANYWHERE: it is unless a French word that is no first
+# name in any country (« ma femme mai », not « ma fille malade »); NAME_LIKE: unless a French word that is no
+# first name common in France (« je suis marie », not « je suis perdue »).
+ALWAYS, FIRST_NAME_ANYWHERE, NAME_LIKE = "always", "first name anywhere", "name-like"
+_POSSESSIVE = ["mon", "ma", "notre", "son", "sa", "leur", "votre", "ton", "ta"]
+_RELATIVE = ["fils", "fille", "mari", "femme", "épouse", "epouse", "époux", "epoux", "conjoint", "conjointe",
+             "compagnon", "compagne", "copain", "copine", "ami", "amie", "voisin", "voisine", "frère", "frere",
+             "sœur", "soeur", "mère", "mere", "père", "pere", "oncle", "tante", "cousin", "cousine", "neveu", "nièce",
+             "niece", "enfant", "bébé", "bebe", "petit-fils", "petite-fille", "grand-mère", "grand-mere",
+             "grand-père", "grand-pere", "beau-frère", "belle-sœur", "belle-mère", "beau-père", "collègue",
+             "collegue", "gardien", "gardienne", "tuteur", "tutrice", "fiancé", "fiancée", "nounou", "belle-fille",
+             "beau-fils", "gendre", "bru", "filleul", "filleule", "petit-ami", "petite-amie", "maman", "papa", "mamie",
+             "papi", "papy", "tonton", "tata", "daron", "daronne", "fiston", "frangin", "frangine", "mere", "pere"]
+_CIVILITY = ["madame", "monsieur", "mme", "mmes", "mr", "mrs", "m.", "mlle", "mademoiselle", "mlles", "mle", "mdme",
+             "msieur", "messieurs", "dr", "docteur", "docteure", "maître", "maitre", "pr", "professeur"]
+_ELISION = ["m'", "m’", "m"]
+CUES = {
+    "named": (ALWAYS, [
+        [{"LOWER": {"IN": ["s'", "s’", "t'", "t’", "s"]}}, {"LOWER": {"FUZZY1": "appelle"}}],
+        [{"LOWER": {"IN": ["s'", "s’", "s"]}}, {"LOWER": {"FUZZY1": "appellent"}}],
+        [{"LOWER": {"IN": ["je", "j", "j'", "j’"]}, "OP": "?"}, {"LOWER": {"IN": _ELISION}},
+         {"LOWER": {"FUZZY1": "appelle"}}],
+        [{"LOWER": {"IN": ["je", "j", "j'", "j’"]}, "OP": "?"}, {"LOWER": {"FUZZY1": "mappelle"}}],
+        [{"LOWER": {"IN": ["jm'", "jm’", "jm"]}}, {"LOWER": {"FUZZY1": "appelle"}}],
+        [{"LOWER": {"IN": ["mon", "mes"]}}, {"LOWER": {"IN": ["nom", "prénom", "prenom", "noms", "prénoms", "prenoms"]}},
+         {"LOWER": {"IN": ["est", "c'", "c’", "c", "et", ":", "sont", "-"]}, "OP": "*"},
+         {"LOWER": {"IN": ["est", "sont"]}, "OP": "?"}],
+        [{"LOWER": "moi"}, {"LOWER": {"IN": ["c'", "c’", "c", "ces"]}}, {"LOWER": {"IN": ["est", "'est"]}}],
+        [{"LOWER": {"IN": ["nom", "prénom", "prenom"]}}, {"LOWER": ":"}],
+    ]),
+    "self": (NAME_LIKE, [
+        [{"LOWER": {"IN": ["c'", "c’"]}}, {"LOWER": "est"}],
+        [{"LOWER": "c"}, {"LOWER": {"IN": ["moi", "est"]}, "OP": "?"}],
+        [{"LOWER": {"IN": ["cest", "ces"]}}],
+        [{"LOWER": {"IN": ["je", "j", "jee"]}}, {"LOWER": {"FUZZY1": "suis"}}],
+        [{"LOWER": {"IN": ["jsuis", "chui", "chuis", "jsui", "j'suis", "j’suis"]}}],
+        [{"LOWER": {"IN": ["ici"]}}, {"IS_PUNCT": True, "OP": "?"}, {"LOWER": {"IN": ["c'", "c’"]}, "OP": "?"},
+         {"LOWER": "est", "OP": "?"}],
+    ]),
+    "relative": (FIRST_NAME_ANYWHERE, [
+        [{"LOWER": {"IN": _POSSESSIVE}}, {"LOWER": {"IN": ["petit", "petite", "grand", "grande", "jeune", "beau",
+                                                                 "belle", "ex", "ex-", "cher", "chère", "propre"]}, "OP": "?"},
+         {"LOWER": {"IN": _RELATIVE}}, {"LOWER": {"IN": ["aîné", "aîné", "aine", "ainé", "aînée", "ainee", "cadet",
+                                                          "cadette", "ado", "majeur", "mineur"]}, "OP": "?"}],
+        [{"LOWER": {"IN": _RELATIVE}}, {"LOWER": {"IN": ["de", "d'", "d’"]}}],
+    ]),
+    "civility": (ALWAYS, [[{"LOWER": {"IN": _CIVILITY}}]]),
+    "contact": (NAME_LIKE, [
+        [{"LOWER": {"IN": ["contactez", "contacter", "appelez", "appeler", "joindre", "rappeler", "rappelez",
+                           "demandez", "demander", "écrire", "ecrire", "écrivez", "ecrivez", "part", "signé", "signe",
+                           "cordialement", "salutations", "amicalement", "bisous", "merci", "attention"]}},
+         {"LOWER": {"IN": ["à", "a", "de", "d'"]}, "OP": "?"}],
+    ]),
+}
+# particles inside a name: « mohamed ben salah », « halima ait ouali »
+_PARTICLES = {"ben", "bin", "ibn", "el", "al", "ait", "aït", "abd", "abou", "van", "von", "da", "dos", "di", "de"}
+MAX_NAME_WORDS = 4
+# a name after these names a place, not a person
+NAMED_PLACES = {"rue", "avenue", "boulevard", "place", "allee", "impasse", "quai", "cours", "chemin", "square", "ecole",
+                "college", "lycee", "centre", "gymnase", "stade", "mediatheque", "bibliotheque", "salle", "maison",
+                "espace", "residence", "cite", "quartier", "parc", "jardin", "musee", "fondation", "institut",
+                "hopital", "clinique", "pont", "station", "gare", "social", "culturel", "sportif", "prix"}
+# the words of the cues, and greetings: never part of a name (spaCy's « Madame Dubois » is « Dubois »)
+CUE_WORDS = frozenset(fold(w) for w in [*_POSSESSIVE, *_RELATIVE, *_CIVILITY, "bonjour", "bonsoir", "salut", "hello",
+                                        "coucou", "merci", "cordialement", "appelle", "suis", "nom", "prenom", "slt",
+                                        "bjr", "bsr", "cc", "yo", "svp", "stp", "jsui", "jsuis", "chui", "moi", "ici"])
+COMMON_IN_FRANCE = {"male", "female", "mostly_male", "mostly_female"}
+
+FIRST_PERSON = re.compile(r"\b(?:je|j['’]|moi|mon|ma|mes|me|m['’])", re.IGNORECASE)
+# A first-person story this long says who someone is even with its names removed.
+STORY_WORDS, STORY_MARKS = 35, 5
 
 
 @dataclass(frozen=True)
@@ -48,11 +160,182 @@ class Scrubbed:
     story: bool = False  # kept only as its theme
 
 
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    kind: str
+
+
 @lru_cache(maxsize=2)
 def french_pipeline(name: str):
-    """Loaded once per process, on first use: the web app and both APIs share it."""
+    """Loaded once per process, on first use: the web app and both APIs share it. The lemmatizer is
+    loaded for its tables (which words are French) but not run."""
     import spacy
-    return spacy.load(name, exclude=["parser", "lemmatizer"])
+    return spacy.load(name, exclude=["parser"], disable=["lemmatizer"])
+
+
+class Lexicon:
+    """Which lower-case words are French words, accents forgiven, and which are first names."""
+
+    def __init__(self, nlp):
+        from gender_guesser.detector import Detector
+        from spacy.lang.fr.stop_words import STOP_WORDS
+
+        from retrieval.glossary import load_glossary
+        tables = nlp.get_pipe("lemmatizer").lookups
+        self.lookup = tables.get_table("lemma_lookup")  # inflected forms (hashed) to their lemmas
+        index = {nlp.vocab.strings[pos]: words for pos, words in tables.get_table("lemma_index").items()}
+        exceptions = {nlp.vocab.strings[pos]: forms for pos, forms in tables.get_table("lemma_exc").items()}
+        lemmas = {w for words in index.values() for w in words} | {lemma for forms in self.lookup.values() for lemma in forms}
+        self.folded_lemmas = frozenset(fold(w) for w in lemmas)
+        self.verbs = frozenset(index["verb"]) | {lemma for forms in exceptions["verb"].values() for lemma in forms}
+        self.nominal = frozenset(index["noun"]) | frozenset(index["adj"])
+        # the lemmatizer's suffix rules, folded: « desesperee » → « desesperer »
+        self.rules = tuple(sorted({(fold(a), fold(b)) for rules in tables.get_table("lemma_rules").values()
+                                   for a, b in rules if len(a) >= 2}, key=lambda r: -len(r[0])))
+        self.stop = frozenset(fold(w) for w in STOP_WORDS)
+        self.policy = frozenset(fold(e.term) for e in load_glossary().entries)
+        self.names = Detector(case_sensitive=False)
+
+    def is_word(self, word: str) -> bool:
+        folded = fold(word)
+        if word.lower() in self.lookup or folded in self.folded_lemmas or folded in self.policy:
+            return True
+        return any(folded.endswith(a) and folded[:len(folded) - len(a)] + b in self.folded_lemmas
+                   for a, b in self.rules)
+
+    def is_stop(self, word: str) -> bool:
+        return fold(word) in self.stop or fold(word) in CUE_WORDS
+
+    def is_verb(self, word: str) -> bool:
+        """Only ever a verb: « cherche », « travaille »; not « roux » or « fontaine »."""
+        word = word.lower()
+        return word not in self.nominal and any(lemma in self.verbs for lemma in self.lookup.get(word, [word]))
+
+    def is_first_name(self, word: str, anywhere: bool = False) -> bool:
+        """A first name common in France, or given anywhere when the word is no French word (or when
+        ``anywhere``: « ma femme mai »)."""
+        parts = re.split(r"[-'’]", word)
+        return all(self.names.get_gender(part, "france") in COMMON_IN_FRANCE or (
+            (anywhere or not self.is_word(part)) and self.names.get_gender(part) != "unknown") for part in parts)
+
+    def looks_like_name(self, word: str, anywhere: bool = False) -> bool:
+        """A word that could be part of a name: not a French word, unless a first name."""
+        if not _is_alpha(word) or self.is_stop(word) or fold(word) in self.policy or word.isupper() and len(word) > 1:
+            return False
+        return word[0].isupper() or not self.is_word(word) or self.is_first_name(word, anywhere)
+
+
+def _is_alpha(word: str) -> bool:
+    return bool(re.fullmatch(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", word))
+
+
+@lru_cache(maxsize=2)
+def french_lexicon(name: str) -> Lexicon:
+    return Lexicon(french_pipeline(name))
+
+
+@lru_cache(maxsize=2)
+def cue_matcher(name: str):
+    from spacy.matcher import Matcher
+    matcher = Matcher(french_pipeline(name).vocab)
+    for cue, (_, patterns) in CUES.items():
+        matcher.add(cue, patterns, greedy="LONGEST")
+    return matcher
+
+
+def phones(text: str) -> list[Found]:
+    """French and international numbers, whatever the separators (« 06/12/34/56/78 » too: slashes
+    read as spaces, which keeps offsets)."""
+    import phonenumbers
+    readable = text.replace("/", " ")
+    matches = phonenumbers.PhoneNumberMatcher(readable, "FR", leniency=phonenumbers.Leniency.POSSIBLE)
+    return [Found(m.start, m.end, "phone") for m in matches if re.match(r"[+0(]", m.raw_string)]
+
+
+def patterns(text: str) -> list[Found]:
+    return [Found(*m.span("found" if "found" in pattern.groupindex else 0), kind)
+            for kind, pattern in PATTERNS for m in pattern.finditer(text)]
+
+
+def name_after(doc, start: int, sureness: str, lexicon: Lexicon) -> tuple[int, int]:
+    """The tokens of the name said from token ``start`` on, punctuation before it aside (empty if none)."""
+    while start < len(doc) and doc[start].text in {",", ":", "-", "«", '"'}:
+        start += 1
+    end = start
+    while end < len(doc) and end - start < MAX_NAME_WORDS:
+        word = doc[end].text
+        anywhere = sureness != NAME_LIKE
+        particle = fold(word) in _PARTICLES and end + 1 < len(doc) and lexicon.looks_like_name(doc[end + 1].text)
+        surely = sureness == ALWAYS and end == start and _is_alpha(word) and not lexicon.is_stop(word)
+        if particle or surely or lexicon.looks_like_name(word, anywhere):
+            end += 1
+        elif end > start and _is_surname(word, doc[end - 1].text, lexicon):
+            return start, end + 1  # a surname that is also a French word ends the name
+        else:
+            break
+    return start, end
+
+
+def _is_surname(word: str, before: str, lexicon: Lexicon) -> bool:
+    """« roux » after « jean-pierre », « petit » after « julie »: a word after a first name, unless
+    it is a verb or a grammatical word."""
+    return (_is_alpha(word) and lexicon.is_first_name(before) and not lexicon.is_stop(word)
+            and not lexicon.is_verb(word))
+
+
+def trimmed(span, lexicon: Lexicon) -> tuple[int, int] | None:
+    """A person found by spaCy, without what it may have swallowed around the name: a cue or a
+    greeting (« mon mari Jean »), a French word in lower case or opening a sentence (« Dossier de
+    M. Lambert »), a verb after it (« Mme Esteves souhaite »). None when nothing of a name is left;
+    none either for a place named after someone (« école Jules Ferry », « rue Paul Bert »)."""
+    doc = span.doc
+    if span.start > 0 and fold(doc[span.start - 1].text) in NAMED_PLACES:
+        return None
+    civilities = [t.i for t in span if fold(t.text) in _CIVILITY]
+    tokens = list(doc[civilities[-1] + 1:span.end] if civilities else span)
+
+    def spurious(token, edge: str) -> bool:
+        word = token.text
+        opens = token.i == 0 or doc[token.i - 1].text in {".", "!", "?", ":"}
+        french = lexicon.is_word(word) and not lexicon.is_first_name(word)
+        return (lexicon.is_stop(word) or token.is_punct or (french and word.islower())
+                or ((edge == "end" or opens) and lexicon.is_verb(word)))
+    while tokens and spurious(tokens[0], "start"):
+        tokens.pop(0)
+    while tokens and spurious(tokens[-1], "end"):
+        tokens.pop()
+    return (tokens[0].idx, tokens[-1].idx + len(tokens[-1])) if tokens else None
+
+
+def names(doc, lexicon: Lexicon, matcher) -> list[Found]:
+    found = [Found(*span, "name") for e in doc.ents if e.label_ == "PER" and (span := trimmed(e, lexicon))]
+    for match_id, _, cue_end in matcher(doc):
+        start, end = name_after(doc, cue_end, CUES[doc.vocab.strings[match_id]][0], lexicon)
+        if end > start:
+            found.append(Found(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "name"))
+    # a first name and a surname, with no cue: « karim benali du conseil citoyen »
+    for token in doc[:-1]:
+        word = token.text
+        if token.is_lower and lexicon.is_first_name(word) and not lexicon.is_word(word) and not lexicon.is_stop(word):
+            start, end = name_after(doc, token.i + 1, NAME_LIKE, lexicon)
+            if start == token.i + 1 and end > start:
+                found.append(Found(token.idx, doc[end - 1].idx + len(doc[end - 1]), "name"))
+    return found
+
+
+def replace(text: str, found: list[Found]) -> str:
+    """Overlapping finds merged; each run replaced by the placeholder of its first kind found."""
+    merged: list[list] = []
+    for f in sorted(found, key=lambda f: (f.start, -f.end)):
+        if merged and f.start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], f.end)
+        else:
+            merged.append([f.start, f.end, f.kind])
+    for start, end, kind in reversed(merged):
+        text = text[:start] + PLACEHOLDERS[kind] + text[end:]
+    return text
 
 
 class Scrubber:
@@ -64,13 +347,9 @@ class Scrubber:
 
     def scrub(self, text: str) -> Scrubbed:
         text = " ".join(text.split())
-        for kind, pattern in (("email", EMAIL), ("phone", PHONE), ("identifier", NIR), ("address", ADDRESS),
-                              ("identifier", IDENTIFIER), ("name", CIVILITY)):
-            text = pattern.sub(PLACEHOLDERS[kind], text)
-        text = CUED_NAME.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)] + PLACEHOLDERS["name"], text)
         doc = self._nlp(text)
-        for entity in reversed([e for e in doc.ents if e.label_ == "PER" and not e.text.startswith("[")]):
-            text = text[:entity.start_char] + PLACEHOLDERS["name"] + text[entity.end_char:]
+        found = phones(text) + patterns(text) + names(doc, french_lexicon(self.pipeline), cue_matcher(self.pipeline))
+        text = replace(text, found)
         if len(text.split()) > STORY_WORDS and len(FIRST_PERSON.findall(text)) >= STORY_MARKS:
             return Scrubbed(self.theme(text), story=True)
         return Scrubbed(text)
