@@ -2,8 +2,17 @@
 holds it — the heading above it, the date, the kind of publication and the summary.
 
 A listing presents each publication as a heading, a date, a few lines and a link
-(« Accéder au document »). The entry of a link is the stretch of the page from the heading
-before it to the next heading: its title is that heading, not the link's generic words.
+(« Accéder au document »), most often inside an element repeated once per entry: a WordPress
+``<article>``, a Drupal Views row, a SPIP or Typo3 ``<li>`` or ``<div>``. The entry of a link is
+that element — the nearest one holding the link that repeats beside siblings of its kind (same
+tag, a class in common), each with a link and a heading or a date — so that its title, date,
+summary and kind come from it alone, wherever the date stands (before the title, after it, in
+a sibling block of the row), never from a neighbour. Its title is its heading, else its first
+link's words when they are not generic (« Accéder au document »).
+
+A page without such repetition (one entry, or entries written flat one after the other) is
+read by headings: the entry of a link is the stretch of the page from the heading before it to
+the next heading, as long as that heading is not inside another entry.
 """
 
 from __future__ import annotations
@@ -22,6 +31,8 @@ from ingest.encoding import decode_html
 from ingest.normalize import normalize_text
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_HIDDEN = re.compile(r"\b(visually-hidden|screen-reader-text|sr-only|element-invisible|hidden)\b")
+_DATED = re.compile(r"\b(published|updated|dtstart|date)\b")  # abbr/span classes carrying an ISO date in title
 MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
           "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
 _FRENCH_DATE = re.compile(r"\b(\d{1,2})(?:er)?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b")
@@ -55,22 +66,101 @@ def read_listing(content: bytes, url: str, content_type: str | None = None) -> l
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError):
         return []
+    etree.strip_elements(root, "script", "style", "noscript", with_tail=False)
     base = root.xpath("//base/@href")
     base_url = urljoin(url, base[0]) if base else url
-    links, segment = [], _Segment()
-    pending: list[tuple[str, str, str, _Segment]] = []
+    entries = _Entries()
+    segment = _Segment()
+    pending: list[tuple[str, str, str, object, _Segment]] = []
     for element in root.iter(etree.Element):
-        if element.tag in ("script", "style", "noscript"):
-            continue
         if element.tag in HEADINGS:
-            segment = _Segment(title=_text(element))
+            segment = _Segment(title=_text(element), owner=entries.of(element))
         segment.add(element)
         if element.tag == "a" and element.get("href"):
             href = normal_url(urldefrag(urljoin(base_url, element.get("href").strip())).url)
-            pending.append((href, _text(element), (element.get("rel") or "").lower(), segment))
-    for href, text, rel, seg in pending:
-        links.append(Link(href, text, rel, seg.entry(text)))
-    return links
+            pending.append((href, _text(element), (element.get("rel") or "").lower(), element, segment))
+    return [Link(href, text, rel, _entry_of(entries.of(element), seg, text)) for href, text, rel, element, seg in pending]
+
+
+def _entry_of(box, segment: "_Segment", link_text: str) -> Metadata:
+    """The entry of a link: its repeated element when it holds one title, else the heading's
+    stretch it is in — if that heading belongs to the same entry (or to none)."""
+    if box is not None and len(_headings(box)) <= 1:
+        return _box_entry(box, link_text)
+    return segment.entry(link_text) if segment.owner is box else Metadata()
+
+
+def _box_entry(box, link_text: str) -> Metadata:
+    headings = _headings(box)
+    title = _text(headings[0]) if headings else next(
+        (words for a in box.iter("a") if (words := _text(a)) and not is_generic(words) and not _date([], words)), "")
+    text = _text(box)
+    summary = text.replace(title, "", 1).replace(link_text, "").strip() if title else ""
+    return Metadata(title=title, date=_date(_iso_dates(box.iter()), text), type=_kind(text), description=shorten(summary))
+
+
+class _Entries:
+    """Which element of the page is the entry holding a given element (None: none is)."""
+
+    def __init__(self):
+        self._cache: dict = {}
+
+    def of(self, element):
+        for candidate in [element, *element.iterancestors()]:
+            if candidate.tag in ("body", "html"):
+                return None
+            if candidate.tag not in HEADINGS and self._repeats(candidate):  # a heading titles an entry
+                return candidate
+        return None
+
+    def _repeats(self, element) -> bool:
+        """One of at least two siblings of its kind (same tag, a class in common, or both
+        without class) that hold a link and a heading or a date: an entry of a list."""
+        parent = element.getparent()
+        if parent is None:
+            return False
+        if parent not in self._cache:
+            self._cache[parent] = _entry_kinds(parent)
+        kinds = self._cache[parent]
+        return any(kinds.get((element.tag, token), 0) >= 2 for token in _classes(element))
+
+
+def _entry_kinds(parent) -> dict[tuple[str, str], int]:
+    """For the children of ``parent``: how many of each (tag, class) look like entries."""
+    counts: dict[tuple[str, str], int] = {}
+    for child in parent:
+        if isinstance(child.tag, str) and _looks_like_entry(child):
+            for token in _classes(child):
+                counts[(child.tag, token)] = counts.get((child.tag, token), 0) + 1
+    return counts
+
+
+def _looks_like_entry(element) -> bool:
+    has_link = (element.tag == "a" and element.get("href")) or element.find(".//a[@href]") is not None
+    return bool(has_link) and bool(_headings(element) or _iso_dates(element.iter()) or _date([], _text(element)))
+
+
+def _classes(element) -> set[str]:
+    """Its class tokens that name a kind, not a position or a record (``views-row-3``,
+    ``post-123``, ``odd``); "" for an element without any."""
+    tokens = {t for t in (element.get("class") or "").split()
+              if not any(c.isdigit() for c in t) and t not in ("odd", "even", "first", "last", "active")}
+    return tokens or {""}
+
+
+def _headings(element) -> list:
+    return [h for h in element.iter(*HEADINGS) if not _HIDDEN.search(h.get("class") or "") and _text(h)]
+
+
+def _iso_dates(elements) -> list[str]:
+    """ISO dates the markup carries: ``<time datetime>``, and microformats' ``<abbr title>``."""
+    out = []
+    for element in elements:
+        if element.tag == "time" and element.get("datetime"):
+            out.append(element.get("datetime"))
+        elif element.tag in ("abbr", "span") and element.get("title") and _DATED.search(element.get("class") or ""):
+            out.append(element.get("title"))
+    return out
 
 
 def normal_url(url: str) -> str:
@@ -91,16 +181,17 @@ def is_generic(link_text: str) -> bool:
 
 
 class _Segment:
-    """The page from one heading to the next, gathered as the page is read."""
+    """The page from one heading to the next, gathered as the page is read; ``owner`` is the
+    entry element holding the heading, if any."""
 
-    def __init__(self, title: str = ""):
+    def __init__(self, title: str = "", owner=None):
         self.title = title
+        self.owner = owner
         self.times: list[str] = []
         self.pieces: list[str] = []
 
     def add(self, element) -> None:
-        if element.tag == "time" and element.get("datetime"):
-            self.times.append(element.get("datetime"))
+        self.times += _iso_dates([element])
         for piece in (element.text, element.tail):
             if piece and piece.strip():
                 self.pieces.append(piece.strip())
@@ -121,6 +212,8 @@ def _date(times: list[str], text: str) -> str:
         match = _ISO_DATE.match(value.strip())
         if match:
             return "".join(g for g in match.groups() if g)
+    if not text:
+        return ""
     folded = fold(text)
     match = _FRENCH_DATE.search(folded)
     if match:
