@@ -80,8 +80,11 @@ def ingest(paths: tuple[str, ...], index: str | None, full: bool) -> None:
 @click.option("--delay", type=float, default=None, help="Seconds between two requests (default: BOUSSOLE_HARVEST_DELAY, 1).")
 @click.option("--wait", type=float, default=600.0, show_default=True,
               help="Seconds to wait for another writer (a refresh, an upload in Administration) to finish.")
+@click.option("--confirm-withdrawal", is_flag=True,
+              help="The site really withdrew most of what an address listed: withdraw it (else a read finding "
+                   "under half the entries of the last complete one withdraws nothing).")
 @_edge
-def harvest(urls, sources, index, max_pages, delay, wait) -> None:
+def harvest(urls, sources, index, max_pages, delay, wait, confirm_withdrawal) -> None:
     """Harvest publications from a website's listing, then refresh the index.
 
     Follows the listing's pagination, downloads every linked PDF, DOCX and ODT (and HTML
@@ -89,7 +92,10 @@ def harvest(urls, sources, index, max_pages, delay, wait) -> None:
     taken from the listing, then refreshes SOURCES. Without URLS, the addresses saved in
     Administration are harvested (for a nightly job). Exit status: 0 when everything was
     fetched and indexed, else the number of failed addresses and files (at most 100); 1 when
-    nothing could be done (no address, another writer did not finish in time).
+    nothing could be done (no address, another writer did not finish in time). A document no
+    longer listed is withdrawn only when every address that listed it was read in full (every
+    listing page, feed and sitemap); an address whose read finds under half the entries of its
+    last complete read withdraws nothing and counts as failed until --confirm-withdrawal.
 
     Example: boussole harvest https://www.exemple.fr/nos-productions-publications/
     """
@@ -105,10 +111,12 @@ def harvest(urls, sources, index, max_pages, delay, wait) -> None:
         raise click.ClickException("Aucune adresse à moissonner : donnez-en une, ou enregistrez-la "
                                    "dans la page Administration.")
     with writer_lock(settings, "moissonnage du site (ligne de commande)"):
-        harvested = run_harvest(settings, urls, settings.sources_path)
+        harvested = run_harvest(settings, urls, settings.sources_path, confirm_withdrawal=confirm_withdrawal)
         for warning in harvested.warnings:
             click.echo(f"warning: {warning}", err=True)
         click.echo(harvested.summary())
+        for line in harvested.incomplete_lines():
+            click.echo(f"incomplete: {line}")
         for failure in harvested.failures:
             click.echo(f"failed: {failure.path}: {failure.reason}")
         report = refresh(settings, [settings.sources_path], show_bars=False)

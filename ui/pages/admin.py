@@ -131,6 +131,19 @@ if harvested:
             f"{harvested.excluded} écarté(s) par l'équipe, {len(harvested.failures)} en échec.")
     for failure in harvested.failures:
         st.warning(f"{failure.path} : {failure.reason}")
+    for start, reasons in harvested.incomplete.items():
+        st.warning(f"{start} : {'; '.join(reasons)}. Ce qu'elle ne montre plus est gardé "
+                   "(non retiré : lecture incomplète).")
+    if harvested.unconfirmed and st.button("Confirmer le retrait", key="confirm-withdrawal",
+                                           help="Le site a vraiment retiré ces publications : les retirer de l'index."):
+        try:
+            with writer_lock(settings, "moissonnage du site"):
+                st.session_state["last_harvest"] = harvest(settings, harvested.unconfirmed, settings.sources_path,
+                                                           confirm_withdrawal=True)
+                st.session_state["last_report"] = refresh(settings, [settings.sources_path], embedder=svc.embedder)
+            st.rerun()
+        except BoussoleError as exc:
+            st.error(french_message(exc))
     for warning in harvested.warnings:
         st.caption(warning)
 report = st.session_state.get("last_report")
