@@ -53,13 +53,14 @@ _ENDS_NAME = (r"(?:et|ou|mais|donc|car|a|à|au|aux|je|j|il|elle|on|nous|vous|ils
 _NAME_WORD = rf"(?!{_ENDS_NAME}\b)[^\W\d_][\w'’-]*"
 _WAY_NAME = rf"{_WAY}\.?(?:\s+{_NAME_WORD}){{1,5}}"
 _LIVES = r"(?:habite|habitons|habitante?|locataire|r[ée]side|r[ée]sidons|domicili[ée]e?s?|vis|vivons|adresse|loge|logeons)"
-NUMBERED_WAY = re.compile(rf"(?<!\d)\d{{1,4}}\s?(?:bis|ter|b|a)?\s*,?\s+{_WAY_NAME}", re.IGNORECASE)
+_FLOOR = r"\d{1,2}\s?(?:e|è|ème|eme|er|ère|ere)\s+[ée]tage(?:\s+(?:gauche|droite|g|d|face))?\b"
+# a number, a kind of way, its name, and the floor said after it: « 28 rue racine, 2e étage gauche »
+NUMBERED_WAY = re.compile(rf"(?<!\d)\d{{1,4}}\s?(?:bis|ter|b|a)?\s*,?\s+{_WAY_NAME}(?:,?\s+{_FLOOR})?", re.IGNORECASE)
 # where one lives, even without a number: « j'habite résidence les cigales »
 LIVED_IN_WAY = re.compile(rf"\b{_LIVES}\b(?:\s+(?:au|à|a|en|dans|de|d['’]|du|la|le|l['’]|les|:)){{0,3}}\s*(?P<found>{_WAY_NAME})",
                           re.IGNORECASE)
 BUILDING = re.compile(r"\b(?:b[âa]timent|b[âa]t\.?|appartement|appart|appt?\.?|apt\.?|escalier|esc\.|porte|[ée]tage)"
-                      r"\s*(?:n°\s*)?(?:\d{1,4}|[a-z]\d{0,3})\b"
-                      r"|\b\d{1,2}\s?(?:e|è|ème|eme|er|ère|ere)\s+[ée]tage(?:\s+(?:gauche|droite|g|d|face))?\b", re.IGNORECASE)
+                      r"\s*(?:n°\s*)?(?:\d{1,4}|[a-z]\d{0,3})\b", re.IGNORECASE)
 POSTCODE_TOWN = re.compile(rf"(?<![\d-])(?:0[1-9]|[1-8]\d|9[0-8]|2[ab])\d{{3}}\s+(?!{_ENDS_NAME}\b|[^\W\d_]['’])[^\W\d_][\w'’-]*"
                            r"(?:\s+cedex(?:\s?\d+)?)?", re.IGNORECASE)
 
@@ -67,14 +68,19 @@ POSTCODE_TOWN = re.compile(rf"(?<![\d-])(?:0[1-9]|[1-8]\d|9[0-8]|2[ab])\d{{3}}\s
 # social security number (NIR): 13 digits, 15 with the key, grouped as anyone types them
 NIR = re.compile(r"(?<![\d])[12](?:[\s.-]?(?:\d|2[ab])){12}(?:[\s.-]?\d\d)?(?!\d)", re.IGNORECASE)
 # a number said to be a file's: after « allocataire », « n° », « dossier »… (an amount is never one)
-_FILE_CUE = (r"(?:n°|no\.?|num[ée]ro|num\.?|dossier|allocataire|matricule|r[ée]f[ée]rence|r[ée]f\.?|identifiant|"
-             r"id|caf|cpam|s[ée]cu(?:rit[ée] sociale)?|p[ôo]le emploi|france travail|client|contrat|nir|nss)")
+_FILE_CUE = (r"(?:n°|(?:no|num[ée]ro|num|dossier|allocataire|matricule|r[ée]f[ée]rence|r[ée]f|identifiant|"
+             r"id|caf|cpam|s[ée]cu(?:rit[ée] sociale)?|p[ôo]le emploi|france travail|client|contrat|nir|nss)\b\.?)")
 _AMOUNT = r"(?!\d|\s?(?:€|euros?\b|eur\b|k€|habitants|logements|personnes|familles|%|m2|m²|ans\b))"
 CUED_NUMBER = re.compile(rf"\b{_FILE_CUE}[\s:°.#-]*(?:[^\W\d]+['’]?\s*){{0,3}}?[\s:°]*"
                          rf"(?P<found>[a-z]{{0,4}}\d(?:[\s./-]?\d){{4,}}[a-z]{{0,3}})\b{_AMOUNT}", re.IGNORECASE)
 # a number written as one word: six digits or more, or five beside letters or another group
 FILE_NUMBER = re.compile(r"\b(?:[a-z]{1,4}-?\d{5,}[a-z\d]*|\d+[-./]\d{5,}(?:[-./]\d+)*|\d{2,}-\d{4}-\d{3,}|\d{5,}[a-z]{1,4}\d*"
                          rf"|\d{{6,}})\b{_AMOUNT}", re.IGNORECASE)
+
+# the numbers of texts are the policy's, not a person's: « loi n° 2014-173 », « décret n° 2014-1750 »
+LEGAL_REFERENCE = re.compile(r"\b(?:loi|d[ée]cret|arr[êe]t[ée]|ordonnance|circulaire|d[ée]lib[ée]ration|instruction|"
+                             r"article|art\.|directive|r[èe]glement)s?\s+(?:n°|no\.?|num[ée]ro)?\s*[\w.-]*\d[\w.-]*",
+                             re.IGNORECASE)
 
 # each rule, by what it finds; a rule with a group ``found`` replaces only that group
 PATTERNS = (("email", EMAIL), ("identifier", NIR), ("identifier", CUED_NUMBER), ("identifier", FILE_NUMBER),
@@ -85,7 +91,7 @@ PATTERNS = (("email", EMAIL), ("identifier", NIR), ("identifier", CUED_NUMBER), 
 # name in any country (« ma femme mai », not « ma fille malade »); NAME_LIKE: unless a French word that is no
 # first name common in France (« je suis marie », not « je suis perdue »).
 ALWAYS, FIRST_NAME_ANYWHERE, NAME_LIKE = "always", "first name anywhere", "name-like"
-_POSSESSIVE = ["mon", "ma", "notre", "son", "sa", "leur", "votre", "ton", "ta"]
+_POSSESSIVE = ["mon", "ma", "mes", "notre", "nos", "son", "sa", "ses", "leur", "leurs", "votre", "vos", "ton", "ta", "tes"]
 _RELATIVE = ["fils", "fille", "mari", "femme", "épouse", "epouse", "époux", "epoux", "conjoint", "conjointe",
              "compagnon", "compagne", "copain", "copine", "ami", "amie", "voisin", "voisine", "frère", "frere",
              "sœur", "soeur", "mère", "mere", "père", "pere", "oncle", "tante", "cousin", "cousine", "neveu", "nièce",
@@ -93,7 +99,9 @@ _RELATIVE = ["fils", "fille", "mari", "femme", "épouse", "epouse", "époux", "e
              "grand-père", "grand-pere", "beau-frère", "belle-sœur", "belle-mère", "beau-père", "collègue",
              "collegue", "gardien", "gardienne", "tuteur", "tutrice", "fiancé", "fiancée", "nounou", "belle-fille",
              "beau-fils", "gendre", "bru", "filleul", "filleule", "petit-ami", "petite-amie", "maman", "papa", "mamie",
-             "papi", "papy", "tonton", "tata", "daron", "daronne", "fiston", "frangin", "frangine", "mere", "pere"]
+             "papi", "papy", "tonton", "tata", "daron", "daronne", "fiston", "frangin", "frangine", "mere", "pere",
+             "enfants", "filles", "petits-enfants", "voisins", "voisines", "amis", "amies", "frères", "freres",
+             "sœurs", "soeurs", "cousins", "cousines", "jumeaux", "jumelles"]
 _CIVILITY = ["madame", "monsieur", "mme", "mmes", "mr", "mrs", "m.", "mlle", "mademoiselle", "mlles", "mle", "mdme",
              "msieur", "messieurs", "dr", "docteur", "docteure", "maître", "maitre", "pr", "professeur"]
 _ELISION = ["m'", "m’", "m"]
@@ -128,6 +136,7 @@ CUES = {
         [{"LOWER": {"IN": _RELATIVE}}, {"LOWER": {"IN": ["de", "d'", "d’"]}}],
     ]),
     "civility": (ALWAYS, [[{"LOWER": {"IN": _CIVILITY}}]]),
+    "family": (NAME_LIKE, [[{"LOWER": {"IN": ["famille", "familles"]}}]]),
     "contact": (NAME_LIKE, [
         [{"LOWER": {"IN": ["contactez", "contacter", "appelez", "appeler", "joindre", "rappeler", "rappelez",
                            "demandez", "demander", "écrire", "ecrire", "écrivez", "ecrivez", "part", "signé", "signe",
@@ -222,7 +231,7 @@ class Lexicon:
 
     def looks_like_name(self, word: str, anywhere: bool = False) -> bool:
         """A word that could be part of a name: not a French word, unless a first name."""
-        if not _is_alpha(word) or self.is_stop(word) or fold(word) in self.policy or word.isupper() and len(word) > 1:
+        if len(word) < 2 or not _is_alpha(word) or self.is_stop(word) or fold(word) in self.policy or word.isupper() and len(word) > 1:
             return False
         return word[0].isupper() or not self.is_word(word) or self.is_first_name(word, anywhere)
 
@@ -287,12 +296,10 @@ def _is_surname(word: str, before: str, lexicon: Lexicon) -> bool:
 
 def trimmed(span, lexicon: Lexicon) -> tuple[int, int] | None:
     """A person found by spaCy, without what it may have swallowed around the name: a cue or a
-    greeting (« mon mari Jean »), a French word in lower case or opening a sentence (« Dossier de
-    M. Lambert »), a verb after it (« Mme Esteves souhaite »). None when nothing of a name is left;
-    none either for a place named after someone (« école Jules Ferry », « rue Paul Bert »)."""
+    greeting (« mon mari Jean »), what comes before a civility (« Dossier de M. Lambert »), a French
+    word in lower case, a verb opening a sentence or after the name (« Veuillez », « Mme Esteves
+    souhaite »). None when nothing of a name is left."""
     doc = span.doc
-    if span.start > 0 and fold(doc[span.start - 1].text) in NAMED_PLACES:
-        return None
     civilities = [t.i for t in span if fold(t.text) in _CIVILITY]
     tokens = list(doc[civilities[-1] + 1:span.end] if civilities else span)
 
@@ -312,9 +319,15 @@ def trimmed(span, lexicon: Lexicon) -> tuple[int, int] | None:
 def names(doc, lexicon: Lexicon, matcher) -> list[Found]:
     found = [Found(*span, "name") for e in doc.ents if e.label_ == "PER" and (span := trimmed(e, lexicon))]
     for match_id, _, cue_end in matcher(doc):
-        start, end = name_after(doc, cue_end, CUES[doc.vocab.strings[match_id]][0], lexicon)
-        if end > start:
+        sureness = CUES[doc.vocab.strings[match_id]][0]
+        start, end = name_after(doc, cue_end, sureness, lexicon)
+        while end > start:
             found.append(Found(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "name"))
+            # and the next one: « la mère de yasmine et de rayan », « mes enfants karim et sofia »
+            after = end + 1 + (end + 1 < len(doc) and fold(doc[end + 1].text) in {"de", "d'", "d’"})
+            if end >= len(doc) or fold(doc[end].text) not in {"et", "ou"}:
+                break
+            start, end = name_after(doc, after, NAME_LIKE if sureness == ALWAYS else sureness, lexicon)
     # a first name and a surname, with no cue: « karim benali du conseil citoyen »
     for token in doc[:-1]:
         word = token.text
@@ -322,7 +335,9 @@ def names(doc, lexicon: Lexicon, matcher) -> list[Found]:
             start, end = name_after(doc, token.i + 1, NAME_LIKE, lexicon)
             if start == token.i + 1 and end > start:
                 found.append(Found(token.idx, doc[end - 1].idx + len(doc[end - 1]), "name"))
-    return found
+    # a place named after someone is no person: « école Jules Ferry », « centre social paul bert »
+    starts = {t.idx: t.i for t in doc}
+    return [f for f in found if not (starts.get(f.start) and fold(doc[starts[f.start] - 1].text) in NAMED_PLACES)]
 
 
 def replace(text: str, found: list[Found]) -> str:
@@ -349,6 +364,8 @@ class Scrubber:
         text = " ".join(text.split())
         doc = self._nlp(text)
         found = phones(text) + patterns(text) + names(doc, french_lexicon(self.pipeline), cue_matcher(self.pipeline))
+        references = [m.span() for m in LEGAL_REFERENCE.finditer(text)]
+        found = [f for f in found if not any(start <= f.start and f.end <= end for start, end in references)]
         text = replace(text, found)
         if len(text.split()) > STORY_WORDS and len(FIRST_PERSON.findall(text)) >= STORY_MARKS:
             return Scrubbed(self.theme(text), story=True)
