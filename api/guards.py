@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hmac
 import math
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -68,41 +69,92 @@ class Access:
                        headers={"Retry-After": str(wait)})
 
 
+# One attempt, checked and counted at once in Redis: no other session or replica can slip a try in
+# between. The count and the time of the last attempt expire ``forget`` ms after the last one.
+_ATTEMPT = """
+local count = tonumber(redis.call('HGET', KEYS[1], 'count') or '0')
+local last = tonumber(redis.call('HGET', KEYS[1], 'last') or '0')
+local now, free = tonumber(ARGV[1]), tonumber(ARGV[2])
+if count >= free then
+  local delay = math.min(tonumber(ARGV[4]), tonumber(ARGV[3]) * 2 ^ (count - free))
+  if now < last + delay then return tostring(last + delay - now) end
+end
+redis.call('HSET', KEYS[1], 'count', count + 1, 'last', tostring(now))
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return '0'
+"""
+
+
 @dataclass
 class LoginGuard:
-    """Wrong Administration passwords, counted per client address: after ``free_attempts``
-    failures, each new attempt must wait, twice as long after every further failure. Counted
-    in ``storage``: in memory for one process, or in Redis / Valkey shared by every replica and
-    kept across restarts (``BOUSSOLE_STATE_URL``). An address's count is forgotten a day after
-    its last failure."""
+    """Administration password attempts, counted per client address: the first ``free_attempts``
+    cost nothing; after them, each new attempt must wait, twice as long after every further one.
+    Each attempt is checked and counted in one step before the password is compared (so
+    parallel sessions cannot each slip one in), and a right password clears the count. Counted
+    in ``storage``: this process's memory, or Redis / Valkey shared by every replica and kept
+    across restarts (``BOUSSOLE_STATE_URL``). An address's count is forgotten ``forget_after``
+    seconds (a day) after its last attempt."""
     storage: Storage = field(default_factory=MemoryStorage)
     free_attempts: int = 5
     first_delay: float = 30.0
     longest_delay: float = 3600.0
     forget_after: float = 86400.0
+    _counts: dict[str, tuple[int, float]] = field(default_factory=dict, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _script: object = field(default=None, init=False, repr=False)
 
-    def wait(self, who: str, now: float) -> float:
-        """Seconds before ``who`` may try again (0: now)."""
-        count = self.storage.get(self._key("failures", who))
-        if count < self.free_attempts:
+    def __post_init__(self):
+        if not isinstance(self.storage, MemoryStorage):
+            client = getattr(self.storage, "storage", None)  # limits' Redis and Valkey storages
+            if not hasattr(client, "register_script"):
+                raise SettingsError("BOUSSOLE_STATE_URL: the login guard counts in Redis or Valkey only "
+                                    f"({type(self.storage).__name__} given)")
+            self._script = client.register_script(_ATTEMPT)
+
+    def attempt(self, who: str, now: float) -> float:
+        """Seconds ``who`` must still wait (the attempt is refused and not counted), or 0: the
+        attempt may compare its password, and counts as a failure until ``succeeded``."""
+        if self._script is not None:
+            return float(self._script(keys=[self._key(who)], args=[
+                repr(now), self.free_attempts, repr(self.first_delay), repr(self.longest_delay),
+                int(self.forget_after * 1000)]))
+        with self._lock:
+            count, last = self._current(who, now)
+            wait = last + self._delay(count) - now if count >= self.free_attempts else 0.0
+            if wait > 0:
+                return wait
+            if len(self._counts) > 10_000:  # addresses that never came back
+                self._counts = {w: c for w, c in self._counts.items() if now - c[1] <= self.forget_after}
+            self._counts[who] = (count + 1, now)
             return 0.0
-        last = self.storage.get(self._key("last", who)) / 1000
-        delay = min(self.longest_delay, self.first_delay * 2 ** (count - self.free_attempts))
-        return max(0.0, last + delay - now)
 
-    def failed(self, who: str, now: float) -> None:
-        self.storage.incr(self._key("failures", who), int(self.forget_after))
-        last = self._key("last", who)
-        self.storage.clear(last)
-        self.storage.incr(last, int(self.forget_after), amount=int(now * 1000))
+    def failures(self, who: str, now: float) -> int:
+        """Attempts counted for ``who`` and not forgotten yet."""
+        if self._script is not None:
+            return int(self._script.registered_client.hget(self._key(who), "count") or 0)
+        with self._lock:
+            return self._current(who, now)[0]
 
     def succeeded(self, who: str) -> None:
-        for kind in ("failures", "last"):
-            self.storage.clear(self._key(kind, who))
+        if self._script is not None:
+            self._script.registered_client.delete(self._key(who))
+            return
+        with self._lock:
+            self._counts.pop(who, None)
+
+    def _delay(self, count: int) -> float:
+        return min(self.longest_delay, self.first_delay * 2.0 ** min(count - self.free_attempts, 64))
+
+    def _current(self, who: str, now: float) -> tuple[int, float]:
+        count, last = self._counts.get(who, (0, 0.0))
+        if count and now - last > self.forget_after:
+            del self._counts[who]
+            return 0, 0.0
+        return count, last
 
     @staticmethod
-    def _key(kind: str, who: str) -> str:
-        return f"boussole/login/{kind}/{who}"
+    def _key(who: str) -> str:
+        return f"boussole/login/{who}"
 
 
 def shared_storage(url: str) -> Storage:

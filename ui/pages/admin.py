@@ -39,6 +39,7 @@ INSIGHT_WEEKS = 8  # « Ce que cherchent les visiteurs »: the questions of the 
 STAGES = {"harvest": "Téléchargement depuis le site", "extract": "Lecture des fichiers", "embed": "Calcul des vecteurs", "sentences": "Calcul des vecteurs des phrases", "write": "Écriture de l'index"}
 
 st.title("Administration")
+st.markdown("[Guide de l'équipe](/guide/) : installer, alimenter, sauvegarder, dépanner.")  # server/guide.py
 svc = services()
 settings = svc.settings
 password = admin_password(settings)
@@ -53,7 +54,7 @@ if not st.session_state.get("admin_ok"):
     with st.form("login"):
         typed = st.text_input("Mot de passe", type="password")
         if st.form_submit_button("Se connecter"):
-            wait = guard.wait(who, time.time())
+            wait = guard.attempt(who, time.time())  # checked and counted at once, before comparing
             if wait > 0:  # the password is not even compared
                 st.error(f"Trop d'essais infructueux : réessayez dans {math.ceil(wait)} s.")
             elif hmac.compare_digest(typed.encode(), password.encode()):
@@ -61,7 +62,6 @@ if not st.session_state.get("admin_ok"):
                 st.session_state["admin_ok"] = True
                 st.rerun()
             else:
-                guard.failed(who, time.time())
                 st.error("Mot de passe incorrect.")
     st.stop()
 
