@@ -23,10 +23,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from core.bounds import MAX_BODY_BYTES, MAX_QUESTION_CHARS, TooLarge, check_conversation
 from core.documents import valid_date
 from core.errors import BoussoleError, IndexBusy, IndexMissing, IndexOutdated, ModelUnavailable, SettingsError
+from core.metrics import metrics_for
 from core.params import InvalidNumber
 from core.settings import Settings
 from insights.keeping import Keeper
-from core.store import current_build, read_manifest
+from core.store import current_build, read_last_harvest, read_manifest
 from retrieval.documents import citation_params, list_documents
 from retrieval.filters import Filters
 from retrieval.index import DocumentInfo, Index
@@ -248,6 +249,7 @@ def json_api(settings: Settings, access: Access, searcher_of: Callable[[], Searc
         searcher = searcher_of()
         answer = respond(settings, searcher, body.question, k=body.k, filters=body.filters.filters(),
                          previous=body.conversation)
+        metrics_for(settings).answered(answer.no_answer, "api")
         if answer.no_answer:
             keeper.keep(body.question, "declined")
         return answer_json(answer, settings.contact)
@@ -272,7 +274,7 @@ def json_api(settings: Settings, access: Access, searcher_of: Callable[[], Searc
         manifest = read_manifest(build)
         return {"status": "ok", "build": manifest.build_id, "created_at": manifest.created_at,
                 "model": manifest.model.get("name", ""), "documents": manifest.counts.get("documents", 0),
-                "passages": manifest.counts.get("passages", 0)}
+                "passages": manifest.counts.get("passages", 0), "last_harvest": harvest_health(settings.index_path)}
 
     @app.get("/boussole-recherche.js", include_in_schema=False)
     def widget() -> FileResponse:
@@ -280,6 +282,15 @@ def json_api(settings: Settings, access: Access, searcher_of: Callable[[], Searc
                             headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=3600"})
 
     return app
+
+
+def harvest_health(index_dir) -> dict | None:
+    """When the last harvest ended, whether it succeeded and how many addresses failed: no
+    address nor reason (a monitor is not staff; Administration shows those)."""
+    last = read_last_harvest(index_dir)
+    if not last:
+        return None
+    return {"finished_at": last["finished_at"], "ok": bool(last.get("ok")), "failures": len(last.get("failures", []))}
 
 
 def document_json(doc: DocumentInfo, link: str) -> dict:

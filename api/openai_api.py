@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.bounds import MAX_CONVERSATION_TURNS, check_conversation, check_messages, check_question
 from core.errors import BoussoleError
+from core.metrics import metrics_for
 from core.settings import Settings
 from insights.keeping import Keeper
 from retrieval.answer import Answer
@@ -171,6 +172,7 @@ def openai_api(settings: Settings, access: Access, searcher_of: Callable[[], Sea
         def answer_with(on_sentence=None) -> Answer:
             answer = respond(settings, searcher, question, k=EXCERPTS, previous=conversation,
                              on_sentence=on_sentence)
+            metrics_for(settings).answered(answer.no_answer, "openai")
             if answer.no_answer:
                 keeper.keep(question, "declined")
             return answer

@@ -204,6 +204,21 @@ def read_last_refresh(index_dir: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
+LAST_HARVEST = "last-harvest.json"
+
+
+def write_last_harvest(index_dir: Path, report: dict) -> None:
+    """When the last harvest ended, what it did and which addresses failed and why: for
+    Administration, the health check and the monitoring."""
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    atomic_write(Path(index_dir) / LAST_HARVEST, json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def read_last_harvest(index_dir: Path) -> dict:
+    path = Path(index_dir) / LAST_HARVEST
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
 def prune_builds(index_dir: Path, keep: int = 2) -> None:
     """Remove unfinished builds and all but the ``keep`` newest complete ones.
 

@@ -46,6 +46,7 @@ from tld import get_fld
 from core.documents import Failure, Metadata
 from core.errors import ExtractionError
 from core.files import atomic_write
+from core.store import write_last_harvest
 from core.settings import Settings
 from ingest.catalogue import CATALOGUE_NAME, write_catalogue
 from ingest.decisions import (
@@ -192,6 +193,9 @@ def harvest(settings: Settings, start_urls: list[str], sources: Path, progress=N
         report.warnings += fetcher.warnings
         report.requests, report.bytes = fetcher.requests, fetcher.bytes_read
         report.seconds = time.perf_counter() - started
+        write_last_harvest(settings.index_path, {  # for Administration, /healthz and /metrics
+            "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "ok": not report.failures,
+            "summary": report.summary(), "failures": [{"url": f.path, "reason": f.reason} for f in report.failures]})
         return report
 
 

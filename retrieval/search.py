@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -139,10 +139,12 @@ class Searcher:
         threshold = threshold_for(index.manifest.dense, s.abstain_threshold)
         no_answer = (not fused) or (options.use_dense and best_dense < threshold)
         grouped = [] if no_answer else group_by_document(
-            order_like(fused, documents, doc_of), doc_of, per_doc or s.max_per_doc, k)
+            order_like(fused, documents, doc_of), doc_of, per_doc or s.max_per_doc, 2 * k)
         records = index.passages([pid for pid, _ in grouped])
-        hits = [Hit(rank, score, records[pid], index.documents[records[pid].doc_id])
-                for rank, (pid, score) in enumerate(grouped, start=1)]
+        # twice as many read as shown, so that a passage shown already (the same paragraph in
+        # two documents) gives its place to the next one
+        hits = distinct_passages([Hit(0, score, records[pid], index.documents[records[pid].doc_id])
+                                  for pid, score in grouped])[:k]
         near = (near_misses(index, rank_documents(dense, doc_of), terms, best_dense, threshold)
                 if no_answer and dense and index.lexical_docs else [])
         timings["fusion"] = _ms(t)
@@ -162,6 +164,20 @@ class Searcher:
                     shares[doc_id] = shares.get(doc_id, 0.0) + 1 / len(PROBES)
             self._hubs = (build, shares)
         return self._hubs[1]
+
+
+def distinct_passages(hits: list[Hit]) -> list[Hit]:
+    """``hits`` without those whose passage text (spaces aside) an earlier one shows already —
+    two documents sharing a paragraph, an index built before copies were told apart — numbered
+    again from 1: no answer cites the same passage twice."""
+    seen: set[str] = set()
+    out = []
+    for hit in hits:
+        text = " ".join(hit.passage.text.split())
+        if text not in seen:
+            seen.add(text)
+            out.append(replace(hit, rank=len(out) + 1))
+    return out
 
 
 def near_misses(index: Index, dense_documents: list[tuple[str, float]], terms: list[str],

@@ -16,15 +16,18 @@ from pathlib import Path
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 
 from api.guards import Access, shared_storage
 from api.json_api import json_api
 from api.openai_api import openai_api
 from core.errors import BoussoleError
+from core.metrics import metrics_for
 from core.settings import Settings
 from retrieval.service import shared_searcher
 from server.files import file_routes
+from server.metrics import MetricsMiddleware, metrics_route
 from ui.shell import SHELL_SCRIPTS, STREAMLIT_SHELL, shell_routes
 
 log = logging.getLogger("boussole.server")
@@ -82,7 +85,9 @@ enable_tcp_nodelay()
 settings = Settings.from_env()
 app = st.App(str(UI / "app.py"),
              routes=[*file_routes(settings.index_path), *api_routes(settings),
+                     metrics_route(metrics_for(settings), Access.from_settings(settings.api_keys, settings.api_rate_limit)),
                      *shell_routes(STREAMLIT_SHELL.read_text(encoding="utf-8"),
                                    "\n".join(f.read_text(encoding="utf-8") for f in SHELL_SCRIPTS))],
+             middleware=[Middleware(MetricsMiddleware, metrics=metrics_for(settings))],
              lifespan=warm_up(settings),
              on_script_error=on_script_error)

@@ -282,3 +282,45 @@ def test_the_search_box_on_a_site_not_allowed_says_it_cannot_reach_boussole(app_
         page, status = search_from_the_site(b, site)
         assert "n'a pas pu joindre Boussole" in status
         assert page.get_by_role("list", name="Résultats de la recherche").get_by_role("listitem").count() == 0
+
+
+def scraped(http) -> dict[tuple[str, tuple], float]:
+    from prometheus_client.parser import text_string_to_metric_families
+    served = http.get("/metrics")
+    assert served.status_code == 200 and served.headers["content-type"].startswith("text/plain")
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(served.text) for s in family.samples}
+
+
+def test_metrics_need_the_api_key(app_url):
+    assert httpx.get(f"{app_url}/metrics").status_code == 401
+
+
+def test_metrics_count_answers_and_requests_as_they_arrive(http):
+    answered = ("boussole_answers_total", (("channel", "api"), ("outcome", "answered")))
+    declined = ("boussole_answers_total", (("channel", "api"), ("outcome", "declined")))
+    api_ok = ("boussole_http_requests_total", (("route", "api"), ("status", "2xx")))
+    before = scraped(http)
+    http.post("/api/v1/ask", json={"question": QUESTION, "k": 3})
+    http.post("/api/v1/ask", json={"question": "Quelle est la recette de la ratatouille ?", "k": 3})
+    after = scraped(http)
+    assert after[answered] == before.get(answered, 0) + 1
+    assert after[declined] == before.get(declined, 0) + 1
+    assert after[api_ok] >= before.get(api_ok, 0) + 2
+    assert after[("boussole_index_documents", ())] == 10
+
+
+def test_the_last_harvest_is_in_the_metrics_and_the_health_check_without_its_addresses(http, app_url, seed_index):
+    from core.store import LAST_HARVEST, write_last_harvest
+    write_last_harvest(seed_index.index_path, {
+        "finished_at": "2026-12-07T02:31:00+00:00", "ok": False, "summary": "…",
+        "failures": [{"url": "https://centre.example/secret-path.pdf", "reason": "HTTP 503"}]})
+    try:
+        metrics = scraped(http)
+        health = httpx.get(f"{app_url}/api/v1/health")
+    finally:
+        (seed_index.index_path / LAST_HARVEST).unlink()
+    assert metrics[("boussole_last_harvest_success", ())] == 0
+    assert metrics[("boussole_last_harvest_failures", ())] == 1
+    assert health.json()["last_harvest"] == {"finished_at": "2026-12-07T02:31:00+00:00", "ok": False, "failures": 1}
+    assert "secret-path" not in health.text

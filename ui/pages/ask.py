@@ -7,6 +7,7 @@ import uuid
 import streamlit as st
 
 from core.errors import BoussoleError
+from core.metrics import metrics_for
 from retrieval.conversation import Turn, contextual_query, conversation_markdown
 from retrieval.documents import citation_params
 from retrieval.feedback import record_vote
@@ -99,6 +100,7 @@ def ask(question: str) -> None:
     try:
         check_question(question)  # the field stops typing there; a request sent by hand is refused
         answer = svc.answer(question, previous, k, filters, on_sentence=show_sentence)
+        metrics_for(svc.settings).answered(answer.no_answer, "web")
         if answer.no_answer:
             keeper().keep(question, "declined")
         index = svc.handle.get()
