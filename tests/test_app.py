@@ -15,6 +15,7 @@ from retrieval.answer import NO_ANSWER_TEXT
 from retrieval.documents import citation_params
 from retrieval.index import Index
 from ui.cards import title_html
+from ui.markdown import escape_markdown
 
 APP = str(ROOT / "ui" / "app.py")
 TIMEOUT = 180
@@ -87,7 +88,7 @@ def test_a_question_over_the_limit_sent_past_the_field_is_refused_in_french():
 
 def test_an_off_topic_question_shows_the_no_result_state(app):
     at = ask(app(), "Quelle est la recette de la pâte à crêpes ?")
-    assert [i.value for i in at.info] == [NO_ANSWER_TEXT]
+    assert [i.value for i in at.info] == [escape_markdown(NO_ANSWER_TEXT)]  # shown as written
     assert CARD not in html_of(at)
 
 
@@ -95,7 +96,7 @@ def test_the_no_result_state_gives_the_resource_centre_s_contact(app, monkeypatc
     monkeypatch.setenv("BOUSSOLE_CONTACT", "https://centre.example.org/contact")
     at = ask(app(), "Quelle est la recette de la pâte à crêpes ?")
     assert [i.value for i in at.info] == [
-        NO_ANSWER_TEXT + " Vous pouvez aussi poser votre question au centre de ressources : "
+        escape_markdown(NO_ANSWER_TEXT) + " Vous pouvez aussi poser votre question au centre de ressources : "
         "https://centre.example.org/contact"]
 
 

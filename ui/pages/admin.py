@@ -31,6 +31,7 @@ from ingest.uploads import ALLOWED, Upload
 from insights.keeping import insight_store
 from insights.themes import themes_csv
 from ui.cards import passages_html, theme_html
+from ui.markdown import escape_markdown
 from core.messages import french_message
 from ui.pages.common import log
 from ui.services import admin_password, client_address, login_guard, services, visitor_themes
@@ -85,11 +86,11 @@ if uploads and st.button("Enregistrer les fichiers"):
     try:
         for outcome in add_uploads(settings, [Upload(u.name, u.getvalue()) for u in uploads], replace_existing):
             if outcome.saved:
-                st.success(f"{outcome.name} enregistré sous {outcome.saved.name}")
+                st.success(f"{escape_markdown(outcome.name)} enregistré sous {escape_markdown(outcome.saved.name)}")
             else:
-                st.error(f"{outcome.name} refusé : {outcome.error}")
+                st.error(f"{escape_markdown(outcome.name)} refusé : {escape_markdown(outcome.error)}")
     except BoussoleError as exc:
-        st.error(french_message(exc))
+        st.error(escape_markdown(french_message(exc)))
 
 st.header("Site du centre de ressources")
 sites = st.text_area("Adresses des pages de publications à suivre (une par ligne)",
@@ -102,7 +103,7 @@ if st.button("Enregistrer les adresses"):
         save_site_addresses(settings, sites.splitlines(), hosts.splitlines())
         st.success("Adresses enregistrées.")
     except BoussoleError as exc:
-        st.error(french_message(exc))
+        st.error(escape_markdown(french_message(exc)))
 
 st.header("Mettre à jour l'index")
 cols = st.columns(2)
@@ -123,16 +124,16 @@ if from_files or from_site:
         st.rerun()  # show the new index's figures above
     except BoussoleError as exc:
         log.exception("refresh failed")
-        st.error(french_message(exc))
+        st.error(escape_markdown(french_message(exc)))
 harvested = st.session_state.get("last_harvest")
 if harvested:
     st.info(f"Site : {harvested.documents} document(s) publiés, {harvested.downloaded} téléchargé(s), "
             f"{harvested.unchanged} inchangé(s), {harvested.removed} retiré(s), "
             f"{harvested.excluded} écarté(s) par l'équipe, {len(harvested.failures)} en échec.")
     for failure in harvested.failures:
-        st.warning(f"{failure.path} : {failure.reason}")
+        st.warning(f"{escape_markdown(failure.path)} : {escape_markdown(failure.reason)}")
     for start, reasons in harvested.incomplete.items():
-        st.warning(f"{start} : {'; '.join(reasons)}. Ce qu'elle ne montre plus est gardé "
+        st.warning(f"{escape_markdown(start)} : {escape_markdown('; '.join(reasons))}. Ce qu'elle ne montre plus est gardé "
                    "(non retiré : lecture incomplète).")
     if harvested.unconfirmed and st.button("Confirmer le retrait", key="confirm-withdrawal",
                                            help="Le site a vraiment retiré ces publications : les retirer de l'index."):
@@ -143,17 +144,17 @@ if harvested:
                 st.session_state["last_report"] = refresh(settings, [settings.sources_path], embedder=svc.embedder)
             st.rerun()
         except BoussoleError as exc:
-            st.error(french_message(exc))
+            st.error(escape_markdown(french_message(exc)))
     for warning in harvested.warnings:
-        st.caption(warning)
+        st.caption(escape_markdown(warning))
 report = st.session_state.get("last_report")
 if report:
     st.success(f"Index à jour : {report.added} ajouté(s), {report.updated} modifié(s), "
                f"{report.unchanged} inchangé(s), {report.removed} retiré(s), {report.failed} en échec.")
     for failure in report.failures:
-        st.warning(f"{failure.path} : {failure.reason}")
+        st.warning(f"{escape_markdown(failure.path)} : {escape_markdown(failure.reason)}")
     for warning in report.warnings:
-        st.caption(warning)
+        st.caption(escape_markdown(warning))
 
 st.header("Modifier la fiche d'un document")
 index = None
@@ -177,10 +178,10 @@ if index:
                 try:
                     saved = update_document(settings, sources, doc.source,
                                             Metadata(title, url, date, kind, tuple(themes.split(";")), description))
-                    st.success(f"Fiche enregistrée dans {saved.relative_to(sources)} ; "
+                    st.success(f"Fiche enregistrée dans {escape_markdown(saved.relative_to(sources))} ; "
                                "mettez à jour l'index pour l'appliquer.")
                 except BoussoleError as exc:
-                    st.error(french_message(exc))
+                    st.error(escape_markdown(french_message(exc)))
 
 st.header("Les documents tels que Boussole les voit")
 statuses = document_statuses(index, settings.index_path)
@@ -200,7 +201,7 @@ if statuses:
                 st.session_state["last_report"] = reread_document(settings, index, chosen.doc_id, svc.embedder)
                 st.rerun()
             except BoussoleError as exc:
-                st.error(french_message(exc))
+                st.error(escape_markdown(french_message(exc)))
         confirmed = cols[1].checkbox("Supprimer aussi le fichier et sa ligne du catalogue")
         if chosen.harvested:
             cols[1].caption("Document moissonné sur le site : il ne sera plus repris par les moissonnages "
@@ -210,7 +211,7 @@ if statuses:
                 st.session_state["last_report"] = remove_document(settings, index, chosen.doc_id, svc.embedder)
                 st.rerun()
             except BoussoleError as exc:
-                st.error(french_message(exc))
+                st.error(escape_markdown(french_message(exc)))
 
 excluded = exclusions(settings.sources_path)
 if excluded:
@@ -218,13 +219,15 @@ if excluded:
     st.write("Ces documents publiés sur le site ont été retirés par l'équipe : le moissonnage ne les reprend pas.")
     for item in sorted(excluded.values(), key=lambda e: e.title.lower()):
         cols = st.columns([4, 1])
-        cols[0].markdown(f"**{item.title or item.url}** — {item.url} (retiré le {item.day})")
+        # a harvested title is the site's text: shown as text, never as Markdown (a link, an image)
+        cols[0].markdown(f"**{escape_markdown(item.title or item.url)}** — {escape_markdown(item.url)} "
+                         f"(retiré le {escape_markdown(item.day)})")
         if cols[1].button("Rétablir", key=f"restore-{item.url}"):
             try:
                 restore_document(settings, settings.sources_path, item.url)
                 st.rerun()
             except BoussoleError as exc:
-                st.error(french_message(exc))
+                st.error(escape_markdown(french_message(exc)))
 
 st.header("Ce que cherchent les visiteurs")
 kept_store = insight_store(settings)

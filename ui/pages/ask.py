@@ -13,6 +13,7 @@ from retrieval.documents import citation_params
 from retrieval.feedback import record_vote
 from ui.accessibility import PLAIN_WORDS
 from ui.cards import announcement_html, answer_html, card_html, share_link_html, short_title, source_link
+from ui.markdown import escape_markdown
 from core.bounds import MAX_CONVERSATION_TURNS, MAX_QUESTION_CHARS, check_question
 from core.messages import french_message
 from retrieval.output import contact_text
@@ -45,28 +46,30 @@ def show_turn(i: int, turn: dict) -> None:
     with st.chat_message("assistant"):
         if turn.get("error"):
             st.html(announcement_html(turn["id"], turn["error"]))
-            st.error(turn["error"])
+            st.error(escape_markdown(turn["error"]))
             return
         answer = turn["answer"]
         if answer.no_answer:
             shown = " ".join(filter(None, [answer.text, contact_text(svc.settings.contact)]))
             st.html(announcement_html(turn["id"], shown))
-            st.info(shown)
+            # the contact is staff's setting, left as Markdown: its address stays a link
+            st.info(" ".join(filter(None, [escape_markdown(answer.text), contact_text(svc.settings.contact)])))
             for document in answer.near:
                 st.page_link("pages/document.py", query_params={"doc": document.doc_id},
-                             label=f"Voir le document : {short_title(document.title)}")
+                             label=f"Voir le document : {escape_markdown(short_title(document.title))}")
             return
         st.html(announcement_html(turn["id"], f"{answer.text} ({len(answer.citations)} extraits cités ci-dessous.)"))
         st.html(answer_html(answer.text, svc.glossary))
         for notice in answer.notices:
-            st.caption(notice)
+            st.caption(escape_markdown(notice))
         for citation, link in zip(answer.citations, turn["links"]):
             hit = citation.hit
             st.html(card_html(citation.n, hit, turn["query"], svc.glossary))
             cols = st.columns(2)
             # each link says which document it opens: a screen reader lists links out of context
             page = f", p. {hit.passage.page}" if hit.passage.page and hit.document.kind == "pdf" else ""
-            cols[0].link_button(f"Ouvrir la source : {short_title(hit.document.title)}{page}", source_link(hit))
+            cols[0].link_button(f"Ouvrir la source : {escape_markdown(short_title(hit.document.title))}{page}",
+                                source_link(hit))
             cols[1].page_link("pages/document.py", query_params=link,
                               label=f"Voir le passage [{citation.n}] " + ("dans sa page" if hit.document.kind == "pdf"
                                                                           else "dans le document"))
