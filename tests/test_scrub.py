@@ -1,0 +1,109 @@
+"""Personal data scrubbed as people really type it: lower case, no accents, any separator,
+obfuscated e-mails — and the policy's own words kept (insights/scrub.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from insights.scrub import Scrubber
+
+
+@pytest.fixture(scope="module")
+def scrub():
+    scrubber = Scrubber()
+    return lambda text: scrubber.scrub(text).text
+
+
+@pytest.mark.parametrize("message, name", [
+    ("bonjour je suis sophie, je cherche le guide", "sophie"),
+    ("je m'appelle ibrahima ndiaye et je cherche un stage", "ibrahima ndiaye"),
+    ("jm'apelle yanis, j'ai 19 ans", "yanis"),  # a typo in the cue
+    ("mon prenom c'est fatoumata, je suis maman solo", "fatoumata"),
+    ("mon fils ibrahima ndiaye a décroché", "ibrahima ndiaye"),
+    ("ma fille lea veut faire du theatre", "lea"),
+    ("mon mari karim travaille de nuit", "karim"),
+    ("ma femme mai et moi voulons créer une association", "mai"),  # a first name that is a French word
+    ("ma voisine soraya est seule", "soraya"),
+    ("ma grand mere fatma habite seule", "fatma"),
+    ("madame dupont veut un guide", "dupont"),
+    ("monsieur hamidi cherche l'atelier informatique", "hamidi"),
+    ("mme kaczmarek du 3e a perdu son mari", "kaczmarek"),
+    ("mr da silva demande un rendez-vous", "da silva"),
+    ("c'est pour m. lefebvre, président de l'amicale", "lefebvre"),
+    ("mon fils s'appelle noah, il a 15 ans", "noah"),
+    ("cordialement, kevin dubois", "kevin dubois"),
+])
+def test_a_name_in_lower_case_after_a_cue_is_removed(scrub, message, name):
+    scrubbed = scrub(message)
+    assert "[nom]" in scrubbed and not any(word in scrubbed.split() for word in name.split())
+
+
+@pytest.mark.parametrize("message", [
+    "je suis perdue, mon mari est parti, je suis seule avec 3 enfants",
+    "je suis mariée et mère de deux enfants, quelles aides ?",
+    "je suis desesperee, mon fils a ete exclu du college",  # no accents
+    "mon voisin du dessus fait du bruit toute la nuit",
+    "madame la maire a promis une aire de jeux",
+    "bonjour madame, monsieur, je cherche le guide",
+])
+def test_what_follows_a_cue_and_is_no_name_stays(scrub, message):
+    assert scrub(message) == message
+
+
+def test_a_postal_address_without_capitals_is_removed_street_postcode_and_town(scrub):
+    scrubbed = scrub("je suis sophie, mon adresse: 5 place bellecour 69002 lyon")
+    assert scrubbed == "je suis [nom], mon adresse: [adresse] [adresse]"
+
+
+def test_a_building_and_flat_are_removed(scrub):
+    scrubbed = scrub("j'habite 3 rue jean moulin bat c escalier 2 porte 14, l'ascenseur est en panne")
+    assert "moulin" not in scrubbed and "14" not in scrubbed and "ascenseur est en panne" in scrubbed
+
+
+def test_a_residence_where_one_lives_is_removed_even_without_a_number(scrub):
+    assert "cigales" not in scrub("j'habite résidence les cigales à nîmes")
+
+
+@pytest.mark.parametrize("phone", [
+    "06 12 34 56 78", "06/12/34/56/78", "06.12.34.56.78", "06-12-34-56-78", "0612345678",
+    "+33 6 12 34 56 78", "+33 (0)6 12 34 56 78", "0033 6 12 34 56 78", "0033612345678",
+    "07 12 34 56 78",  # an unassigned range, as people invent or mistype numbers
+    "+212 6 61 23 45 67",  # a foreign number
+])
+def test_a_phone_number_is_removed_whatever_its_separators(scrub, phone):
+    assert scrub(f"rappelez-moi au {phone} svp") == "rappelez-moi au [téléphone] svp"
+
+
+@pytest.mark.parametrize("email", [
+    "jean.dupont(at)gmail.com", "jean.dupont [at] gmail [dot] com", "jean.dupont@gmail.com",
+    "jean.dupont(arobase)gmail.com", "jean.dupont arobase gmail point com", "jean point dupont arobase gmail point com",
+    "jean.dupont @ gmail.com",
+])
+def test_an_obfuscated_e_mail_is_removed(scrub, email):
+    assert scrub(f"écrivez à {email} merci") == "écrivez à [courriel] merci"
+
+
+@pytest.mark.parametrize("number", ["1 84 05 34 172 045 36", "184053417204536", "1 84 05 34 172 045", "1840534172045 36"])
+def test_a_social_security_number_is_removed_spaced_or_not(scrub, number):
+    assert scrub(f"mon numero de secu {number} est refusé") == "mon numero de secu [numéro] est refusé"
+
+
+@pytest.mark.parametrize("message", [
+    "numéro allocataire 1234567, dossier bloqué", "mon n° caf est le 123 45 67, dossier bloqué",
+    "ma caf c'est 0987654, dossier bloqué",
+])
+def test_a_caf_number_is_removed(scrub, message):
+    scrubbed = scrub(message)
+    assert "[numéro], dossier bloqué" in scrubbed and not any(c.isdigit() for c in scrubbed)
+
+
+@pytest.mark.parametrize("message", [
+    "les QPV de Montpellier", "article L. 411-2 du code de la construction", "une subvention de 1 500 euros",
+    "15 000 euros pour 150 000 habitants", "la CAF de l'Hérault finance-t-elle les centres sociaux ?",
+    "le NPNRU prévoit 12 milliards d'euros de 2014 à 2030", "que dit la loi n° 2014-173 du 21 février 2014 ?",
+    "le quartier Saint-Jacques à Perpignan est-il en QPV ?", "le 3e étage de la tour est insalubre",
+    "les habitants de la rue se plaignent du bruit", "quartier pissevin nimes renovation urbaine calendrier",
+    "une aide aux devoirs au centre social paul bert",
+])
+def test_the_policy_s_words_stay(scrub, message):
+    assert scrub(message) == message
