@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import io
 import re
+import statistics
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+from spellchecker import SpellChecker
 
 from core.documents import Metadata, Unit
 from core.errors import ExtractionError
 from core.glyphs import TEX_LIGATURES
 from core.ocr import ocr_available, ocr_page
-from core.sentences import sentence_spans
+from core.sentences import is_heading, sentence_spans
 from ingest.contents import without_contents
 from ingest.dates import pdf_date
 from ingest.markdown import first_line
@@ -30,8 +34,12 @@ from ingest.normalize import normalize_text
 
 _EDGE_LINES = 2
 _DIGITS = re.compile(r"\d+")
-# A word cut at the end of a line ("l’ou‑" / "verture") is joined back.
-_LINE_BREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])[\u2011\u00ad-]\r?\n(?=[a-zàâçéèêëîïôûùüÿœæ])")
+# A word cut at the end of a line ("l’ou‑" / "verture") is joined back: without its hyphen when
+# the halves make a word, with it when they are two words of a compound (« porte-parole »).
+_LINE_BREAK_HYPHEN = re.compile(r"([^\W\d_]+)([\u2011\u00ad-])\r?\n([a-zàâçéèêëîïôûùüÿœæ]+)")
+# pdfium's mark for a hyphen it found at a line's end, the line break sometimes left out
+# (« occasion\ufffenellement »)
+_PDFIUM_HYPHEN = re.compile("[\ufffe\x02](?:\r?\n)?")
 
 
 @dataclass
@@ -47,7 +55,7 @@ def load_pdf(raw: bytes, name: str, max_pages: int, max_seconds: float) -> PdfTe
         raise ExtractionError(f"{name}: not a PDF file (its content does not start with %PDF)")
     outline_by_page, title = _pypdf_metadata(raw, name)
     read = _pdfium_pages(raw, name, max_pages, max_seconds)
-    pages = [without_contents(p) for p in _drop_repeated_edges(read.pages)]
+    pages = [joined_lines(without_contents(p)) for p in _drop_repeated_edges(read.pages)]
     if not any(p.strip() for p in pages):
         if read.ocr_pages:
             raise ExtractionError(f"{name}: no text layer, and OCR found no readable text (blank or poor scan?)")
@@ -157,7 +165,7 @@ def _pdfium_pages(raw: bytes, name: str, max_pages: int, max_seconds: float) -> 
                                       "(BOUSSOLE_MAX_SECONDS_PER_FILE)")
             page = pdf[index]
             textpage = page.get_textpage()
-            text = page_text(textpage.get_text_bounded())
+            text = page_text(spaced_text(textpage))
             textpage.close()
             if not text.strip() and ocr_available():
                 text = page_text(ocr_page(page, name, index + 1, left))
@@ -175,6 +183,7 @@ _OPEN_END = re.compile(r"[^\W_]$|[,’'\u2011\u00ad-]$")
 _GOES_ON = re.compile(r"[a-zà-ÿœæ]|\d[\d\u00a0\u202f ]*(?:[.,;:)](?=\s|$)|\s+(?:€|%|[a-zà-ÿœæ]))")
 _WORD_CUT = re.compile(r"(?<=[^\W\d_])[\u2011\u00ad-]$")
 CARRY_WORDS = 40  # past this, what follows is more likely a new block than the sentence's end
+CARRY_CHARACTERS = 1000  # enough for CARRY_WORDS: the next page's first sentence is cut from these
 
 
 def join_broken_sentences(pages: list[str]) -> list[str]:
@@ -186,7 +195,7 @@ def join_broken_sentences(pages: list[str]) -> list[str]:
         ending, following = pages[i].rstrip(), pages[i + 1].lstrip()
         if not ending or not following or not _OPEN_END.search(ending) or not _GOES_ON.match(following):
             continue
-        end = sentence_spans(following)[0][1]
+        end = sentence_spans(following[:CARRY_CHARACTERS])[0][1]
         if len(following[:end].split()) > CARRY_WORDS:
             continue
         if _WORD_CUT.search(ending):  # « véri- » / « fications »: one word
@@ -203,8 +212,78 @@ _DOT_LEADER = re.compile(r"(?:\.\s?){4,}")
 
 
 def page_text(raw: str) -> str:
-    text = _LINE_BREAK_HYPHEN.sub("", raw.translate(TEX_LIGATURES))
+    text = _LINE_BREAK_HYPHEN.sub(_rejoined, _PDFIUM_HYPHEN.sub("-\n", raw.translate(TEX_LIGATURES)))
     return normalize_text(_DOT_LEADER.sub(" … ", text))
+
+
+def _rejoined(cut: re.Match) -> str:
+    before, hyphen, after = cut.groups()
+    words = french_words()
+    compound = hyphen != "\u00ad" and (before + after).lower() not in words and (
+        f"{before}-{after}".lower() in words or (before.lower() in words and after in words))
+    return f"{before}-{after}" if compound else before + after
+
+
+@lru_cache(maxsize=1)
+def french_words() -> frozenset[str]:
+    """pyspellchecker's French word list (140,000 words, read in about a second)."""
+    return frozenset(SpellChecker(language="fr").word_frequency.keys())
+
+
+# Justified lines of some guides set two words 0.13-0.17 em apart with no space between them
+# (« desdécisions », « enligne »), under pdfium's threshold for a space; the letters of a word
+# are less than 0.03 em apart (all eight guides and the barometre report, benchmarks/pdftext.py).
+WORD_GAP_EM = 0.08
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def spaced_text(textpage: pdfium.PdfTextPage) -> str:
+    """The page's text with a space where a word unknown to the French list holds such a gap."""
+    text = textpage.get_text_range()
+    if len(text) != textpage.count_chars():  # characters outside the BMP: no index to go by
+        return text
+    words = french_words()
+    gaps = [i for word in _WORD.finditer(text) if word.group().lower() not in words
+            for i in range(word.start() + 1, word.end()) if _gap_before(textpage, i) > WORD_GAP_EM]
+    for i in reversed(gaps):
+        text = text[:i] + " " + text[i:]
+    return text
+
+
+def _gap_before(textpage: pdfium.PdfTextPage, index: int) -> float:
+    """How far character ``index`` starts after the end of the one before, in ems of its font."""
+    left, right = pdfium_c.FS_RECTF(), pdfium_c.FS_RECTF()
+    pdfium_c.FPDFText_GetLooseCharBox(textpage, index - 1, left)
+    pdfium_c.FPDFText_GetLooseCharBox(textpage, index, right)
+    size = pdfium_c.FPDFText_GetFontSize(textpage, index) or 1.0
+    if abs(left.bottom - right.bottom) > size / 2:  # not on one line
+        return 0.0
+    return (right.left - left.right) / size
+
+
+# A line break inside a paragraph is a space. One stays where a block ends: after a short line
+# (a paragraph's last, a heading), after a heading before a capital (« 2.1 Extraire le jeu de
+# données du système d’information de l’organisation\nIl est possible… »), before a list item or
+# a numbered heading, at a blank line.
+SHORT_LINE = 0.7  # of the page's usual line (the median length of its lines of 20 characters or more)
+_OPENS_BLOCK = re.compile(r"(?:[-–—•▪◦*]|\d{1,2}[.)°]|\d{1,2}(?:\.\d{1,2})+)\s")
+
+
+def joined_lines(page: str) -> str:
+    lines = page.split("\n")
+    lengths = [len(line) for line in lines if len(line) >= 20]
+    if len(lengths) < 3:
+        return page
+    usual = statistics.median(lengths)  # pdfium runs some lines together: not the longest
+    out = [lines[0]]
+    for before, line in zip(lines, lines[1:]):
+        ends_block = (not line.strip() or not before.strip() or len(before) < SHORT_LINE * usual
+                      or _OPENS_BLOCK.match(line) or (line[:1].isupper() and is_heading(before)))
+        if ends_block:
+            out.append(line)
+        else:
+            out[-1] += " " + line
+    return "\n".join(out)
 
 
 def _drop_repeated_edges(pages: list[str]) -> list[str]:

@@ -22,7 +22,7 @@ KINDS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "markdown",
          ".markdown": "markdown", ".txt": "text", ".docx": "docx", ".odt": "odt"}
 OFFICE = {"docx": load_docx, "odt": load_odt}
 # Bump when a loader changes what it extracts: every document is then re-extracted.
-EXTRACTOR_VERSION = "8"  # 8: dates from PDF pages and metadata, office properties
+EXTRACTOR_VERSION = "9"  # 8: dates from PDF pages and metadata, office properties; 9: PDF lines joined inside paragraphs, words of justified lines spaced
 HARVEST_STATE = ".harvest.json"  # the record ingest/harvest.py keeps in each folder it writes
 
 

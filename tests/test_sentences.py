@@ -6,7 +6,7 @@ import pytest
 
 from conftest import CORPUS, ROOT
 from core.sentences import heading_length, is_heading, quotable_sentences, sentence_spans
-from ingest.pdf import load_pdf
+from ingest.pdf import load_pdf, page_text
 
 HARD = [json.loads(line) for line in (ROOT / "data" / "eval" / "sentences-hard.jsonl").open(encoding="utf-8")]
 
@@ -62,11 +62,36 @@ def test_a_numbered_heading_glued_before_its_sentence_is_cut_off():
     assert quotable_sentences(text)[0][2].startswith("Pour savoir si")
 
 
-def test_no_heading_or_caption_of_the_etalab_guides_is_quotable():
-    # the caption under a figure and the section headings of two real guides
+@pytest.fixture(scope="module")
+def pseudonymisation() -> str:
     guide = CORPUS / "etalab-guides" / "guide-pseudonymisation.pdf"
-    text = "\n\n".join(u.text for u in load_pdf(guide.read_bytes(), guide.name, 100, 60).units)
-    quoted = [s for p in text.split("\n\n") for *_, s in quotable_sentences(p)]
+    return "\n\n".join(u.text for u in load_pdf(guide.read_bytes(), guide.name, 100, 60).units)
+
+
+def test_no_heading_or_caption_of_the_etalab_guides_is_quotable(pseudonymisation):
+    quoted = [s for p in pseudonymisation.split("\n\n") for *_, s in quotable_sentences(p)]
     assert not any(s.startswith("Un extrait de décision de justice pseudonymisée") for s in quoted)
     assert not any(s[:1].isdigit() and is_heading(s) for s in quoted)
     assert any(s.startswith("Un stop word, ou « mot vide » en français") for s in quoted)
+
+
+def test_a_line_break_inside_a_pdf_paragraph_is_a_space(pseudonymisation):
+    assert ("Dans un projet d’apprentissage supervisé, on distingue deux grands ensembles de données"
+            in pseudonymisation)
+
+
+def test_words_a_justified_pdf_line_sets_apart_without_a_space_are_two_words(pseudonymisation):
+    # 0.14 em apart on the page, with no space character between them
+    assert "d’apprentissage du modèle, et les données à labéliser" in pseudonymisation
+    assert "dumodèle" not in pseudonymisation and "lesdonnées" not in pseudonymisation
+
+
+def test_headings_keep_their_own_line_in_a_pdf(pseudonymisation):
+    assert "\n5.0.15 Stop word\nUn stop word" in pseudonymisation
+
+
+@pytest.mark.parametrize("raw, text", [
+    ("l’ou\u2011\r\nverture", "l’ouverture"), ("porte-\r\nparole", "porte-parole"),
+    ("réutilisa-\r\nteurs", "réutilisateurs"), ("occasion\ufffenellement", "occasionnellement")])
+def test_a_word_cut_at_a_line_end_is_joined_with_its_hyphen_only_when_compound(raw, text):
+    assert page_text(raw) == text
