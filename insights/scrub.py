@@ -34,10 +34,10 @@ from core.analysis import fold
 PIPELINE = "fr_core_news_sm"
 
 PLACEHOLDERS = {"email": "[courriel]", "phone": "[téléphone]", "address": "[adresse]",
-                "identifier": "[numéro]", "name": "[nom]"}
+                "identifier": "[numéro]", "name": "[nom]", "birth": "[date de naissance]"}
 
 # --- e-mails: « @ » or its spellings (« (at) », « [at] », « arobase »), dots or « point », « [dot] »
-_AT = r"(?:\s?@\s?|\s?[(\[{<]\s?(?:at|@|arr?obas(?:e|que)?)\s?[)\]}>]\s?|\s+(?:arr?obas(?:e|que)?|at)\s+)"
+_AT = r"(?:\s?@\s?|\s?[(\[{<]\s?(?:at|a|@|arr?obas(?:e|que)?)\s?[)\]}>]\s?|\s+(?:arr?obas(?:e|que)?|at)\s+)"
 _DOT = r"(?:\.|\s?[(\[{<]\s?(?:dot|point|\.)\s?[)\]}>]\s?|\s+(?:point|dot)\s+)"
 EMAIL = re.compile(rf"[\w+-]+(?:{_DOT}[\w+-]+)*{_AT}[\w-]+(?:{_DOT}[\w-]+)*", re.IGNORECASE)
 
@@ -77,6 +77,14 @@ CUED_NUMBER = re.compile(rf"\b{_FILE_CUE}[\s:°.#-]*(?:[^\W\d]+['’]?\s*){{0,3}
 FILE_NUMBER = re.compile(r"\b(?:[a-z]{1,4}-?\d{5,}[a-z\d]*|\d+[-./]\d{5,}(?:[-./]\d+)*|\d{2,}-\d{4}-\d{3,}|\d{5,}[a-z]{1,4}\d*"
                          rf"|\d{{6,}})\b{_AMOUNT}", re.IGNORECASE)
 
+# a bank account (IBAN), a car's plate (« AB-123-CD »)
+ACCOUNT_OR_PLATE = re.compile(r"\b[a-z]{2}\d{2}(?:\s?[a-z0-9]{4}){3,7}(?:\s?[a-z0-9]{1,3})?\b|\b[a-z]{2}[-\s]\d{3}[-\s][a-z]{2}\b",
+                              re.IGNORECASE)
+# a date of birth, said as one: « né le 12/03/1985 », « date de naissance : 3 mars 1985 »
+_MONTHS = r"(?:janv|f[ée]vr?|mars|avr|mai|juin|juil|ao[ûu]t|sept?|oct|nov|d[ée]c)[a-zéû]*\.?"
+BIRTH_DATE = re.compile(r"\b(?:n[ée]e?s?\s+(?:le\s+)?|date\s+de\s+naissance\s*:?\s*(?:le\s+)?|ddn\s*:?\s*)"
+                        rf"(?P<found>\d{{1,2}}(?:er)?(?:[\s./-]+(?:\d{{1,2}}|{_MONTHS})[\s./-]+)\d{{2,4}})", re.IGNORECASE)
+
 # the numbers of texts are the policy's, not a person's: « loi n° 2014-173 », « décret n° 2014-1750 »
 LEGAL_REFERENCE = re.compile(r"\b(?:loi|d[ée]cret|arr[êe]t[ée]|ordonnance|circulaire|d[ée]lib[ée]ration|instruction|"
                              r"article|art\.|directive|r[èe]glement)s?\s+(?:n°|no\.?|num[ée]ro)?\s*[\w.-]*\d[\w.-]*",
@@ -84,7 +92,7 @@ LEGAL_REFERENCE = re.compile(r"\b(?:loi|d[ée]cret|arr[êe]t[ée]|ordonnance|cir
 
 # each rule, by what it finds; a rule with a group ``found`` replaces only that group
 PATTERNS = (("email", EMAIL), ("identifier", NIR), ("identifier", CUED_NUMBER), ("identifier", FILE_NUMBER),
-            ("address", NUMBERED_WAY), ("address", LIVED_IN_WAY), ("address", BUILDING), ("address", POSTCODE_TOWN))
+            ("identifier", ACCOUNT_OR_PLATE), ("birth", BIRTH_DATE), ("address", NUMBERED_WAY), ("address", LIVED_IN_WAY), ("address", BUILDING), ("address", POSTCODE_TOWN))
 
 # --- names: what is said just before one, and how sure it is that a name follows. ALWAYS: the next
 # word is a name (« madame dupont »); FIRST_NAME_ANYWHERE: it is unless a French word that is no first
@@ -138,6 +146,7 @@ CUES = {
     "civility": (ALWAYS, [[{"LOWER": {"IN": _CIVILITY}}]]),
     "family": (NAME_LIKE, [[{"LOWER": {"IN": ["famille", "familles"]}}]]),
     "contact": (NAME_LIKE, [
+        [{"LOWER": "bien"}, {"LOWER": {"IN": ["à", "a"]}}, {"LOWER": "vous"}],
         [{"LOWER": {"IN": ["contactez", "contacter", "appelez", "appeler", "joindre", "rappeler", "rappelez",
                            "demandez", "demander", "écrire", "ecrire", "écrivez", "ecrivez", "part", "signé", "signe",
                            "cordialement", "salutations", "amicalement", "bisous", "merci", "attention"]}},
@@ -147,8 +156,8 @@ CUES = {
 # particles inside a name: « mohamed ben salah », « halima ait ouali »
 _PARTICLES = {"ben", "bin", "ibn", "el", "al", "ait", "aït", "abd", "abou", "van", "von", "da", "dos", "di", "de"}
 MAX_NAME_WORDS = 4
-# a name after these names a place, not a person
-NAMED_PLACES = {"rue", "avenue", "boulevard", "place", "allee", "impasse", "quai", "cours", "chemin", "square", "ecole",
+# a name after these names a place or a thing, not a person (« la loi Lamy », « école Jules Ferry »)
+NAMED_PLACES = {"loi", "plan", "rapport", "programme", "dispositif", "mission", "commission", "amendement", "rue", "avenue", "boulevard", "place", "allee", "impasse", "quai", "cours", "chemin", "square", "ecole",
                 "college", "lycee", "centre", "gymnase", "stade", "mediatheque", "bibliotheque", "salle", "maison",
                 "espace", "residence", "cite", "quartier", "parc", "jardin", "musee", "fondation", "institut",
                 "hopital", "clinique", "pont", "station", "gare", "social", "culturel", "sportif", "prix"}
@@ -208,9 +217,13 @@ class Lexicon:
         self.names = Detector(case_sensitive=False)
 
     def is_word(self, word: str) -> bool:
+        if "-" in word.strip("-"):  # « auto-entrepreneur », « aide-soignante »
+            return all(self.is_word(part) for part in word.split("-") if part)
         folded = fold(word)
         if word.lower() in self.lookup or folded in self.folded_lemmas or folded in self.policy:
             return True
+        if len(folded) > 4 and folded[0] in "dl" and folded[1:] in self.folded_lemmas:
+            return True  # its apostrophe forgotten: « daccord », « lecole »
         return any(folded.endswith(a) and folded[:len(folded) - len(a)] + b in self.folded_lemmas
                    for a, b in self.rules)
 
@@ -230,10 +243,15 @@ class Lexicon:
             (anywhere or not self.is_word(part)) and self.names.get_gender(part) != "unknown") for part in parts)
 
     def looks_like_name(self, word: str, anywhere: bool = False) -> bool:
-        """A word that could be part of a name: not a French word, unless a first name."""
-        if len(word) < 2 or not _is_alpha(word) or self.is_stop(word) or fold(word) in self.policy or word.isupper() and len(word) > 1:
+        """A word that could be part of a name: not a French word, unless a first name. Not an
+        acronym (« RSA »), nor what people abbreviate (« ds », « bcp »: no vowel, or two letters)."""
+        if len(word) < 2 or not _is_alpha(word) or self.is_stop(word) or fold(word) in self.policy:
             return False
-        return word[0].isupper() or not self.is_word(word) or self.is_first_name(word, anywhere)
+        if self.is_first_name(word, anywhere):
+            return True
+        if word.isupper() and len(word) <= 3 or len(word) == 2 or not re.search(r"[aeiouy]", fold(word)):
+            return False
+        return (word[0].isupper() and not word.isupper()) or not self.is_word(word)
 
 
 def _is_alpha(word: str) -> bool:
@@ -353,6 +371,11 @@ def replace(text: str, found: list[Found]) -> str:
     return text
 
 
+def _shouted(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 10 and sum(c.isupper() for c in letters) > 0.6 * len(letters) and len(text.lower()) == len(text)
+
+
 class Scrubber:
     def __init__(self, pipeline: str = PIPELINE):
         self.pipeline = pipeline
@@ -362,9 +385,11 @@ class Scrubber:
 
     def scrub(self, text: str) -> Scrubbed:
         text = " ".join(text.split())
-        doc = self._nlp(text)
-        found = phones(text) + patterns(text) + names(doc, french_lexicon(self.pipeline), cue_matcher(self.pipeline))
-        references = [m.span() for m in LEGAL_REFERENCE.finditer(text)]
+        # a message typed in capitals is read in lower case (same offsets), as its names would be
+        reading = text.lower() if _shouted(text) else text
+        doc = self._nlp(reading)
+        found = phones(reading) + patterns(reading) + names(doc, french_lexicon(self.pipeline), cue_matcher(self.pipeline))
+        references = [m.span() for m in LEGAL_REFERENCE.finditer(reading)]
         found = [f for f in found if not any(start <= f.start and f.end <= end for start, end in references)]
         text = replace(text, found)
         if len(text.split()) > STORY_WORDS and len(FIRST_PERSON.findall(text)) >= STORY_MARKS:

@@ -107,3 +107,12 @@ def test_a_caf_number_is_removed(scrub, message):
 ])
 def test_the_policy_s_words_stay(scrub, message):
     assert scrub(message) == message
+
+
+def test_a_message_typed_in_capitals_is_read_as_in_lower_case(scrub):
+    assert scrub("JE SUIS KARIM BENALI ET JE CHERCHE UN LOGEMENT") == "JE SUIS [nom] ET JE CHERCHE UN LOGEMENT"
+
+
+def test_a_date_of_birth_is_removed_and_other_dates_stay(scrub):
+    scrubbed = scrub("mon fils est né le 12/03/2010, rendez-vous le 12/03/2025 au centre social")
+    assert scrubbed == "mon fils est né le [date de naissance], rendez-vous le 12/03/2025 au centre social"
