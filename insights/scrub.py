@@ -57,7 +57,8 @@ _FLOOR = r"\d{1,2}\s?(?:e|è|ème|eme|er|ère|ere)\s+[ée]tage(?:\s+(?:gauche|dr
 # a number, a kind of way, its name, and the floor said after it: « 28 rue racine, 2e étage gauche »
 NUMBERED_WAY = re.compile(rf"(?<!\d)\d{{1,4}}\s?(?:bis|ter|b|a)?\s*,?\s+{_WAY_NAME}(?:,?\s+{_FLOOR})?", re.IGNORECASE)
 # where one lives, even without a number: « j'habite résidence les cigales »
-LIVED_IN_WAY = re.compile(rf"\b{_LIVES}\b(?:\s+(?:au|à|a|en|dans|de|d['’]|du|la|le|l['’]|les|:)){{0,3}}\s*(?P<found>{_WAY_NAME})",
+LIVED_IN_WAY = re.compile(rf"\b{_LIVES}\b(?:\s+(?:au|à|a|en|dans|de|d['’]|du|la|le|l['’]|les|:|\d{{1,4}}(?:\s?bis|\s?ter)?))"
+                          rf"{{0,4}}\s*(?P<found>{_WAY_NAME})",
                           re.IGNORECASE)
 BUILDING = re.compile(r"\b(?:b[âa]timent|b[âa]t\.?|appartement|appart|appt?\.?|apt\.?|escalier|esc\.|porte|[ée]tage)"
                       r"\s*(?:n°\s*)?(?:\d{1,4}|[a-z]\d{0,3})\b", re.IGNORECASE)
@@ -110,8 +111,9 @@ _RELATIVE = ["fils", "fille", "mari", "femme", "épouse", "epouse", "époux", "e
              "papi", "papy", "tonton", "tata", "daron", "daronne", "fiston", "frangin", "frangine", "mere", "pere",
              "enfants", "filles", "petits-enfants", "voisins", "voisines", "amis", "amies", "frères", "freres",
              "sœurs", "soeurs", "cousins", "cousines", "jumeaux", "jumelles"]
-_CIVILITY = ["madame", "monsieur", "mme", "mmes", "mr", "mrs", "m.", "mlle", "mademoiselle", "mlles", "mle", "mdme",
-             "msieur", "messieurs", "dr", "docteur", "docteure", "maître", "maitre", "pr", "professeur"]
+_CIVILITY = ["madame", "monsieur", "mme", "mmes", "mr", "mrs", "m.", "mlle", "melle", "mademoiselle", "mlles", "mle",
+             "mdme", "msieur", "messieurs", "dr", "docteur", "docteure", "maître", "maitre", "pr", "professeur",
+             "mme.", "mr.", "dr.", "pr.", "mlle.", "née", "nee", "épouse", "ép.", "veuve"]
 _ELISION = ["m'", "m’", "m"]
 CUES = {
     "named": (ALWAYS, [
@@ -143,7 +145,7 @@ CUES = {
                                                           "cadette", "ado", "majeur", "mineur"]}, "OP": "?"}],
         [{"LOWER": {"IN": _RELATIVE}}, {"LOWER": {"IN": ["de", "d'", "d’"]}}],
     ]),
-    "civility": (ALWAYS, [[{"LOWER": {"IN": _CIVILITY}}]]),
+    "civility": (ALWAYS, [[{"LOWER": {"IN": _CIVILITY}}], [{"ORTH": "M"}]]),
     "family": (NAME_LIKE, [[{"LOWER": {"IN": ["famille", "familles"]}}]]),
     "contact": (NAME_LIKE, [
         [{"LOWER": "bien"}, {"LOWER": {"IN": ["à", "a"]}}, {"LOWER": "vous"}],
@@ -154,7 +156,8 @@ CUES = {
     ]),
 }
 # particles inside a name: « mohamed ben salah », « halima ait ouali »
-_PARTICLES = {"ben", "bin", "ibn", "el", "al", "ait", "aït", "abd", "abou", "van", "von", "da", "dos", "di", "de"}
+_PARTICLES = {"ben", "bin", "ibn", "el", "al", "ait", "aït", "abd", "abou", "van", "von", "da", "dos", "di", "de", "n'", "n’",
+              "o'", "o’", "d'", "d’", "mc", "mac"}
 MAX_NAME_WORDS = 4
 # a name after these names a place or a thing, not a person (« la loi Lamy », « école Jules Ferry »)
 NAMED_PLACES = {"loi", "plan", "rapport", "programme", "dispositif", "mission", "commission", "amendement", "rue", "avenue", "boulevard", "place", "allee", "impasse", "quai", "cours", "chemin", "square", "ecole",
@@ -273,10 +276,11 @@ def cue_matcher(name: str):
 
 
 def phones(text: str) -> list[Found]:
-    """French and international numbers, whatever the separators (« 06/12/34/56/78 » too: slashes
-    read as spaces, which keeps offsets)."""
+    """French and international numbers, whatever the separators (« 06/12/34/56/78 » too: a slash
+    between digits read as a space, which keeps offsets). Any number of a possible length counts,
+    assigned or not (people invent and mistype numbers), when written with its 0 or its country code."""
     import phonenumbers
-    readable = text.replace("/", " ")
+    readable = re.sub(r"(?<=\d)/(?=\d)", " ", text)
     matches = phonenumbers.PhoneNumberMatcher(readable, "FR", leniency=phonenumbers.Leniency.POSSIBLE)
     return [Found(m.start, m.end, "phone") for m in matches if re.match(r"[+0(]", m.raw_string)]
 
@@ -288,7 +292,7 @@ def patterns(text: str) -> list[Found]:
 
 def name_after(doc, start: int, sureness: str, lexicon: Lexicon) -> tuple[int, int]:
     """The tokens of the name said from token ``start`` on, punctuation before it aside (empty if none)."""
-    while start < len(doc) and doc[start].text in {",", ":", "-", "«", '"'}:
+    while start < len(doc) and doc[start].text in {",", ":", "-", "«", '"', "("}:
         start += 1
     end = start
     while end < len(doc) and end - start < MAX_NAME_WORDS:
