@@ -79,17 +79,19 @@ FILE_NUMBER = re.compile(r"\b(?:[a-z]{1,4}-?\d{5,}[a-z\d]*|\d+[-./]\d{5,}(?:[-./
                          rf"|\d{{6,}})\b{_AMOUNT}", re.IGNORECASE)
 
 # a bank account (IBAN), a car's plate (« AB-123-CD »)
-ACCOUNT_OR_PLATE = re.compile(r"\b[a-z]{2}\d{2}(?:\s?[a-z0-9]{4}){3,7}(?:\s?[a-z0-9]{1,3})?\b|\b[a-z]{2}[-\s]\d{3}[-\s][a-z]{2}\b",
+ACCOUNT_OR_PLATE = re.compile(r"\b[a-z]{2}\d{2}(?:\s?[a-z0-9]{4}){3,7}(?:\s?[a-z0-9]{1,3})?\b|\b[a-z]{2}-\d{3}-[a-z]{2}\b",
                               re.IGNORECASE)
 # a date of birth, said as one: « né le 12/03/1985 », « date de naissance : 3 mars 1985 »
 _MONTHS = r"(?:janv|f[ée]vr?|mars|avr|mai|juin|juil|ao[ûu]t|sept?|oct|nov|d[ée]c)[a-zéû]*\.?"
 BIRTH_DATE = re.compile(r"\b(?:n[ée]e?s?\s+(?:le\s+)?|date\s+de\s+naissance\s*:?\s*(?:le\s+)?|ddn\s*:?\s*)"
                         rf"(?P<found>\d{{1,2}}(?:er)?(?:[\s./-]+(?:\d{{1,2}}|{_MONTHS})[\s./-]+)\d{{2,4}})", re.IGNORECASE)
 
-# the numbers of texts are the policy's, not a person's: « loi n° 2014-173 », « décret n° 2014-1750 »
-LEGAL_REFERENCE = re.compile(r"\b(?:loi|d[ée]cret|arr[êe]t[ée]|ordonnance|circulaire|d[ée]lib[ée]ration|instruction|"
-                             r"article|art\.|directive|r[èe]glement)s?\s+(?:n°|no\.?|num[ée]ro)?\s*[\w.-]*\d[\w.-]*",
-                             re.IGNORECASE)
+# the numbers of texts and services are the policy's, not a person's: « loi n° 2014-173 », « décret
+# n° 2014-1750 », « numéro vert 0 800 123 456 »
+POLICY_NUMBER = re.compile(r"\b(?:loi|d[ée]cret|arr[êe]t[ée]|ordonnance|circulaire|d[ée]lib[ée]ration|instruction|"
+                           r"article|art\.|directive|r[èe]glement)s?\s+(?:n°|no\.?|num[ée]ro)?\s*[\w.-]*\d[\w.-]*"
+                           r"|\bnum[ée]ro\s+(?:vert|azur|gratuit|unique|national|d['’]urgence|d['’]appel)\s*:?\s*\d[\d\s.]*\d",
+                           re.IGNORECASE)
 
 # each rule, by what it finds; a rule with a group ``found`` replaces only that group
 PATTERNS = (("email", EMAIL), ("identifier", NIR), ("identifier", CUED_NUMBER), ("identifier", FILE_NUMBER),
@@ -160,7 +162,10 @@ _PARTICLES = {"ben", "bin", "ibn", "el", "al", "ait", "aït", "abd", "abou", "va
               "o'", "o’", "d'", "d’", "mc", "mac"}
 MAX_NAME_WORDS = 4
 # a name after these names a place or a thing, not a person (« la loi Lamy », « école Jules Ferry »)
-NAMED_PLACES = {"loi", "plan", "rapport", "programme", "dispositif", "mission", "commission", "amendement", "rue", "avenue", "boulevard", "place", "allee", "impasse", "quai", "cours", "chemin", "square", "ecole",
+NAMED_PLACES = {"loi", "plan", "rapport", "programme", "dispositif", "mission", "commission", "amendement", "association",
+                "asso", "federation", "creche", "foyer", "halle", "theatre", "cinema", "piscine", "scolaire", "tour",
+                "batiment", "complexe", "boulodrome", "mosquee", "eglise", "caserne", "campus", "universite", "prix",
+                "allee", "impasse", "rue", "avenue", "boulevard", "place", "allee", "impasse", "quai", "cours", "chemin", "square", "ecole",
                 "college", "lycee", "centre", "gymnase", "stade", "mediatheque", "bibliotheque", "salle", "maison",
                 "espace", "residence", "cite", "quartier", "parc", "jardin", "musee", "fondation", "institut",
                 "hopital", "clinique", "pont", "station", "gare", "social", "culturel", "sportif", "prix"}
@@ -282,7 +287,9 @@ def phones(text: str) -> list[Found]:
     import phonenumbers
     readable = re.sub(r"(?<=\d)/(?=\d)", " ", text)
     matches = phonenumbers.PhoneNumberMatcher(readable, "FR", leniency=phonenumbers.Leniency.POSSIBLE)
-    return [Found(m.start, m.end, "phone") for m in matches if re.match(r"[+0(]", m.raw_string)]
+    # 08 numbers are services' (« numéro vert 0 800 123 456 »), never a person's
+    return [Found(m.start, m.end, "phone") for m in matches if re.match(r"[+0(]", m.raw_string)
+            and not (m.number.country_code == 33 and str(m.number.national_number).startswith("8"))]
 
 
 def patterns(text: str) -> list[Found]:
@@ -393,7 +400,7 @@ class Scrubber:
         reading = text.lower() if _shouted(text) else text
         doc = self._nlp(reading)
         found = phones(reading) + patterns(reading) + names(doc, french_lexicon(self.pipeline), cue_matcher(self.pipeline))
-        references = [m.span() for m in LEGAL_REFERENCE.finditer(reading)]
+        references = [m.span() for m in POLICY_NUMBER.finditer(reading)]
         found = [f for f in found if not any(start <= f.start and f.end <= end for start, end in references)]
         text = replace(text, found)
         if len(text.split()) > STORY_WORDS and len(FIRST_PERSON.findall(text)) >= STORY_MARKS:

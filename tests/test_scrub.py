@@ -103,7 +103,7 @@ def test_a_caf_number_is_removed(scrub, message):
     "le NPNRU prévoit 12 milliards d'euros de 2014 à 2030", "que dit la loi n° 2014-173 du 21 février 2014 ?",
     "le quartier Saint-Jacques à Perpignan est-il en QPV ?", "le 3e étage de la tour est insalubre",
     "les habitants de la rue se plaignent du bruit", "quartier pissevin nimes renovation urbaine calendrier",
-    "une aide aux devoirs au centre social paul bert",
+    "une aide aux devoirs au centre social paul bert", "le numéro vert 0 800 123 456 et le 3919",
 ])
 def test_the_policy_s_words_stay(scrub, message):
     assert scrub(message) == message
