@@ -38,7 +38,8 @@ PLACEHOLDERS = {"email": "[courriel]", "phone": "[téléphone]", "address": "[ad
 
 # --- e-mails: « @ » or its spellings (« (at) », « [at] », « arobase »), dots or « point », « [dot] »
 _AT = r"(?:\s?@\s?|\s?[(\[{<]\s?(?:at|a|@|arr?obas(?:e|que)?)\s?[)\]}>]\s?|\s+(?:arr?obas(?:e|que)?|at)\s+)"
-_DOT = r"(?:\.|\s?[(\[{<]\s?(?:dot|point|\.)\s?[)\]}>]\s?|\s+(?:point|dot)\s+)"
+_DOT = (r"(?:\.|\s?[(\[{<]\s?(?:dot|point|\.)\s?[)\]}>]\s?|\s+(?:point|dot)\s+"
+        r"|\s\.\s?(?=(?:com|fr|net|org|eu|be|ch|ca|info|ma|dz|tn|sn)\b))")
 EMAIL = re.compile(rf"[\w+-]+(?:{_DOT}[\w+-]+)*{_AT}[\w-]+(?:{_DOT}[\w-]+)*", re.IGNORECASE)
 
 # --- addresses
@@ -62,12 +63,17 @@ LIVED_IN_WAY = re.compile(rf"\b{_LIVES}\b(?:\s+(?:au|à|a|en|dans|de|d['’]|du|
                           re.IGNORECASE)
 BUILDING = re.compile(r"\b(?:b[âa]timent|b[âa]t\.?|appartement|appart|appt?\.?|apt\.?|escalier|esc\.|porte|[ée]tage)"
                       r"\s*(?:n°\s*)?(?:\d{1,4}|[a-z]\d{0,3})\b", re.IGNORECASE)
-POSTCODE_TOWN = re.compile(rf"(?<![\d-])(?:0[1-9]|[1-8]\d|9[0-8]|2[ab])\d{{3}}\s+(?!{_ENDS_NAME}\b|[^\W\d_]['’])[^\W\d_][\w'’-]*"
-                           r"(?:\s+cedex(?:\s?\d+)?)?", re.IGNORECASE)
+_TOWN_WORD = rf"(?!{_ENDS_NAME}\b|[^\W\d_]['’])[^\W\d_][\w'’-]*"
+# a town's name in several words: « saint denis », « la courneuve », « aix en provence »
+_TOWN = (rf"(?:(?:la|le|les|saint|sainte|st|ste)[\s-]+)?{_TOWN_WORD}"
+         rf"(?:[\s-]+(?:(?:sur|sous|en|l[èe]s|le|la|de|du|des)[\s-]+|d['’]\s?){_TOWN_WORD})*"
+         r"(?:\s+(?:cedex(?:\s?\d+)?|nord|sud))?")
+POSTCODE_TOWN = re.compile(rf"(?<![\d-])(?:0[1-9]|[1-8]\d|9[0-8]|2[ab])\d{{3}}\s+{_TOWN}", re.IGNORECASE)
 
 # --- numbers that identify a person or a file
 # social security number (NIR): 13 digits, 15 with the key, grouped as anyone types them
-NIR = re.compile(r"(?<![\d])[12](?:[\s.-]?(?:\d|2[ab])){12}(?:[\s.-]?\d\d)?(?!\d)", re.IGNORECASE)
+NIR = re.compile(r"(?<![\d])[12](?:[\s.-]?(?:\d|2[ab])){12}(?:(?:[\s.-]|\s*,?\s*(?:cl[ée]|key)\s*:?\s*)?\d\d)?(?!\d)",
+                 re.IGNORECASE)
 # a number said to be a file's: after « allocataire », « n° », « dossier »… (an amount is never one)
 _FILE_CUE = (r"(?:n°|(?:no|num[ée]ro|num|dossier|allocataire|matricule|r[ée]f[ée]rence|r[ée]f|identifiant|"
              r"id|caf|cpam|s[ée]cu(?:rit[ée] sociale)?|p[ôo]le emploi|france travail|client|contrat|nir|nss)\b\.?)")
@@ -75,7 +81,8 @@ _AMOUNT = r"(?!\d|\s?(?:€|euros?\b|eur\b|k€|habitants|logements|personnes|fa
 CUED_NUMBER = re.compile(rf"\b{_FILE_CUE}[\s:°.#-]*(?:[^\W\d]+['’]?\s*){{0,3}}?[\s:°]*"
                          rf"(?P<found>[a-z]{{0,4}}\d(?:[\s./-]?\d){{4,}}[a-z]{{0,3}})\b{_AMOUNT}", re.IGNORECASE)
 # a number written as one word: six digits or more, or five beside letters or another group
-FILE_NUMBER = re.compile(r"\b(?:[a-z]{1,4}-?\d{5,}[a-z\d]*|\d+[-./]\d{5,}(?:[-./]\d+)*|\d{2,}-\d{4}-\d{3,}|\d{5,}[a-z]{1,4}\d*"
+FILE_NUMBER = re.compile(r"\b(?:(?=[a-z\d]*[a-z])(?=(?:[a-z]*\d){5})[a-z\d]{6,}|[a-z]{1,4}-\d{5,}[a-z\d]*"
+                         r"|\d+[-./]\d{5,}(?:[-./]\d+)*|\d{2,}-\d{4}-\d{3,}"
                          rf"|\d{{6,}})\b{_AMOUNT}", re.IGNORECASE)
 
 # a bank account (IBAN), a car's plate (« AB-123-CD »)
@@ -147,6 +154,9 @@ CUES = {
                                                           "cadette", "ado", "majeur", "mineur"]}, "OP": "?"}],
         [{"LOWER": {"IN": _RELATIVE}}, {"LOWER": {"IN": ["de", "d'", "d’"]}}],
     ]),
+    "called": (ALWAYS, [[{"LOWER": {"IN": ["nommé", "nommée", "nomme", "nommee", "prénommé", "prénommée", "prenomme",
+                                           "prenommee", "dénommé", "dénommée", "denomme", "denommee", "surnommé",
+                                           "surnommée", "surnomme", "surnommee"]}}]]),
     "civility": (ALWAYS, [[{"LOWER": {"IN": _CIVILITY}}], [{"ORTH": "M"}]]),
     "family": (NAME_LIKE, [[{"LOWER": {"IN": ["famille", "familles"]}}]]),
     "contact": (NAME_LIKE, [
@@ -357,16 +367,18 @@ def names(doc, lexicon: Lexicon, matcher) -> list[Found]:
             if end >= len(doc) or fold(doc[end].text) not in {"et", "ou"}:
                 break
             start, end = name_after(doc, after, NAME_LIKE if sureness == ALWAYS else sureness, lexicon)
-    # a first name and a surname, with no cue: « karim benali du conseil citoyen »
+    # a first name and a surname, with no cue: « karim benali du conseil citoyen » (a first name alone
+    # is not enough: « asso », « cas », « bert » are first names somewhere)
     for token in doc[:-1]:
         word = token.text
-        if token.is_lower and lexicon.is_first_name(word) and not lexicon.is_word(word) and not lexicon.is_stop(word):
+        if lexicon.is_first_name(word) and not lexicon.is_word(word) and not lexicon.is_stop(word):
             start, end = name_after(doc, token.i + 1, NAME_LIKE, lexicon)
             if start == token.i + 1 and end > start:
                 found.append(Found(token.idx, doc[end - 1].idx + len(doc[end - 1]), "name"))
     # a place named after someone is no person: « école Jules Ferry », « centre social paul bert »
     starts = {t.idx: t.i for t in doc}
-    return [f for f in found if not (starts.get(f.start) and fold(doc[starts[f.start] - 1].text) in NAMED_PLACES)]
+    return [f for f in found if not any(fold(t.text) in NAMED_PLACES for t in doc[max(starts.get(f.start, 0) - 2, 0):
+                                                                               starts.get(f.start, 0)])]
 
 
 def replace(text: str, found: list[Found]) -> str:

@@ -55,6 +55,10 @@ def test_a_postal_address_without_capitals_is_removed_street_postcode_and_town(s
     assert scrubbed == "je suis [nom], mon adresse: [adresse] [adresse]"
 
 
+def test_a_town_in_several_words_goes_with_its_postcode(scrub):
+    assert scrub("j'habite 3 rue de la gare 93200 saint denis depuis 2 ans") == "j'habite [adresse] [adresse] depuis 2 ans"
+
+
 def test_a_building_and_flat_are_removed(scrub):
     scrubbed = scrub("j'habite 3 rue jean moulin bat c escalier 2 porte 14, l'ascenseur est en panne")
     assert "moulin" not in scrubbed and "14" not in scrubbed and "ascenseur est en panne" in scrubbed
