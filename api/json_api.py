@@ -27,7 +27,7 @@ from core.metrics import metrics_for
 from core.params import InvalidNumber
 from core.settings import Settings
 from insights.keeping import Keeper
-from core.store import current_build, read_last_harvest, read_manifest
+from core.store import current_build, read_last_harvest, read_manifest, servable
 from retrieval.documents import citation_params, list_documents
 from retrieval.filters import Filters
 from retrieval.index import DocumentInfo, Index
@@ -272,6 +272,8 @@ def json_api(settings: Settings, access: Access, searcher_of: Callable[[], Searc
         if build is None:
             raise IndexMissing(f"no index in {settings.index_path}")
         manifest = read_manifest(build)
+        if not servable(manifest):  # being rebuilt by ingest/upgrade.py: 503 for the monitor too
+            raise IndexOutdated(f"the index in {settings.index_path} is being rebuilt for this release")
         return {"status": "ok", "build": manifest.build_id, "created_at": manifest.created_at,
                 "model": manifest.model.get("name", ""), "documents": manifest.counts.get("documents", 0),
                 "passages": manifest.counts.get("passages", 0), "last_harvest": harvest_health(settings.index_path)}

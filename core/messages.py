@@ -15,7 +15,8 @@ from core.errors import (
 
 _FRENCH = {
     IndexMissing: "Aucun index n'est encore construit : lancez « boussole ingest » (ou « make run »).",
-    IndexOutdated: "L'index a été construit par une version antérieure de Boussole : reconstruisez-le avec « boussole ingest ».",
+    IndexOutdated: ("L'index a été construit par une autre version de Boussole : il est reconstruit automatiquement "
+                    "au démarrage du service (ou avec « boussole ingest ») ; réessayez dans quelques minutes."),
     IndexBusy: "Une mise à jour de l'index est déjà en cours ; réessayez quand elle sera terminée.",
     ModelUnavailable: "Le modèle d'embeddings est introuvable ; lancez « make install » ou réglez BOUSSOLE_MODEL.",
     SettingsError: "Le service est mal configuré : l'équipe du centre de ressources doit corriger un réglage.",

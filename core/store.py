@@ -19,12 +19,13 @@ import json
 import os
 import shutil
 import sqlite3
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+from core.analysis import ANALYZER_VERSION
 from core.documents import Document, Heading, Metadata, Passage, Unit
 from core.errors import IndexMissing
 from core.files import atomic_write
@@ -67,13 +68,21 @@ class Manifest:
     lexical: str = ""  # analyzer version the BM25 indexes were built with
     roots: dict = field(default_factory=dict)  # root name -> {relative (to the index folder), absolute}
     format: int = 1  # FORMAT of the code that wrote it (1: before the field existed)
+    extractor: str = ""  # ingest.sources.EXTRACTOR_VERSION of the code that wrote it ("": before the field)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> "Manifest":
-        return cls(**json.loads(text))
+        known = {f.name for f in fields(cls)}  # a newer release's fields are not this one's to read
+        return cls(**{k: v for k, v in json.loads(text).items() if k in known})
+
+
+def servable(manifest: Manifest) -> bool:
+    """Whether answers may come from this build: this code's format, and BM25 terms made by the
+    French analysis the questions' are (ingest/upgrade.py rebuilds any other at start)."""
+    return manifest.format == FORMAT and manifest.lexical == ANALYZER_VERSION
 
 
 def current_build(index_dir: Path) -> Path | None:

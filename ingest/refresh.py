@@ -52,7 +52,7 @@ from ingest.chunking import chunk_units
 from ingest.copies import Copy, primaries, text_hash
 from ingest.limits import time_limit
 from ingest.lock import refresh_lock
-from ingest.sources import Catalogues, SourceFile, content_hash, load_document, read_bytes, scan
+from ingest.sources import EXTRACTOR_VERSION, Catalogues, SourceFile, content_hash, load_document, read_bytes, scan
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -83,9 +83,12 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
     identity = index_identity(source, params, settings.title_fields)
     live = current_build(index_dir)
     old = read_manifest(live) if live else None
-    if old and old.format < FORMAT:
-        report.warnings.append("index built by an earlier version of Boussole: rebuilt from the folders "
-                               "of this run only; ingest the others again")
+    if old and old.format != FORMAT:
+        # its documents cannot be carried over: every folder it was built from is read again
+        folders = [r.path for r in known_roots(old.roots, index_dir) if r.path.is_dir()]
+        paths = list(dict.fromkeys([*paths, *folders]))
+        report.warnings.append(f"index built by another version of Boussole (format {old.format}): rebuilt "
+                               f"from {len(paths)} folder(s)")
         live = old = None
     re_embed = bool(old) and old.identity != identity
     if re_embed:
@@ -347,4 +350,4 @@ def _manifest(items, source: ModelSource, params: ChunkParams, identity: str, di
                                        "passages": len(i.passages),
                                        "ocr_pages": i.document.ocr_pages} for i in items} | copies,
         seconds={k: round(v, 3) for k, v in report.seconds.items()}, lexical=ANALYZER_VERSION,
-        roots=roots, format=FORMAT)
+        roots=roots, format=FORMAT, extractor=EXTRACTOR_VERSION)

@@ -18,7 +18,7 @@ from core.dense import load_dense
 from core.errors import IndexOutdated
 from core.lexical import LexicalIndex
 from core.roots import root_folders
-from core.store import FORMAT, Manifest, read_manifest, require_build
+from core.store import Manifest, read_manifest, require_build, servable
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,11 @@ class Index:
     def __init__(self, build: Path):
         self.build = build
         self.manifest: Manifest = read_manifest(build)
-        if self.manifest.format < FORMAT:
-            raise IndexOutdated(f"the index in {build.parent.parent} was built by an earlier version of "
-                                "Boussole: run `boussole ingest` to rebuild it")
+        # another format, or BM25 terms from another French analysis than the questions': never
+        # answered from (ingest/upgrade.py rebuilds it when the server starts)
+        if not servable(self.manifest):
+            raise IndexOutdated(f"the index in {build.parent.parent} was built by another version of "
+                                "Boussole: it is rebuilt when the server starts, or run `boussole ingest`")
         self.roots: dict[str, Path] = root_folders(self.manifest.roots, build.parent.parent)
         self.size = int(self.manifest.counts.get("passages", 0))
         self.dense = load_dense(str(build / "dense.faiss"), self.manifest.dense)

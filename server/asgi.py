@@ -25,6 +25,7 @@ from api.openai_api import openai_api
 from core.errors import BoussoleError
 from core.metrics import metrics_for
 from core.settings import Settings
+from ingest.upgrade import upgrade_in_background
 from retrieval.service import shared_searcher
 from server.files import file_routes
 from server.metrics import MetricsMiddleware, metrics_route
@@ -63,6 +64,7 @@ def warm_up(settings: Settings):
     third of the server's CPU with eight sessions (benchmarks/load.py). Frozen, they are skipped."""
     @asynccontextmanager
     async def lifespan(app):
+        upgrade_in_background(settings, lambda: shared_searcher(settings).embedder)
         try:
             # the follow-ups' general documents too: computed once per build
             await run_in_threadpool(lambda: shared_searcher(settings).hub_shares())
