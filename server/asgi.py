@@ -28,6 +28,7 @@ from core.settings import Settings
 from ingest.upgrade import upgrade_in_background
 from retrieval.service import shared_searcher
 from server.files import file_routes
+from server.guide import guide_routes
 from server.metrics import MetricsMiddleware, metrics_route
 from ui.shell import SHELL_SCRIPTS, STREAMLIT_SHELL, shell_routes
 
@@ -86,7 +87,7 @@ def on_script_error(exc: Exception) -> bool:
 enable_tcp_nodelay()
 settings = Settings.from_env()
 app = st.App(str(UI / "app.py"),
-             routes=[*file_routes(settings.index_path), *api_routes(settings),
+             routes=[*file_routes(settings.index_path), *api_routes(settings), *guide_routes(),
                      metrics_route(metrics_for(settings), Access.from_settings(settings.api_keys, settings.api_rate_limit)),
                      *shell_routes(STREAMLIT_SHELL.read_text(encoding="utf-8"),
                                    "\n".join(f.read_text(encoding="utf-8") for f in SHELL_SCRIPTS))],

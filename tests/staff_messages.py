@@ -69,10 +69,28 @@ def _name(func: ast.AST) -> str:
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
 
 
-def _shown(node: ast.AST, path: str) -> list[ast.AST]:
+def _french_positions(tree: ast.AST) -> dict[str, int]:
+    """Classes taking a ``french`` text (a dataclass field or an ``__init__`` parameter): where it
+    stands among their positional arguments (``Verdict(action, reason, french)``)."""
+    found = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        names = [s.target.id for s in node.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
+        init = next((s for s in node.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+        if init:
+            names = [a.arg for a in init.args.args[1:]]
+        if "french" in names:
+            found[node.name] = names.index("french")
+    return found
+
+
+def _shown(node: ast.AST, path: str, french_at: dict[str, int]) -> list[ast.AST]:
     """The string expressions of one node that reach staff."""
     if isinstance(node, ast.Call):
         name = _name(node.func)
+        if name in french_at and len(node.args) > french_at[name]:
+            return [node.args[french_at[name]]]
         reported = name == "append" and _name(getattr(node.func, "value", None)) in REPORTED_IN
         streamlit = name in SHOWN_BY_STREAMLIT and _name(getattr(node.func, "value", None)) == "st"
         if ERROR_NAME.search(name) or reported or streamlit:
@@ -91,16 +109,17 @@ def _shown(node: ast.AST, path: str) -> list[ast.AST]:
 
 def staff_messages(root: Path = ROOT) -> list[StaffMessage]:
     found: dict[str, StaffMessage] = {}
-    for pattern in SOURCES:
-        for file in sorted(root.glob(pattern)):
-            path = file.relative_to(root).as_posix()
-            for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
-                messages = [_message(e, f"{path}:{getattr(e, 'lineno', 0)}") for e in _shown(node, path)]
-                messages = [m for m in messages if m]
-                if any(m.french for m in messages):  # (detail, french): the English detail goes to the log
-                    messages = [m for m in messages if m.french]
-                for message in messages:
-                    found.setdefault(message.text, message)
+    files = {f.relative_to(root).as_posix(): ast.parse(f.read_text(encoding="utf-8"))
+             for pattern in SOURCES for f in sorted(root.glob(pattern))}
+    french_at = {name: at for tree in files.values() for name, at in _french_positions(tree).items()}
+    for path, tree in files.items():
+        for node in ast.walk(tree):
+            messages = [_message(e, f"{path}:{getattr(e, 'lineno', 0)}") for e in _shown(node, path, french_at)]
+            messages = [m for m in messages if m]
+            if any(m.french for m in messages):  # (detail, french): the English detail goes to the log
+                messages = [m for m in messages if m.french]
+            for message in messages:
+                found.setdefault(message.text, message)
     return list(found.values())
 
 

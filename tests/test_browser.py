@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from drive import CHROMIUM, ask, browser, running_ui
+from drive import CHROMIUM, ask, browser, open_page, running_ui, settled
 
 ARTIFACTS = ROOT / "artifacts"
+CAPTURES = ROOT / "docs" / "guide" / "captures"  # the staff guide's screenshots, retaken on every run
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +22,7 @@ def chromium():
 
 def test_a_practitioner_asks_reads_an_excerpt_and_opens_it_in_the_document(chromium, seed_index):
     ARTIFACTS.mkdir(exist_ok=True)
-    with running_ui(seed_index.index_path) as url, browser() as b:
+    with running_ui(seed_index.index_path, {"BOUSSOLE_ADMIN_PASSWORD": "s3cret"}) as url, browser() as b:
         page = b.new_page(viewport={"width": 1280, "height": 900})
         page.goto(url)
         ask(page, "Comment favoriser l'accès à la culture en QPV ?")  # loads the model
@@ -38,6 +39,7 @@ def test_a_practitioner_asks_reads_an_excerpt_and_opens_it_in_the_document(chrom
         page.wait_for_timeout(800)
         page.screenshot(path=str(ARTIFACTS / "question-desktop.png"),
                         clip={"x": 0, "y": 0, "width": 1280, "height": 1300})
+        page.screenshot(path=str(CAPTURES / "question.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 1300})
         page.set_viewport_size({"width": 390, "height": 5000})
         page.wait_for_timeout(800)
         page.screenshot(path=str(ARTIFACTS / "question-phone.png"),
@@ -54,6 +56,15 @@ def test_a_practitioner_asks_reads_an_excerpt_and_opens_it_in_the_document(chrom
         assert "égalité" in cited.inner_text()
         assert "document?doc=" in page.url
         page.screenshot(path=str(ARTIFACTS / "document-desktop.png"))
+        page.screenshot(path=str(CAPTURES / "document.png"))
+
+        open_page(page, f"{url}/administration")  # the staff guide shows it signed in
+        password = page.get_by_label("Mot de passe", exact=True)
+        password.fill("s3cret")
+        page.keyboard.press("Enter")
+        password.wait_for(state="detached", timeout=60_000)
+        settled(page)
+        page.screenshot(path=str(CAPTURES / "administration.png"))
 
 
 def test_a_pdf_citation_opens_on_its_printed_page_with_the_passage_highlighted(chromium, mixed_index, searcher):
