@@ -15,9 +15,13 @@ from pathlib import Path
 
 
 class Route:
+    """An answer; with ``size``, a body of that many bytes of ``body`` repeated, sent as it is
+    made and without a Content-Length (a huge feed costs the server no memory)."""
+
     def __init__(self, body: bytes = b"", kind: str = "text/html", status: int = 200, delay: float = 0,
-                 headers: dict | None = None):
+                 headers: dict | None = None, size: int = 0):
         self.body, self.kind, self.status, self.delay, self.headers = body, kind, status, delay, headers or {}
+        self.size = size
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -31,6 +35,9 @@ class _Handler(BaseHTTPRequestHandler):
         if server.on_request:
             server.on_request(count, self.path)
         time.sleep(route.delay)
+        if route.size:
+            self._stream(route)
+            return
         etag = '"' + hashlib.sha1(route.body).hexdigest() + '"'
         if route.status == 200 and self.headers.get("If-None-Match") == etag:
             self.send_response(304)
@@ -49,6 +56,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(route.body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the harvester hung up (an oversize body, a timeout): as it should
+
+    def _stream(self, route: Route) -> None:
+        self.send_response(route.status)
+        self.send_header("Content-Type", route.kind)
+        self.end_headers()
+        chunk = route.body * max(1, 65536 // len(route.body))
+        try:
+            for _ in range(route.size // len(chunk)):
+                self.wfile.write(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the harvester hung up at its size limit: as it should
 
     def log_message(self, *args):
         pass
