@@ -72,7 +72,7 @@ POSTCODE_TOWN = re.compile(rf"(?<![\d-])(?:0[1-9]|[1-8]\d|9[0-8]|2[ab])\d{{3}}\s
 
 # --- numbers that identify a person or a file
 # social security number (NIR): 13 digits, 15 with the key, grouped as anyone types them
-NIR = re.compile(r"(?<![\d])[12](?:[\s.-]?(?:\d|2[ab])){12}(?:(?:[\s.-]|\s*,?\s*(?:cl[ée]|key)\s*:?\s*)?\d\d)?(?!\d)",
+NIR = re.compile(r"(?<![\d])[12](?:[\s.-]?(?:\d|2[ab])){12}(?:(?:\s?[./-]\s?|\s|\s*,?\s*(?:cl[ée]|key)\s*:?\s*)?\d\d)?(?!\d)",
                  re.IGNORECASE)
 # a number said to be a file's: after « allocataire », « n° », « dossier »… (an amount is never one)
 _FILE_CUE = (r"(?:n°|(?:no|num[ée]ro|num|dossier|allocataire|matricule|r[ée]f[ée]rence|r[ée]f|identifiant|"
@@ -124,6 +124,17 @@ _CIVILITY = ["madame", "monsieur", "mme", "mmes", "mr", "mrs", "m.", "mlle", "me
              "mdme", "msieur", "messieurs", "dr", "docteur", "docteure", "maître", "maitre", "pr", "professeur",
              "mme.", "mr.", "dr.", "pr.", "mlle.", "née", "nee", "épouse", "ép.", "veuve"]
 _ELISION = ["m'", "m’", "m"]
+# who someone is at work or in the neighbourhood, said before their name: « notre animatrice sarah »
+_ROLE = ["président", "présidente", "president", "presidente", "directeur", "directrice", "animateur", "animatrice",
+         "éducateur", "éducatrice", "educateur", "educatrice", "coordinateur", "coordinatrice", "coordonnateur",
+         "coordonnatrice", "médiateur", "médiatrice", "mediateur", "mediatrice", "référent", "référente", "referent",
+         "referente", "conseiller", "conseillère", "conseillere", "assistante", "assistant", "secrétaire", "secretaire",
+         "trésorier", "trésorière", "tresorier", "tresoriere", "bénévole", "benevole", "infirmier", "infirmière",
+         "infirmiere", "professeur", "professeure", "prof", "maîtresse", "maitresse", "instituteur", "institutrice",
+         "délégué", "déléguée", "delegue", "deleguee", "responsable", "chargé", "chargée", "agent", "agente",
+         "concierge", "locataire", "propriétaire", "proprietaire", "bailleur", "patron", "patronne", "collègue",
+         "stagiaire", "apprenti", "apprentie", "élève", "eleve", "coach", "entraîneur", "entraineur", "moniteur",
+         "monitrice", "psychologue", "avocat", "avocate", "médecin", "medecin", "pédiatre"]
 CUES = {
     "named": (ALWAYS, [
         [{"LOWER": {"IN": ["s'", "s’", "t'", "t’", "s"]}}, {"LOWER": {"FUZZY1": "appelle"}}],
@@ -158,10 +169,11 @@ CUES = {
                                            "prenommee", "dénommé", "dénommée", "denomme", "denommee", "surnommé",
                                            "surnommée", "surnomme", "surnommee"]}}]]),
     "civility": (ALWAYS, [[{"LOWER": {"IN": _CIVILITY}}], [{"ORTH": "M"}]]),
+    "role": (NAME_LIKE, [[{"LOWER": {"IN": _ROLE}}]]),
     "family": (NAME_LIKE, [[{"LOWER": {"IN": ["famille", "familles"]}}]]),
     "contact": (NAME_LIKE, [
         [{"LOWER": "bien"}, {"LOWER": {"IN": ["à", "a"]}}, {"LOWER": "vous"}],
-        [{"LOWER": {"IN": ["contactez", "contacter", "appelez", "appeler", "joindre", "rappeler", "rappelez",
+        [{"LOWER": {"IN": ["contact", "contactez", "contacter", "appelez", "appeler", "joindre", "rappeler", "rappelez",
                            "demandez", "demander", "écrire", "ecrire", "écrivez", "ecrivez", "part", "signé", "signe",
                            "cordialement", "salutations", "amicalement", "bisous", "merci", "attention"]}},
          {"LOWER": {"IN": ["à", "a", "de", "d'"]}, "OP": "?"}],
@@ -315,7 +327,9 @@ def name_after(doc, start: int, sureness: str, lexicon: Lexicon) -> tuple[int, i
     while end < len(doc) and end - start < MAX_NAME_WORDS:
         word = doc[end].text
         anywhere = sureness != NAME_LIKE
-        particle = fold(word) in _PARTICLES and end + 1 < len(doc) and lexicon.looks_like_name(doc[end + 1].text)
+        # « da silva » opens a name; « de » only after a civility (« madame de villepin », not « ma prof de maths »)
+        particle = (fold(word) in _PARTICLES and (end > start or sureness == ALWAYS or fold(word) not in {"de", "d'", "d’"})
+                    and end + 1 < len(doc) and lexicon.looks_like_name(doc[end + 1].text))
         surely = sureness == ALWAYS and end == start and _is_alpha(word) and not lexicon.is_stop(word)
         if particle or surely or lexicon.looks_like_name(word, anywhere):
             end += 1

@@ -32,6 +32,7 @@ def scrub():
     ("c'est pour m. lefebvre, président de l'amicale", "lefebvre"),
     ("mon fils s'appelle noah, il a 15 ans", "noah"),
     ("cordialement, kevin dubois", "kevin dubois"),
+    ("notre animatrice sarah organise un atelier", "sarah"),
 ])
 def test_a_name_in_lower_case_after_a_cue_is_removed(scrub, message, name):
     scrubbed = scrub(message)
