@@ -1,11 +1,13 @@
 """Every message Boussole can show the centre's staff, read from the source code itself, so that
 the guide's troubleshooting page (docs/guide/depannage.md) can be checked to explain each one.
 
-A message is found where it is written: a ``french`` attribute, the French table of
-core/messages.py, the error constructors of core/ and ingest/ (their English reasons are what the
-harvest's and the refresh's reports print, « failed: <adresse> : <raison> »), the CLI's
-``ClickException`` and the Administration page's errors and warnings. Each is known by its longest
-fixed part (an f-string's text between its fields), which the guide quotes.
+A message is found where it is written: a ``french`` attribute or argument (``Verdict(…, french)``),
+the French table of core/messages.py, the error constructors of core/ and ingest/ (their English
+reasons are what the harvest's and the refresh's reports print, « failed: <adresse>: <raison> »),
+the reasons a harvest lists, the CLI's ``ClickException``, and ``st.error`` / ``st.warning`` /
+``st.info`` in Administration. Its text has « … » where an f-string has a field; the guide's entry
+is a heading quoting it so. A message whose longest fixed part is under 8 characters
+(« {name}: {exc} ») only passes another one through, and is not listed.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ SHORTEST_KEY = 8  # shorter fixed parts (« {name}: {exc} ») pass another messa
 class StaffMessage:
     where: str  # file:line
     text: str  # the message with … in place of its fields
-    key: str  # its longest fixed part, as the guide quotes it
+    key: str  # its longest fixed part
 
     @property
     def french(self) -> bool:
