@@ -8,11 +8,13 @@ that element — the nearest one holding the link that repeats beside siblings o
 tag, a class in common), each with a link and a heading or a date — so that its title, date,
 summary and kind come from it alone, wherever the date stands (before the title, after it, in
 a sibling block of the row), never from a neighbour. Its title is its heading, else its first
-link's words when they are not generic (« Accéder au document »).
+link's words when they are not generic (« Accéder au document »). On a page showing a single
+entry (the last page of a pagination), nothing repeats: the entry is then the nearest element
+holding the link, a date and one title at most.
 
-A page without such repetition (one entry, or entries written flat one after the other) is
-read by headings: the entry of a link is the stretch of the page from the heading before it to
-the next heading, as long as that heading is not inside another entry.
+A page without such elements (entries written flat one after the other) is read by headings:
+the entry of a link is the stretch of the page from the heading before it to the next heading,
+as long as that heading is not inside another entry.
 """
 
 from __future__ import annotations
@@ -103,15 +105,25 @@ class _Entries:
     """Which element of the page is the entry holding a given element (None: none is)."""
 
     def __init__(self):
-        self._cache: dict = {}
+        self._kinds: dict = {}  # parent -> its children's kinds that look like entries
+        self._cache: dict = {}  # element -> whether it is an entry shown alone
 
     def of(self, element):
+        """The nearest element holding ``element`` that is an entry of a list, or that holds a
+        date and at most one title (a page of one entry)."""
         for candidate in [element, *element.iterancestors()]:
-            if candidate.tag in ("body", "html"):
-                return None
-            if candidate.tag not in HEADINGS and self._repeats(candidate):  # a heading titles an entry
+            if candidate.tag in ("body", "html") or len(_headings(candidate)) > 1 and not self._repeats(candidate):
+                return None  # every element above holds several titles: the page's, not an entry
+            if candidate.tag not in HEADINGS and (self._repeats(candidate) or self._alone(candidate)):
                 return candidate
         return None
+
+    def _alone(self, element) -> bool:
+        """An entry shown alone: a link, a date and one title at most, and no list of entries."""
+        if element not in self._cache:
+            self._cache[element] = _alone(element) and not any(
+                self._repeats(inner) for inner in element.iterdescendants() if isinstance(inner.tag, str))
+        return self._cache[element]
 
     def _repeats(self, element) -> bool:
         """One of at least two siblings of its kind (same tag, a class in common, or both
@@ -119,9 +131,9 @@ class _Entries:
         parent = element.getparent()
         if parent is None:
             return False
-        if parent not in self._cache:
-            self._cache[parent] = _entry_kinds(parent)
-        kinds = self._cache[parent]
+        if parent not in self._kinds:
+            self._kinds[parent] = _entry_kinds(parent)
+        kinds = self._kinds[parent]
         return any(kinds.get((element.tag, token), 0) >= 2 for token in _classes(element))
 
 
@@ -133,6 +145,15 @@ def _entry_kinds(parent) -> dict[tuple[str, str], int]:
             for token in _classes(child):
                 counts[(child.tag, token)] = counts.get((child.tag, token), 0) + 1
     return counts
+
+
+def _alone(element) -> bool:
+    """An entry shown alone: a link, a date and one title (a heading, or the link's own words)."""
+    if element.find(".//a[@href]") is None and not (element.tag == "a" and element.get("href")):
+        return False
+    dated = _iso_dates(element.iter()) or _date([], _text(element))
+    return bool(dated) and (len(_headings(element)) == 1 or any(
+        (words := _text(a)) and not is_generic(words) and not _date([], words) for a in element.iter("a")))
 
 
 def _looks_like_entry(element) -> bool:

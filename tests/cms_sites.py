@@ -140,3 +140,100 @@ def joomla(port, page):
 <div class="com-content-category-blog__navigation w-100"><p class="com-content-category-blog__counter counter float-end pt-3 pe-2">Page {page} sur 2</p>
 <div class="com-content-category-blog__pagination"><nav class="pagination__wrapper" aria-label="Pagination">
 <ul class="pagination ms-0 mb-4">{nav}</ul></nav></div></div></div></main></body></html>"""
+
+
+# Three more layouts taken from real themes, where the date does not follow the heading:
+# a Drupal view of fields (no heading: the title is a link, the date after it — the row where
+# the second entry took the first one's date), Typo3's news list (the date before the title),
+# and a Bootstrap row (Drupal's Bootstrap theme, many agencies') with a calendar badge in a
+# sibling column. ``MORE_PUBLICATIONS`` is what a harvest must find: host/path -> (title, date).
+VIEWS, TYPO3, BADGE = "views.centre-test.fr", "typo3.centre-test.fr", "badge.centre-test.fr"
+MORE_ROWS = {
+    VIEWS: {1: [("rapport-annuel-2022", "Rapport d’activité 2022", "2023-03-14"), ("atlas-quartiers", "Atlas des quartiers prioritaires", "2022-11-30")],
+            2: [("guide-gup", "Guide de la gestion urbaine de proximité", "2021-06-08")]},
+    TYPO3: {1: [("rencontre-emploi", "Rencontre régionale : l’emploi des jeunes", "2023-02-02"), ("cahier-sante", "Cahier santé et quartiers", "2022-09-19")],
+            2: [("vie-associative", "La vie associative dans les quartiers", "2020-01-27")]},
+    BADGE: {1: [("webinaire-climat", "Webinaire : adaptation au climat dans les quartiers", "2024-05-21"), ("fiche-adultes-relais", "Fiche : les adultes-relais", "2023-12-04")],
+            2: [("synthese-cites", "Synthèse : cités éducatives", "2022-04-12")]},
+}
+_MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+
+
+def _shown(iso: str) -> str:
+    return f"{int(iso[8:])} {_MOIS[int(iso[5:7]) - 1]} {iso[:4]}"
+
+
+def views_fields(port, page):
+    rows = MORE_ROWS[VIEWS][page]
+
+    def row(n, slug, title, iso):
+        parity = "odd" if n % 2 else "even"
+        return (f'<div class="views-row views-row-{n} views-row-{parity}"><div class="views-field views-field-title">'
+                f'<span class="field-content"><a href="/publications/{slug}" hreflang="fr">{title}</a></span></div>'
+                f'<div class="views-field views-field-created"><span class="views-label">Date : </span><span class="field-content">'
+                f'<time datetime="{iso}T12:00:00Z">{iso[8:]}/{iso[5:7]}/{iso[:4]}</time></span></div>'
+                f'<div class="views-field views-field-field-document"><div class="field-content"><span class="file file--application-pdf">'
+                f'<a href="/sites/default/files/{slug}.pdf" type="application/pdf">{slug}.pdf</a></span></div></div></div>')
+    pager = ('<a href="?page=1" title="Aller à la page suivante" rel="next">Suivant ›</a>' if page == 1 else
+             '<a href="?page=0" title="Aller à la page précédente" rel="prev">‹ Précédent</a>')
+    return f"""<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Publications</title></head><body>
+<div class="region region-content"><h1 class="page-header">Publications</h1><div class="view view-publications">
+<div class="view-header"><p>Toutes les publications du centre.</p></div>
+<div class="view-content">{"".join(row(n, *r) for n, r in enumerate(rows, start=1))}</div>
+<nav class="pager" role="navigation"><ul class="pager__items"><li class="pager__item">{pager}</li></ul></nav></div></div></body></html>"""
+
+
+def typo3_news(port, page):
+    def item(slug, title, iso):
+        return (f'<div class="article articletype-0" itemscope="itemscope" itemtype="http://schema.org/Article">'
+                f'<div class="news-list-date"><time itemprop="datePublished" datetime="{iso}">{iso[8:]}.{iso[5:7]}.{iso[:4]}</time></div>'
+                f'<div class="header"><h3><a title="{title}" href="/publications/detail/{slug}/"><span itemprop="headline">{title}</span></a></h3></div>'
+                f'<div class="teaser-text"><div itemprop="description"><p>Les actes et la synthèse de la journée.</p></div>'
+                f'<a class="more" title="{title}" href="/publications/detail/{slug}/">Lire la suite</a></div>'
+                f'<div class="news-related-files"><ul><li><span class="news-related-files-link">'
+                f'<a href="/fileadmin/user_upload/{slug}.pdf" target="_blank">{slug}.pdf</a></span></li></ul></div></div>')
+    items = "".join(item(*r) for r in MORE_ROWS[TYPO3][page])
+    nav = ('<li class="current">1</li><li><a href="/publications/?tx_news_pi1%5BcurrentPage%5D=2">2</a></li>'
+           '<li class="next"><a href="/publications/?tx_news_pi1%5BcurrentPage%5D=2">Suivant</a></li>' if page == 1 else
+           '<li><a href="/publications/">1</a></li><li class="current">2</li>')
+    return f"""<!DOCTYPE html><html lang="fr-FR"><head><meta charset="utf-8"><title>Publications</title></head><body>
+<div id="content"><h1>Nos publications</h1><div class="news"><div class="news-list-view" id="news-container-12">{items}
+<div class="page-navigation"><p>Page {page} sur 2.</p><ul class="f3-widget-paginator">{nav}</ul></div></div></div></div></body></html>"""
+
+
+def bootstrap_badge(port, page):
+    def row(slug, title, iso):
+        day, month, year = _shown(iso).split(" ")
+        return (f'<div class="views-row"><div class="row"><div class="col-sm-2"><div class="date-badge">'
+                f'<span class="day">{day}</span> <span class="month">{month}</span> <span class="year">{year}</span></div></div>'
+                f'<div class="col-sm-10"><h3 class="title"><a href="/ressources/{slug}">{title}</a></h3>'
+                f'<p>Retrouvez la présentation et les documents de la séance.</p>'
+                f'<a class="btn btn-default" href="/sites/default/files/{slug}.pdf">Télécharger le document</a></div></div></div>')
+    rows = "".join(row(*r) for r in MORE_ROWS[BADGE][page])
+    nav = ('<li class="next"><a href="/ressources?page=1" title="Aller à la page suivante">suivant ›</a></li>' if page == 1 else
+           '<li class="prev"><a href="/ressources" title="Aller à la page précédente">‹ précédent</a></li>')
+    return f"""<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Ressources</title></head><body>
+<div class="main-container container"><section class="col-sm-9"><h1 class="page-header">Ressources</h1>
+<div class="view view-ressources"><div class="view-content">{rows}</div>
+<div class="text-center"><ul class="pagination">{nav}</ul></div></div></section>
+<aside class="col-sm-3"><h2 class="block-title">À la une</h2><p><time datetime="2019-01-01">1er janvier 2019</time></p>
+<a href="https://www.anct.gouv.fr/agenda">Agenda</a></aside></div></body></html>"""
+
+
+def more_listings(port) -> dict[str, bytes]:
+    """host/path -> page, for the three layouts above."""
+    return {f"{VIEWS}/publications": views_fields(port, 1).encode(), f"{VIEWS}/publications?page=0": views_fields(port, 1).encode(),
+            f"{VIEWS}/publications?page=1": views_fields(port, 2).encode(),
+            f"{TYPO3}/publications/": typo3_news(port, 1).encode(),
+            f"{TYPO3}/publications/?tx_news_pi1%5BcurrentPage%5D=2": typo3_news(port, 2).encode(),
+            f"{BADGE}/ressources": bootstrap_badge(port, 1).encode(), f"{BADGE}/ressources?page=1": bootstrap_badge(port, 2).encode()}
+
+
+MORE_PUBLICATIONS = {
+    **{f"{VIEWS}/{where}{slug}{suffix}": (title, iso) for page in MORE_ROWS[VIEWS].values() for slug, title, iso in page
+       for where, suffix in (("publications/", ""), ("sites/default/files/", ".pdf"))},
+    **{f"{TYPO3}/{where}{slug}{suffix}": (title, iso) for page in MORE_ROWS[TYPO3].values() for slug, title, iso in page
+       for where, suffix in (("publications/detail/", "/"), ("fileadmin/user_upload/", ".pdf"))},
+    **{f"{BADGE}/{where}{slug}{suffix}": (title, iso) for page in MORE_ROWS[BADGE].values() for slug, title, iso in page
+       for where, suffix in (("ressources/", ""), ("sites/default/files/", ".pdf"))},
+}

@@ -8,7 +8,8 @@ import json
 import re
 
 import pytest
-from cms_sites import DRUPAL, JOOMLA, SPIP, WP, drupal, joomla, spip, wordpress
+from cms_sites import (BADGE, DRUPAL, JOOMLA, MORE_PUBLICATIONS, SPIP, TYPO3, VIEWS, WP, drupal, joomla, more_listings, spip,
+                       wordpress)
 from conftest import CORPUS
 from website import Route, fake_dns, serve
 
@@ -20,7 +21,7 @@ from ingest.listing import read_listing
 
 PDF = (CORPUS / "etalab-guides" / "guide-juridique.pdf").read_bytes()
 UTF8 = "text/html; charset=utf-8"
-HOSTS = [WP, SPIP, DRUPAL, JOOMLA, "www.centre-test.fr", "media.centre-test.fr", "www.autre-test.fr"]
+HOSTS = [WP, SPIP, DRUPAL, JOOMLA, VIEWS, TYPO3, BADGE, "www.centre-test.fr", "media.centre-test.fr", "www.autre-test.fr"]
 
 
 @pytest.fixture
@@ -100,6 +101,24 @@ def test_wordpress_spip_drupal_and_joomla_listings_give_every_publication_its_ex
         for url, row in catalogue(tmp_path / "sources" / "web" / f"{host}-{port}").items():
             found[url.replace(f":{port}", "").removeprefix("http://")] = (row["title"], row["date"])
     assert found == EXPECTED
+
+
+def test_each_entry_takes_its_date_from_its_own_row_wherever_the_theme_puts_it(dns, tmp_path):
+    """A Drupal view of fields (the date after the title link, no heading), Typo3's news list
+    (the date before the title) and a Bootstrap row (the date in a sibling column), two pages each."""
+    with serve({}) as site:
+        port = site.server_port
+        site.routes.update({path: Route(body, UTF8) for path, body in more_listings(port).items()})
+        for path, (title, _) in MORE_PUBLICATIONS.items():
+            site.routes[path] = Route(PDF, "application/pdf") if path.endswith(".pdf") else page(title)
+        starts = [f"http://{VIEWS}:{port}/publications", f"http://{TYPO3}:{port}/publications/", f"http://{BADGE}:{port}/ressources"]
+        report = harvest(settings_for(tmp_path), starts, tmp_path / "sources")
+    assert report.failures == [] and report.listing_pages >= 6
+    found = {}
+    for host in (VIEWS, TYPO3, BADGE):
+        for url, row in catalogue(tmp_path / "sources" / "web" / f"{host}-{port}").items():
+            found[url.replace(f":{port}", "").removeprefix("http://")] = (row["title"], row["date"])
+    assert found == MORE_PUBLICATIONS
 
 
 def test_a_listing_without_any_charset_declaration_is_read_as_utf8():
