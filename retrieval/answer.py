@@ -163,7 +163,7 @@ def extractive_answer(question: str, result: SearchResult, embedder: Embeds,
         return Answer(question, [], citations, no_answer=True)
     else:
         chosen = _select(scores, vectors, max_sentences, candidates, len(citations[0].hit.passage.text.split()))
-    candidates, citations = _cite_unshown(candidates, chosen, citations)
+    candidates, citations, chosen = _cite_unshown(candidates, chosen, citations)
     if not stating:  # an explanation reads in the passages' order; a fact comes first
         chosen.sort(key=lambda i: (candidates[i].n, candidates[i].position))
     sentences: list[AnswerSentence] = []
@@ -238,18 +238,31 @@ def _documents_of(citations: list[Citation]) -> list[DocumentInfo]:
 
 
 def _cite_unshown(candidates: list[_Candidate], chosen: list[int], citations: list[Citation]
-                  ) -> tuple[list[_Candidate], list[Citation]]:
-    """Number the passages not shown that chosen sentences come from, after the excerpts."""
-    numbers: dict[int, int] = {}
+                  ) -> tuple[list[_Candidate], list[Citation], list[int]]:
+    """A passage not shown that a chosen sentence comes from takes the card of the lowest excerpt
+    no better sentence cites: the person chose how many excerpts to see (« Nombre d'extraits »),
+    and each sentence is checked against its card. A sentence left without a card is dropped."""
     citations = list(citations)
+    numbers: dict[int, int] = {}  # unshown passage id -> the card it took
+    held: set[int] = set()  # cards a chosen sentence cites
+    kept = []
     for i in chosen:
-        hit = candidates[i].hit
-        if candidates[i].n == 0 and hit is not None and hit.passage.id not in numbers:
-            numbers[hit.passage.id] = len(citations) + 1
-            citations.append(Citation(len(citations) + 1, hit))
+        c = candidates[i]
+        if c.n == 0 and c.hit is not None and c.hit.passage.id not in numbers:
+            free = [n for n in range(len(citations), 0, -1) if n not in held]
+            if not free:
+                continue
+            numbers[c.hit.passage.id] = free[0]
+            citations[free[0] - 1] = Citation(free[0], c.hit)
+        n = numbers[c.hit.passage.id] if c.n == 0 and c.hit is not None else c.n
+        if c.n and c.n in numbers.values():  # its excerpt gave its card to a better sentence's passage
+            continue
+        held.add(n)
+        kept.append(i)
+    taken = set(numbers.values())
     candidates = [replace(c, n=numbers[c.hit.passage.id]) if c.n == 0 and c.hit and c.hit.passage.id in numbers
-                  else c for c in candidates]
-    return candidates, citations
+                  else replace(c, n=0) if c.n in taken else c for c in candidates]
+    return candidates, citations, kept
 
 
 def citations_of(result: SearchResult) -> list[Citation]:
