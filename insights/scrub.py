@@ -61,8 +61,10 @@ NUMBERED_WAY = re.compile(rf"(?<!\d)\d{{1,4}}\s?(?:bis|ter|b|a)?\s*,?\s+{_WAY_NA
 LIVED_IN_WAY = re.compile(rf"\b{_LIVES}\b(?:\s+(?:au|à|a|en|dans|de|d['’]|du|la|le|l['’]|les|:|\d{{1,4}}(?:\s?bis|\s?ter)?))"
                           rf"{{0,4}}\s*(?P<found>{_WAY_NAME})",
                           re.IGNORECASE)
-BUILDING = re.compile(r"\b(?:b[âa]timent|b[âa]t\.?|appartement|appart|appt?\.?|apt\.?|escalier|esc\.|porte|[ée]tage)"
-                      r"\s*(?:n°\s*)?(?:\d{1,4}|[a-z]\d{0,3})\b", re.IGNORECASE)
+_UNIT = (r"\b(?:(?:b[âa]timent|b[âa]t\.?|escalier|esc\.?)\s*(?:n°\s*)?(?:\d{1,4}|[a-z]\d{0,3})"
+         r"|(?:appartement|appart|appt?\.?|apt\.?|porte|[ée]tage)\s*(?:n°\s*)?\d{1,4}[a-z]?)\b")
+# a building, a flat, and the floor said with them: « 2eme etage bat D », « appt 14 au 3e étage »
+BUILDING = re.compile(rf"(?:{_FLOOR},?\s+(?:du\s+|au\s+)?)?{_UNIT}(?:,?\s+(?:au\s+)?{_FLOOR})?", re.IGNORECASE)
 _TOWN_WORD = rf"(?!{_ENDS_NAME}\b|[^\W\d_]['’])[^\W\d_][\w'’-]*"
 # a town's name in several words: « saint denis », « la courneuve », « aix en provence »
 _TOWN = (rf"(?:(?:la|le|les|saint|sainte|st|ste)[\s-]+)?{_TOWN_WORD}"
@@ -119,7 +121,8 @@ _RELATIVE = ["fils", "fille", "mari", "femme", "épouse", "epouse", "époux", "e
              "beau-fils", "gendre", "bru", "filleul", "filleule", "petit-ami", "petite-amie", "maman", "papa", "mamie",
              "papi", "papy", "tonton", "tata", "daron", "daronne", "fiston", "frangin", "frangine", "mere", "pere",
              "enfants", "filles", "petits-enfants", "voisins", "voisines", "amis", "amies", "frères", "freres",
-             "sœurs", "soeurs", "cousins", "cousines", "jumeaux", "jumelles"]
+             "sœurs", "soeurs", "cousins", "cousines", "jumeaux", "jumelles", "pote", "potes", "poto", "pota", "copains",
+             "copines", "camarade", "voisine", "coloc", "colocataire"]
 _CIVILITY = ["madame", "monsieur", "mme", "mmes", "mr", "mrs", "m.", "mlle", "melle", "mademoiselle", "mlles", "mle",
              "mdme", "msieur", "messieurs", "dr", "docteur", "docteure", "maître", "maitre", "pr", "professeur",
              "mme.", "mr.", "dr.", "pr.", "mlle.", "née", "nee", "épouse", "ép.", "veuve"]
@@ -160,7 +163,8 @@ CUES = {
     ]),
     "relative": (FIRST_NAME_ANYWHERE, [
         [{"LOWER": {"IN": _POSSESSIVE}}, {"LOWER": {"IN": ["petit", "petite", "grand", "grande", "jeune", "beau",
-                                                                 "belle", "ex", "ex-", "cher", "chère", "propre"]}, "OP": "?"},
+                                                                 "belle", "ex", "ex-", "cher", "chère", "propre",
+                                                                 "meilleur", "meilleure", "vieux", "vieille"]}, "OP": "?"},
          {"LOWER": {"IN": _RELATIVE}}, {"LOWER": {"IN": ["aîné", "aîné", "aine", "ainé", "aînée", "ainee", "cadet",
                                                           "cadette", "ado", "majeur", "mineur"]}, "OP": "?"}],
         [{"LOWER": {"IN": _RELATIVE}}, {"LOWER": {"IN": ["de", "d'", "d’"]}}],
@@ -196,6 +200,9 @@ CUE_WORDS = frozenset(fold(w) for w in [*_POSSESSIVE, *_RELATIVE, *_CIVILITY, "b
                                         "coucou", "merci", "cordialement", "appelle", "suis", "nom", "prenom", "slt",
                                         "bjr", "bsr", "cc", "yo", "svp", "stp", "jsui", "jsuis", "chui", "moi", "ici"])
 COMMON_IN_FRANCE = {"male", "female", "mostly_male", "mostly_female"}
+# After « je suis », « c'est »: a French word that is a first name elsewhere is read as a name when
+# rarer than this in pyspellchecker's French frequencies (« maria » 2.5, « aire » 3.9, « aide » 90 a million)
+RARE_PER_MILLION = 3
 
 FIRST_PERSON = re.compile(r"\b(?:je|j['’]|moi|mon|ma|mes|me|m['’])", re.IGNORECASE)
 # A first-person story this long says who someone is even with its names removed.
@@ -239,12 +246,16 @@ class Lexicon:
         self.folded_lemmas = frozenset(fold(w) for w in lemmas)
         self.verbs = frozenset(index["verb"]) | {lemma for forms in exceptions["verb"].values() for lemma in forms}
         self.nominal = frozenset(index["noun"]) | frozenset(index["adj"])
+        self.qualifiers = frozenset(index["adj"]) | frozenset(index["adv"]) | frozenset(exceptions["adj"]) \
+            | frozenset(exceptions.get("adv", {}))
         # the lemmatizer's suffix rules, folded: « desesperee » → « desesperer »
         self.rules = tuple(sorted({(fold(a), fold(b)) for rules in tables.get_table("lemma_rules").values()
                                    for a, b in rules if len(a) >= 2}, key=lambda r: -len(r[0])))
         self.stop = frozenset(fold(w) for w in STOP_WORDS)
         self.policy = frozenset(fold(e.term) for e in load_glossary().entries)
         self.names = Detector(case_sensitive=False)
+        from spellchecker import SpellChecker
+        self.frequency = SpellChecker(language="fr", distance=1).word_frequency  # words seen in French films' subtitles
 
     def is_word(self, word: str) -> bool:
         if "-" in word.strip("-"):  # « auto-entrepreneur », « aide-soignante »
@@ -265,9 +276,18 @@ class Lexicon:
         word = word.lower()
         return word not in self.nominal and any(lemma in self.verbs for lemma in self.lookup.get(word, [word]))
 
+    def is_rare(self, word: str) -> bool:
+        """Rarely said in French (« maria », « moussa », « milan »), unlike « aide » or « rien »."""
+        return self.frequency[word.lower()] < RARE_PER_MILLION * self.frequency.total_words / 1e6
+
+    def is_qualifier(self, word: str) -> bool:
+        """An adjective or an adverb (« mal », « bon », « seule »), which « je suis » is followed by."""
+        word = word.lower()
+        return word in self.qualifiers or any(lemma in self.qualifiers for lemma in self.lookup.get(word, []))
+
     def is_first_name(self, word: str, anywhere: bool = False) -> bool:
         """A first name common in France, or given anywhere when the word is no French word (or when
-        ``anywhere``: « ma femme mai »)."""
+        ``anywhere``: « ma femme mai », « c moussa »)."""
         parts = re.split(r"[-'’]", word)
         return all(self.names.get_gender(part, "france") in COMMON_IN_FRANCE or (
             (anywhere or not self.is_word(part)) and self.names.get_gender(part) != "unknown") for part in parts)
@@ -277,7 +297,7 @@ class Lexicon:
         acronym (« RSA »), nor what people abbreviate (« ds », « bcp »: no vowel, or two letters)."""
         if len(word) < 2 or not _is_alpha(word) or self.is_stop(word) or fold(word) in self.policy:
             return False
-        if self.is_first_name(word, anywhere):
+        if self.is_first_name(word, anywhere or (self.is_rare(word) and not self.is_qualifier(word))):
             return True
         if word.isupper() and len(word) <= 3 or len(word) == 2 or not re.search(r"[aeiouy]", fold(word)):
             return False
@@ -307,7 +327,7 @@ def phones(text: str) -> list[Found]:
     between digits read as a space, which keeps offsets). Any number of a possible length counts,
     assigned or not (people invent and mistype numbers), when written with its 0 or its country code."""
     import phonenumbers
-    readable = re.sub(r"(?<=\d)/(?=\d)", " ", text)
+    readable = re.sub(r"(?<=\d)/(?=\d)|(?<=\d),(?=\s?\d)|(?<=\d\s),(?=\d)", " ", text)
     matches = phonenumbers.PhoneNumberMatcher(readable, "FR", leniency=phonenumbers.Leniency.POSSIBLE)
     # 08 numbers are services' (« numéro vert 0 800 123 456 »), never a person's
     return [Found(m.start, m.end, "phone") for m in matches if re.match(r"[+0(]", m.raw_string)
@@ -385,7 +405,8 @@ def names(doc, lexicon: Lexicon, matcher) -> list[Found]:
     # is not enough: « asso », « cas », « bert » are first names somewhere)
     for token in doc[:-1]:
         word = token.text
-        if lexicon.is_first_name(word) and not lexicon.is_word(word) and not lexicon.is_stop(word):
+        if (lexicon.is_first_name(word) and (not lexicon.is_word(word) or word.istitle())
+                and not lexicon.is_stop(word)):
             start, end = name_after(doc, token.i + 1, NAME_LIKE, lexicon)
             if start == token.i + 1 and end > start:
                 found.append(Found(token.idx, doc[end - 1].idx + len(doc[end - 1]), "name"))

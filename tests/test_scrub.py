@@ -33,6 +33,8 @@ def scrub():
     ("mon fils s'appelle noah, il a 15 ans", "noah"),
     ("cordialement, kevin dubois", "kevin dubois"),
     ("notre animatrice sarah organise un atelier", "sarah"),
+    ("slt c moussa, je veux créer ma boite", "moussa"),  # a rare French word (« mousser ») and a first name
+    ("mon pote rayan et moi on veut faire une web série", "rayan"),
 ])
 def test_a_name_in_lower_case_after_a_cue_is_removed(scrub, message, name):
     scrubbed = scrub(message)
@@ -43,6 +45,7 @@ def test_a_name_in_lower_case_after_a_cue_is_removed(scrub, message, name):
     "je suis perdue, mon mari est parti, je suis seule avec 3 enfants",
     "je suis mariée et mère de deux enfants, quelles aides ?",
     "je suis desesperee, mon fils a ete exclu du college",  # no accents
+    "je suis aide à domicile et je suis mal logée",  # first names somewhere, but common French words
     "mon voisin du dessus fait du bruit toute la nuit",
     "madame la maire a promis une aire de jeux",
     "bonjour madame, monsieur, je cherche le guide",
@@ -65,6 +68,10 @@ def test_a_building_and_flat_are_removed(scrub):
     assert "moulin" not in scrubbed and "14" not in scrubbed and "ascenseur est en panne" in scrubbed
 
 
+def test_a_floor_said_with_a_building_is_removed(scrub):
+    assert scrub("mme diallo du 2eme etage bat D demande") == "mme [nom] du [adresse] demande"
+
+
 def test_a_residence_where_one_lives_is_removed_even_without_a_number(scrub):
     assert "cigales" not in scrub("j'habite résidence les cigales à nîmes")
 
@@ -73,6 +80,7 @@ def test_a_residence_where_one_lives_is_removed_even_without_a_number(scrub):
     "06 12 34 56 78", "06/12/34/56/78", "06.12.34.56.78", "06-12-34-56-78", "0612345678",
     "+33 6 12 34 56 78", "+33 (0)6 12 34 56 78", "0033 6 12 34 56 78", "0033612345678",
     "07 12 34 56 78",  # an unassigned range, as people invent or mistype numbers
+    "06 ,23, 45, 67, 89",  # commas typed as separators
     "+212 6 61 23 45 67",  # a foreign number
 ])
 def test_a_phone_number_is_removed_whatever_its_separators(scrub, phone):
@@ -109,6 +117,7 @@ def test_a_caf_number_is_removed(scrub, message):
     "le quartier Saint-Jacques à Perpignan est-il en QPV ?", "le 3e étage de la tour est insalubre",
     "les habitants de la rue se plaignent du bruit", "quartier pissevin nimes renovation urbaine calendrier",
     "une aide aux devoirs au centre social paul bert", "le numéro vert 0 800 123 456 et le 3919",
+    "mon identifiant france travail est perdu",
 ])
 def test_the_policy_s_words_stay(scrub, message):
     assert scrub(message) == message
