@@ -48,7 +48,9 @@ _ABBREVIATIONS = sorted(set(French.Abbreviation.ABBREVIATIONS) | {
 _ENDS_ABBREVIATION = re.compile(
     r"(?:^|[\s(’'])(?:" + "|".join(map(re.escape, _ABBREVIATIONS)) + r"|\d{1,3})\.$", re.I)
 _ENDS_INITIAL = re.compile(r"(?:^|[\s(’'])[A-Z]\.$")
-_BLANK_OR_ITEM = re.compile(rf"[ \t]*(?:\n|{_LIST_MARK})")
+# A blank line, a list item or a numbered heading (« 9.1.1 Description… ») opens a block whatever
+# the line before it
+_BLANK_OR_ITEM = re.compile(rf"[ \t]*(?:\n|{_LIST_MARK}|\d{{1,2}}(?:\.\d{{1,2}})+\s+[A-ZÀ-ÖØ-Þ])")
 # « 1. » or « II. » alone: a list or section number, not a sentence
 _LONE_NUMBER = re.compile(r"(?:\d{1,2}|[IVX]{1,4})\.")
 
@@ -61,7 +63,16 @@ def sentence_spans(text: str, cut: Callable[[str], Spans] | None = None) -> Span
     """Character spans of the sentences of ``text`` (also used to compose answers), without
     surrounding spaces. ``cut`` splits one block into sentences (pysbd's French rules unless
     another is given, as benchmarks/sentences.py does to compare)."""
-    cut = cut or pysbd_cut
+    return list(_pysbd_spans(text)) if cut is None else _spans(text, cut)
+
+
+@lru_cache(maxsize=8192)
+def _pysbd_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Kept: an answer cuts the passages of its documents, the same from one question to the next."""
+    return tuple(_spans(text, pysbd_cut))
+
+
+def _spans(text: str, cut: Callable[[str], Spans]) -> Spans:
     spans: Spans = []
     for start, end in _blocks(text):
         block = text[start:end]
