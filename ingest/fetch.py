@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import ssl
+import threading
 import time
 import urllib.robotparser
 from dataclasses import dataclass, field
@@ -122,11 +123,34 @@ class _BoundedStream(httpcore.NetworkStream):
         return self._stream.get_extra_info(info)
 
 
+def _resolving_within(resolve: Resolver, clock: _Clock) -> Resolver:
+    """``resolve`` bounded by the request's deadline: the system's lookup cannot be interrupted,
+    so it runs in a thread of its own, left to finish alone if it takes too long."""
+    def bounded(host: str, port: int) -> list[str]:
+        box: dict = {}
+
+        def lookup() -> None:
+            try:
+                box["addresses"] = resolve(host, port)
+            except Exception as exc:  # handed to the caller, whatever it is
+                box["error"] = exc
+        worker = threading.Thread(target=lookup, daemon=True)
+        worker.start()
+        worker.join(clock.left(None, httpcore.ConnectTimeout))
+        if worker.is_alive():
+            raise TimeoutError("the name lookup took longer than the request's time limit")
+        if "error" in box:
+            raise box["error"]
+        return box["addresses"]
+    return bounded
+
+
 class _DeadlineBackend(PinnedBackend):
-    """The pinned backend (checked addresses only) whose sockets keep the request's deadline."""
+    """The pinned backend (checked addresses only) whose name lookups and sockets keep the
+    request's deadline."""
 
     def __init__(self, policy: AddressPolicy, resolve: Resolver, clock: _Clock):
-        super().__init__(policy, resolve)
+        super().__init__(policy, _resolving_within(resolve, clock))
         self.clock = clock
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
