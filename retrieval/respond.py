@@ -3,13 +3,15 @@ else extractively)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.settings import Settings
 from retrieval.answer import Answer, answer_documents, extractive_answer
 from retrieval.condense import condense
 from retrieval.conversation import follow_up_search, is_follow_up
 from retrieval.facts import asked_fact
 from retrieval.filters import Filters
-from retrieval.search import Searcher
+from retrieval.search import Searcher, distinct_passages
 from retrieval.shapes import asks_for_documents, document_list
 
 
@@ -25,6 +27,7 @@ def respond(settings: Settings, searcher: Searcher, question: str, k: int = 5,
     rewrite = condense(settings, previous, question) if llm and is_follow_up(previous or [], question) else None
     result = (searcher.search(rewrite, k=k, filters=filters) if rewrite
               else follow_up_search(searcher, previous or [], question, k=k, filters=filters))
+    result = replace(result, hits=distinct_passages(result.hits))  # a follow-up pools two searches' hits
     if llm and not result.no_answer:
         from retrieval.llm import generative_answer
         answer = generative_answer(settings, question, result, searcher.sentence_embedder(result),

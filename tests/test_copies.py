@@ -66,3 +66,21 @@ def test_when_the_indexed_file_goes_its_copy_takes_its_place(settings, two_notic
     assert report.failed == 0 and set(indexed(settings)) == {f"archives/{NOTICE}"}
     manifest = read_manifest(current_build(settings.index_path))
     assert not any(info.get("copy_of") for info in manifest.documents.values())
+
+
+def test_a_notice_filed_twice_is_cited_once(mixed_index, searcher):
+    from retrieval.respond import respond
+    answer = respond(mixed_index, searcher, "Comment intégrer l'égalité femmes-hommes dans nos actions ?")
+    texts = [" ".join(c.hit.passage.text.split()) for c in answer.citations]
+    assert any(c.hit.document.source == NOTICE for c in answer.citations)
+    assert len(texts) == len(set(texts)) and not any(c.hit.document.source.startswith("copies/") for c in answer.citations)
+
+
+def test_a_passage_shown_already_gives_its_place_to_the_next(searcher):
+    from dataclasses import replace
+
+    from retrieval.search import distinct_passages
+    first, second = searcher.search("Comment intégrer l'égalité femmes-hommes dans nos actions ?").hits[:2]
+    again = replace(first, rank=2, passage=replace(first.passage, id=-1, text=first.passage.text.replace(" ", "  ")))
+    kept = distinct_passages([first, again, second])
+    assert [(h.rank, h.passage.id) for h in kept] == [(1, first.passage.id), (2, second.passage.id)]

@@ -22,9 +22,11 @@ langue de la page…), sur ordinateur et sur un écran de 320 pixels de large, a
 réponse. Un test parcourt aussi tout le chemin au clavier seul : aller au champ de question,
 poser la question, atteindre les liens du premier extrait, ouvrir le document et revenir.
 
-Les pages sont en français (langue déclarée « fr »), la réponse est annoncée aux lecteurs
-d'écran quand elle est prête, sans déplacer le curseur, et le contenu se réorganise sans
-défilement horizontal sur un écran étroit ou avec un zoom à 200 %.
+Les pages sont en français (langue déclarée « fr »). Un lien « Aller à la question », le premier
+élément atteint avec la touche Tab, mène directement au champ de question. La réponse est
+annoncée aux lecteurs d'écran quand elle est prête, et le curseur du clavier se place sur elle
+(une zone nommée « Réponse ») : on lit ensuite ses extraits avec Tab. Le contenu se réorganise
+sans défilement horizontal sur un écran étroit ou avec un zoom à 200 %.
 
 ## Ce qui doit encore être vérifié par une personne
 

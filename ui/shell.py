@@ -13,9 +13,10 @@ from ui.navigation import PAGES
 
 HERE = Path(__file__).parent
 STREAMLIT_SHELL = Path(st.__file__).parent / "static" / "index.html"
-# put in every page: Streamlit's words in French, the live region that reads answers out, and
-# corrections of Streamlit's markup
-SHELL_SCRIPTS = tuple(HERE / "static" / name for name in ("francais.js", "annonces.js", "corrections.js"))
+# put in every page: Streamlit's words in French, the live region that reads answers out,
+# corrections of Streamlit's markup, and the keyboard's way to the question and to its answer
+SHELL_SCRIPTS = tuple(HERE / "static" / name for name in ("francais.js", "annonces.js", "corrections.js",
+                                                          "clavier.js"))
 
 
 def french_shell(shell: str, title: str, scripts: str) -> str:

@@ -1,4 +1,5 @@
-/* Answers read aloud to screen-reader users, once each, when complete, without moving the focus.
+/* Answers read aloud to screen-reader users, once each, when complete (the focus then moves to
+ * the answer: clavier.js).
  * Streamlit redraws the whole conversation at each question, so the region must live outside
  * what it draws: it is added to the page once, and a complete answer — an element carrying
  * data-bsl-announce (ui/cards.py) — is copied into it the first time its key is seen. */
