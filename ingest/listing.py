@@ -96,7 +96,7 @@ def _box_entry(box, link_text: str) -> Metadata:
     headings = _headings(box)
     title = _text(headings[0]) if headings else next(
         (words for a in box.iter("a") if (words := _text(a)) and not is_generic(words) and not _date([], words)), "")
-    text = _text(box)
+    text = " ".join(_text(box).split())  # one line, as the catalogue shows it
     summary = text.replace(title, "", 1).replace(link_text, "").strip() if title else ""
     return Metadata(title=title, date=_date(_iso_dates(box.iter()), text), type=_kind(text), description=shorten(summary))
 

@@ -121,6 +121,28 @@ def test_each_entry_takes_its_date_from_its_own_row_wherever_the_theme_puts_it(d
     assert found == MORE_PUBLICATIONS
 
 
+def test_cards_of_the_state_design_system_each_keep_their_own_date():
+    """The DSFR's cards (a layout the rule was not written on): the date in the card's end block,
+    after the description, three cards in a grid of columns, a dated news list beside them."""
+    def card(slug, title, shown):
+        return (f'<div class="fr-col-12 fr-col-md-4"><div class="fr-card fr-enlarge-link"><div class="fr-card__body">'
+                f'<div class="fr-card__content"><h3 class="fr-card__title"><a href="/publications/{slug}">{title}</a></h3>'
+                f'<p class="fr-card__desc">Présentation de la publication.</p><div class="fr-card__start"><ul class="fr-tags-group">'
+                f'<li><p class="fr-tag">Publication</p></li></ul></div><div class="fr-card__end"><p class="fr-card__detail">'
+                f'Publié le {shown}</p></div></div></div><div class="fr-card__header"><div class="fr-card__img">'
+                f'<img src="/img/{slug}.jpg" alt=""></div></div></div></div>')
+    page = ("<html><body><main><h1>Publications</h1><div class='fr-grid-row fr-grid-row--gutters'>"
+            + card("conseils", "Guide des conseils citoyens", "3 mars 2021") + card("rapport", "Rapport annuel", "12 juin 2022")
+            + card("qpv", "Fiche QPV", "1er janvier 2020") + "</div></main><aside><h2>Actualités</h2><ul>"
+            "<li><a href='/actualites/x'>Assemblée générale</a> <span>5 mai 2024</span></li>"
+            "<li><a href='/actualites/y'>Nouveau site</a> <span>6 mai 2024</span></li></ul></aside></body></html>")
+    entries = {link.url.rsplit("/", 1)[1]: (link.entry.title, link.entry.date)
+               for link in read_listing(page.encode(), "https://exemple.fr/publications/", UTF8)}
+    assert entries == {"conseils": ("Guide des conseils citoyens", "2021-03-03"), "rapport": ("Rapport annuel", "2022-06-12"),
+                       "qpv": ("Fiche QPV", "2020-01-01"), "x": ("Assemblée générale", "2024-05-05"),
+                       "y": ("Nouveau site", "2024-05-06")}
+
+
 def test_a_listing_without_any_charset_declaration_is_read_as_utf8():
     raw = wordpress(80, 1).encode("utf-8")
     assert b"charset" not in raw
