@@ -301,7 +301,8 @@ class Lexicon:
             return True
         if word.isupper() and len(word) <= 3 or len(word) == 2 or not re.search(r"[aeiouy]", fold(word)):
             return False
-        return (word[0].isupper() and not word.isupper()) or not self.is_word(word)
+        # a capital says a name, unless on a common French word (« le responsable Jeunesse »)
+        return not self.is_word(word) or (word[0].isupper() and not word.isupper() and self.is_rare(word))
 
 
 def _is_alpha(word: str) -> bool:
@@ -341,7 +342,7 @@ def patterns(text: str) -> list[Found]:
 
 def name_after(doc, start: int, sureness: str, lexicon: Lexicon) -> tuple[int, int]:
     """The tokens of the name said from token ``start`` on, punctuation before it aside (empty if none)."""
-    while start < len(doc) and doc[start].text in {",", ":", "-", "«", '"', "("}:
+    while start < len(doc) and doc[start].text in {",", ":", "-", "("}:
         start += 1
     end = start
     while end < len(doc) and end - start < MAX_NAME_WORDS:

@@ -49,6 +49,7 @@ def test_a_name_in_lower_case_after_a_cue_is_removed(scrub, message, name):
     "mon voisin du dessus fait du bruit toute la nuit",
     "madame la maire a promis une aire de jeux",
     "bonjour madame, monsieur, je cherche le guide",
+    "le responsable Jeunesse de la mairie, coordonnateur « Pratiques Numériques »",  # capitals on common words
 ])
 def test_what_follows_a_cue_and_is_no_name_stays(scrub, message):
     assert scrub(message) == message
