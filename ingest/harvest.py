@@ -195,7 +195,9 @@ def harvest(settings: Settings, start_urls: list[str], sources: Path, progress=N
         report.seconds = time.perf_counter() - started
         write_last_harvest(settings.index_path, {  # for Administration, /healthz and /metrics
             "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "ok": not report.failures,
-            "summary": report.summary(), "failures": [{"url": f.path, "reason": f.reason} for f in report.failures]})
+            "summary": report.summary(), "failures": [{"url": f.path, "reason": f.reason} for f in report.failures],
+            "counts": {"documents": report.documents, "downloaded": report.downloaded, "unchanged": report.unchanged,
+                       "removed": report.removed, "incomplete": len(report.incomplete)}})
         return report
 
 

@@ -421,3 +421,25 @@ def test_admin_shows_what_visitors_look_for_and_erases_it(base_settings, embedde
     assert "4 question(s) effacée(s)." in [s.value for s in at.success]
     assert store.since() == [] and store.count() == 0
     st.cache_resource.clear()
+
+
+def test_admin_is_in_sections_with_last_nights_harvest_on_top(admin_app):
+    import datetime
+    import os
+    from pathlib import Path
+
+    from core.store import write_last_harvest
+    at, _ = admin_app
+    write_last_harvest(Path(os.environ["BOUSSOLE_INDEX"]), {
+        "finished_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), "ok": False,
+        "counts": {"downloaded": 3, "unchanged": 7, "removed": 0},
+        "failures": [{"url": "https://centre.example/guide.pdf", "reason": "HTTP 503"}]})
+    at.text_input[0].set_value("s3cret")
+    at.button[0].click().run()
+    assert [t.label for t in at.tabs] == ["Publications", "Le site", "Documents", "Visiteurs"]
+    assert at.warning[0].value.startswith("Cette nuit (") and "1 en échec" in at.warning[0].value
+    assert any(escape_markdown("https://centre.example/guide.pdf") in m.value and "HTTP 503" in m.value
+               for m in at.markdown)
+    at.text_input(key="curator-search").set_value("égalité").run()
+    assert all("galit" in o for o in at.selectbox(key="curator").options)
+    assert "1 document(s) sur 10" in " ".join(c.value for c in at.caption)
