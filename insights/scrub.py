@@ -104,7 +104,8 @@ POLICY_NUMBER = re.compile(r"\b(?:loi|d[ée]cret|arr[êe]t[ée]|ordonnance|circu
 
 # each rule, by what it finds; a rule with a group ``found`` replaces only that group
 PATTERNS = (("email", EMAIL), ("identifier", NIR), ("identifier", CUED_NUMBER), ("identifier", FILE_NUMBER),
-            ("identifier", ACCOUNT_OR_PLATE), ("birth", BIRTH_DATE), ("address", NUMBERED_WAY), ("address", LIVED_IN_WAY), ("address", BUILDING), ("address", POSTCODE_TOWN))
+            ("identifier", ACCOUNT_OR_PLATE), ("birth", BIRTH_DATE), ("address", NUMBERED_WAY),
+            ("address", LIVED_IN_WAY), ("address", BUILDING), ("address", POSTCODE_TOWN))
 
 # --- names: what is said just before one, and how sure it is that a name follows. ALWAYS: the next
 # word is a name (« madame dupont »); FIRST_NAME_ANYWHERE: it is unless a French word that is no first
@@ -168,6 +169,9 @@ CUES = {
          {"LOWER": {"IN": _RELATIVE}}, {"LOWER": {"IN": ["aîné", "aîné", "aine", "ainé", "aînée", "ainee", "cadet",
                                                           "cadette", "ado", "majeur", "mineur"]}, "OP": "?"}],
         [{"LOWER": {"IN": _RELATIVE}}, {"LOWER": {"IN": ["de", "d'", "d’"]}}],
+        # « ma fille de 8 ans, lina »
+        [{"LOWER": {"IN": _POSSESSIVE}}, {"LOWER": {"IN": _RELATIVE}}, {"LOWER": "de", "OP": "?"}, {"LIKE_NUM": True},
+         {"LOWER": {"IN": ["ans", "an", "mois"]}}],
     ]),
     "called": (ALWAYS, [[{"LOWER": {"IN": ["nommé", "nommée", "nomme", "nommee", "prénommé", "prénommée", "prenomme",
                                            "prenommee", "dénommé", "dénommée", "denomme", "denommee", "surnommé",
@@ -184,17 +188,18 @@ CUES = {
     ]),
 }
 # particles inside a name: « mohamed ben salah », « halima ait ouali »
-_PARTICLES = {"ben", "bin", "ibn", "el", "al", "ait", "aït", "abd", "abou", "van", "von", "da", "dos", "di", "de", "n'", "n’",
-              "o'", "o’", "d'", "d’", "mc", "mac"}
+_PARTICLES = frozenset({"ben", "bin", "ibn", "el", "al", "ait", "aït", "abd", "abou", "van", "von", "da", "dos", "di",
+                        "de", "n'", "n’", "o'", "o’", "d'", "d’", "mc", "mac"})
 MAX_NAME_WORDS = 4
 # a name after these names a place or a thing, not a person (« la loi Lamy », « école Jules Ferry »)
-NAMED_PLACES = {"loi", "plan", "rapport", "programme", "dispositif", "mission", "commission", "amendement", "association",
-                "asso", "federation", "creche", "foyer", "halle", "theatre", "cinema", "piscine", "scolaire", "tour",
-                "batiment", "complexe", "boulodrome", "mosquee", "eglise", "caserne", "campus", "universite", "prix",
-                "allee", "impasse", "rue", "avenue", "boulevard", "place", "allee", "impasse", "quai", "cours", "chemin", "square", "ecole",
-                "college", "lycee", "centre", "gymnase", "stade", "mediatheque", "bibliotheque", "salle", "maison",
-                "espace", "residence", "cite", "quartier", "parc", "jardin", "musee", "fondation", "institut",
-                "hopital", "clinique", "pont", "station", "gare", "social", "culturel", "sportif", "prix"}
+NAMED_PLACES = frozenset({"loi", "plan", "rapport", "programme", "dispositif", "mission", "commission", "amendement",
+                          "prix", "association", "asso", "federation", "fondation", "institut", "rue", "avenue",
+                          "boulevard", "place", "allee", "impasse", "quai", "cours", "chemin", "square", "residence",
+                          "cite", "quartier", "parc", "jardin", "pont", "ecole", "college", "lycee", "scolaire",
+                          "universite", "campus", "centre", "social", "culturel", "sportif", "gymnase", "stade",
+                          "piscine", "boulodrome", "mediatheque", "bibliotheque", "salle", "maison", "espace",
+                          "creche", "foyer", "halle", "theatre", "cinema", "musee", "tour", "batiment", "complexe",
+                          "mosquee", "eglise", "caserne", "hopital", "clinique", "station", "gare"})
 # the words of the cues, and greetings: never part of a name (spaCy's « Madame Dubois » is « Dubois »)
 CUE_WORDS = frozenset(fold(w) for w in [*_POSSESSIVE, *_RELATIVE, *_CIVILITY, "bonjour", "bonsoir", "salut", "hello",
                                         "coucou", "merci", "cordialement", "appelle", "suis", "nom", "prenom", "slt",
@@ -242,7 +247,8 @@ class Lexicon:
         self.lookup = tables.get_table("lemma_lookup")  # inflected forms (hashed) to their lemmas
         index = {nlp.vocab.strings[pos]: words for pos, words in tables.get_table("lemma_index").items()}
         exceptions = {nlp.vocab.strings[pos]: forms for pos, forms in tables.get_table("lemma_exc").items()}
-        lemmas = {w for words in index.values() for w in words} | {lemma for forms in self.lookup.values() for lemma in forms}
+        lemmas = {w for words in index.values() for w in words}
+        lemmas |= {lemma for forms in self.lookup.values() for lemma in forms}
         self.folded_lemmas = frozenset(fold(w) for w in lemmas)
         self.verbs = frozenset(index["verb"]) | {lemma for forms in exceptions["verb"].values() for lemma in forms}
         self.nominal = frozenset(index["noun"]) | frozenset(index["adj"])
@@ -349,7 +355,8 @@ def name_after(doc, start: int, sureness: str, lexicon: Lexicon) -> tuple[int, i
         word = doc[end].text
         anywhere = sureness != NAME_LIKE
         # « da silva » opens a name; « de » only after a civility (« madame de villepin », not « ma prof de maths »)
-        particle = (fold(word) in _PARTICLES and (end > start or sureness == ALWAYS or fold(word) not in {"de", "d'", "d’"})
+        opens_with_de = end == start and sureness != ALWAYS and fold(word) in {"de", "d'", "d’"}
+        particle = (fold(word) in _PARTICLES and not opens_with_de
                     and end + 1 < len(doc) and lexicon.looks_like_name(doc[end + 1].text))
         surely = sureness == ALWAYS and end == start and _is_alpha(word) and not lexicon.is_stop(word)
         if particle or surely or lexicon.looks_like_name(word, anywhere):

@@ -35,6 +35,7 @@ def scrub():
     ("notre animatrice sarah organise un atelier", "sarah"),
     ("slt c moussa, je veux créer ma boite", "moussa"),  # a rare French word (« mousser ») and a first name
     ("mon pote rayan et moi on veut faire une web série", "rayan"),
+    ("ma fille de 8 ans, lina, fait du judo", "lina"),
 ])
 def test_a_name_in_lower_case_after_a_cue_is_removed(scrub, message, name):
     scrubbed = scrub(message)
