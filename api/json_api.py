@@ -20,7 +20,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from core.bounds import MAX_BODY_BYTES, MAX_QUESTION_CHARS, TooLarge, check_conversation
+from core.bounds import MAX_BODY_BYTES, MAX_QUESTION_CHARS, TooLarge, check_conversation, check_filter_values
 from core.documents import valid_date
 from core.errors import BoussoleError, IndexBusy, IndexMissing, IndexOutdated, ModelUnavailable, SettingsError
 from core.metrics import metrics_for
@@ -86,17 +86,26 @@ _INVALID = {
     "too_short": "ne doit pas être vide",
     "list_type": "liste attendue",
     "model_attributes_type": "objet JSON attendu",
+    "model_type": "objet JSON attendu",
+    "union_tag_invalid": "type de contenu inconnu",
     "dict_type": "objet JSON attendu",
     "json_invalid": "JSON invalide",
 }
 
 
 def validation_message(exc: RequestValidationError) -> ApiError:
-    first = exc.errors()[0] if exc.errors() else {}
-    where = ".".join(str(x) for x in first.get("loc", ()) if x not in ("query", "body"))
+    # of a union's errors (« text or a list of parts »), the one that went deepest says what is wrong
+    first = max(exc.errors(), key=lambda e: len(e.get("loc", ())), default={})
+    where = ".".join(str(x) for x in first.get("loc", ()) if x not in ("query", "body") and not _branch(x))
+    where = "" if first.get("type") == "json_invalid" else where  # its place is a character's offset
     said = _INVALID.get(first.get("type", ""), "valeur refusée").format(**first.get("ctx", {}))
     return ApiError(400, f"Paramètre invalide « {where or 'corps'} » : {said}.", "invalid_parameter",
                     param=where or None)
+
+
+def _branch(place) -> bool:
+    """A union's member in an error's place (« str », « list[…] », a tag): not a field."""
+    return isinstance(place, str) and ("[" in place or place in ("str", "text-part", "other-part"))
 
 
 def install_errors(app: FastAPI) -> None:
@@ -111,7 +120,8 @@ def install_errors(app: FastAPI) -> None:
         return error_response(validation_message(exc))
 
     async def http_error(request, exc: StarletteHTTPException):
-        text = {404: "Adresse inconnue de l'API.", 405: "Méthode non acceptée à cette adresse."}
+        text = {404: "Adresse inconnue de l'API.", 405: "Méthode non acceptée à cette adresse.",
+                400: "Corps de la requête illisible : JSON invalide ou trop imbriqué."}  # FastAPI's body parsing
         return error_response(ApiError(exc.status_code, text.get(exc.status_code, str(exc.detail)),
                                        "not_found" if exc.status_code == 404 else "http_error"))
 
@@ -185,10 +195,13 @@ class BodyLimit:
 def guard(access: Access):
     """The dependency of every route that answers questions: key, then rate limit."""
     def checked(request: Request) -> None:
-        caller = access.caller(request.headers.get("authorization", ""),
-                               request.client.host if request.client else "?")
+        caller = access.caller(request.headers.get("authorization", ""), client_host(request))
         access.count(caller)
     return Depends(checked)
+
+
+def client_host(request: Request) -> str:
+    return request.client.host if request.client else "?"
 
 
 def app_url(request: Request, settings: Settings) -> str:
@@ -209,7 +222,9 @@ class FiltersIn(BaseModel):
     folders: list[str] = []
 
     def filters(self) -> Filters:
-        return Filters(tuple(self.types), tuple(self.themes), self.since, self.until, tuple(self.folders))
+        return Filters(check_filter_values("types", tuple(self.types)), check_filter_values("themes", tuple(self.themes)),
+                       checked_date("filters.since", self.since), checked_date("filters.until", self.until),
+                       check_filter_values("folders", tuple(self.folders)))
 
 
 class AskIn(BaseModel):
@@ -223,15 +238,22 @@ def query_filters(type: Annotated[list[str], Query()] = [],  # noqa: A002 - the 
                   theme: Annotated[list[str], Query()] = [],
                   since: str = "", until: str = "",
                   folder: Annotated[list[str], Query()] = []) -> Filters:
-    for name, bound in (("since", since), ("until", until)):
-        if bound and not valid_date(bound):
-            raise ApiError(400, f"Paramètre invalide « {name} » : date attendue sous la forme AAAA, "
-                                f"AAAA-MM ou AAAA-MM-JJ (reçu « {bound} »).", "invalid_parameter", name)
-    return Filters(tuple(type), tuple(theme), since, until, tuple(folder))
+    return Filters(check_filter_values("type", tuple(type)), check_filter_values("theme", tuple(theme)),
+                   checked_date("since", since), checked_date("until", until),
+                   check_filter_values("folder", tuple(folder)))
+
+
+def checked_date(name: str, bound: str) -> str:
+    if bound and not valid_date(bound):
+        raise ApiError(400, f"Paramètre invalide « {name} » : date attendue sous la forme AAAA, "
+                            f"AAAA-MM ou AAAA-MM-JJ (reçu « {bound[:40]} »).", "invalid_parameter", name)
+    return bound
 
 
 def json_api(settings: Settings, access: Access, searcher_of: Callable[[], Searcher]) -> FastAPI:
-    keeper = Keeper(settings)  # keeps declined questions when BOUSSOLE_INSIGHTS=1, else nothing
+    # keeps declined questions when BOUSSOLE_INSIGHTS=1, else nothing; so many per address, counted
+    # where the API's calls are
+    keeper = Keeper(settings, storage=access.limiter.storage)
     app = api_app(settings, title="Boussole", version="1",
                   description="Recherche dans les ressources du centre de ressources politique de la ville.",
                   openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
@@ -244,14 +266,15 @@ def json_api(settings: Settings, access: Access, searcher_of: Callable[[], Searc
         return search_json(searcher_of().search(q, k=k, filters=filters))
 
     @app.post("/ask", dependencies=checked, summary="A verified answer citing its excerpts (the JSON of `boussole ask --json`)")
-    def ask(body: AskIn) -> dict:
+    def ask(body: AskIn, request: Request) -> dict:
         check_conversation(body.conversation)
+        filters = body.filters.filters()
         searcher = searcher_of()
-        answer = respond(settings, searcher, body.question, k=body.k, filters=body.filters.filters(),
+        answer = respond(settings, searcher, body.question, k=body.k, filters=filters,
                          previous=body.conversation)
         metrics_for(settings).answered(answer.no_answer, "api")
         if answer.no_answer:
-            keeper.keep(body.question, "declined")
+            keeper.keep(body.question, "declined", who=client_host(request))
         return answer_json(answer, settings.contact)
 
     @app.get("/documents", dependencies=checked, summary="The catalogue of indexed documents, newest first, by pages")

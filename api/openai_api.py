@@ -14,9 +14,17 @@ from collections.abc import Callable, Iterator
 
 from fastapi import FastAPI, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated, Literal
 
-from core.bounds import MAX_CONVERSATION_TURNS, check_conversation, check_messages, check_question
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+
+from core.bounds import (
+    MAX_CONVERSATION_TURNS,
+    check_content_parts,
+    check_conversation,
+    check_messages,
+    check_question,
+)
 from core.errors import BoussoleError
 from core.metrics import metrics_for
 from core.settings import Settings
@@ -26,7 +34,7 @@ from retrieval.index import Index
 from retrieval.respond import respond
 from retrieval.search import Searcher
 from api.guards import Access, ApiError
-from api.json_api import api_app, app_url, document_link, guard
+from api.json_api import api_app, app_url, client_host, document_link, guard
 from core.messages import french_message
 
 log = logging.getLogger("boussole.api")
@@ -35,15 +43,37 @@ EXCERPTS = 5
 _DONE = object()
 
 
+class TextPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: Literal["text"]
+    text: str
+
+
+class OtherPart(BaseModel):
+    """An image, a file, audio…: accepted, not read."""
+    model_config = ConfigDict(extra="allow")
+    type: str
+
+
+def _part_kind(part) -> str | None:
+    kind = part.get("type") if isinstance(part, dict) else getattr(part, "type", None)
+    return "text-part" if kind == "text" else "other-part"
+
+
+# [{"type": "text", "text": …}, {"type": "image_url", …}]: a text part must carry text
+ContentPart = Annotated[Annotated[TextPart, Tag("text-part")] | Annotated[OtherPart, Tag("other-part")],
+                        Discriminator(_part_kind)]
+
+
 class Message(BaseModel):
     model_config = ConfigDict(extra="allow")
     role: str
-    content: str | list[dict] | None = None
+    content: str | list[ContentPart] | None = None
 
     @property
     def text(self) -> str:
-        if isinstance(self.content, list):  # [{"type": "text", "text": …}, {"type": "image_url", …}]
-            return " ".join(part.get("text", "") for part in self.content if part.get("type") == "text")
+        if isinstance(self.content, list):
+            return " ".join(part.text for part in self.content if isinstance(part, TextPart))
         return self.content or ""
 
 
@@ -141,7 +171,7 @@ def streamed(answer_with: Callable[[Callable], Answer], tail: Callable[[Answer],
 
 
 def openai_api(settings: Settings, access: Access, searcher_of: Callable[[], Searcher]) -> FastAPI:
-    keeper = Keeper(settings)  # keeps declined questions when BOUSSOLE_INSIGHTS=1, else nothing
+    keeper = Keeper(settings, storage=access.limiter.storage)  # as the JSON API's (json_api.py)
     app = api_app(settings, title="Boussole (API compatible OpenAI)", version="1",
                   openapi_url="/openapi.json", docs_url=None, redoc_url=None)
     checked = [guard(access)]
@@ -161,6 +191,8 @@ def openai_api(settings: Settings, access: Access, searcher_of: Callable[[], Sea
     @app.post("/chat/completions", dependencies=checked, response_model=None)
     def chat(body: ChatIn, request: Request) -> dict | StreamingResponse:
         require_model(body.model)
+        check_messages(len(body.messages), 0)
+        check_content_parts(max(len(m.content) if isinstance(m.content, list) else 1 for m in body.messages))
         check_messages(len(body.messages), max(len(m.text) for m in body.messages))
         question, conversation = question_and_conversation(body.messages)
         check_question(question)
@@ -174,7 +206,7 @@ def openai_api(settings: Settings, access: Access, searcher_of: Callable[[], Sea
                              on_sentence=on_sentence)
             metrics_for(settings).answered(answer.no_answer, "openai")
             if answer.no_answer:
-                keeper.keep(question, "declined")
+                keeper.keep(question, "declined", who=client_host(request))
             return answer
 
         completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())

@@ -261,7 +261,7 @@ def insights(index, since, as_json) -> None:
 
     from core.errors import IndexMissing
     from insights.keeping import insight_store
-    from insights.themes import closest_documents, themes, themes_json
+    from insights.themes import closest_documents, documents_text, themes, themes_json
     from retrieval.service import open_searcher
 
     settings = _settings(index)
@@ -283,7 +283,7 @@ def insights(index, since, as_json) -> None:
     for t in found:
         click.echo(f"\n« {t.label} » — {t.size} question(s), tendance {t.trend:+d}")
         click.echo(f"  mots : {', '.join(t.words)}")
-        click.echo(f"  documents proches : {' | '.join(t.documents) or 'aucun document proche'}")
+        click.echo(f"  documents proches : {documents_text(t, ' | ')}")
 
 
 @main.command("backup")

@@ -12,7 +12,8 @@ from pathlib import Path
 
 REASONS = ("declined", "unhelpful")  # Boussole declined it; its answer got a thumbs-down
 SCHEMA = """CREATE TABLE IF NOT EXISTS kept_questions (
-    id INTEGER PRIMARY KEY, day TEXT NOT NULL, reason TEXT NOT NULL, text TEXT NOT NULL)"""
+    id INTEGER PRIMARY KEY, day TEXT NOT NULL, reason TEXT NOT NULL, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS themes (batch TEXT PRIMARY KEY, payload TEXT NOT NULL)"""
 
 
 @dataclass(frozen=True)
@@ -30,15 +31,20 @@ class InsightStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=30)
         db.execute("PRAGMA journal_mode=WAL")
-        db.execute(SCHEMA)
+        db.executescript(SCHEMA)
         return db
 
-    def add(self, text: str, reason: str, day: date) -> None:
+    def add(self, text: str, reason: str, day: date, at_most: int | None = None) -> None:
+        """Keeps a question; past ``at_most`` questions, the oldest go first."""
         if reason not in REASONS:
             raise ValueError(f"reason {reason!r}: expected one of {', '.join(REASONS)}")
         with closing(self._connect()) as db, db:
-            db.execute("INSERT INTO kept_questions (day, reason, text) VALUES (?, ?, ?)",
-                       (day.isoformat(), reason, text))
+            added = db.execute("INSERT INTO kept_questions (day, reason, text) VALUES (?, ?, ?)",
+                               (day.isoformat(), reason, text)).lastrowid
+            # ids grow with each question: the lowest are the oldest; stored themes quote them
+            if at_most is not None and db.execute("DELETE FROM kept_questions WHERE id <= ?",
+                                                  (added - at_most,)).rowcount:
+                db.execute("DELETE FROM themes")
 
     def since(self, first: date | None = None) -> list[KeptQuestion]:
         if not self.path.exists():
@@ -59,8 +65,11 @@ class InsightStore:
         if not self.path.exists():
             return 0
         with closing(self._connect()) as db, db:
-            return db.execute("DELETE FROM kept_questions WHERE day < ?",
-                              ((today - timedelta(days=days)).isoformat(),)).rowcount
+            deleted = db.execute("DELETE FROM kept_questions WHERE day < ?",
+                                 ((today - timedelta(days=days)).isoformat(),)).rowcount
+            if deleted:  # stored themes quote the deleted questions
+                db.execute("DELETE FROM themes")
+            return deleted
 
     def clear(self) -> int:
         """« Tout effacer »: every kept question, now."""
@@ -68,6 +77,21 @@ class InsightStore:
             return 0
         with closing(self._connect()) as db, db:
             count = db.execute("DELETE FROM kept_questions").rowcount
+            db.execute("DELETE FROM themes")
         with closing(sqlite3.connect(self.path)) as db:
             db.execute("VACUUM")  # the deleted text leaves the file, not only the table
         return count
+
+    def saved_themes(self, batch: str) -> str | None:
+        """The themes stored for ``batch`` (JSON), if they were computed."""
+        if not self.path.exists():
+            return None
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT payload FROM themes WHERE batch = ?", (batch,)).fetchone()
+        return row[0] if row else None
+
+    def save_themes(self, batch: str, payload: str) -> None:
+        """Only the latest batch's themes are kept: older ones quote questions gone since."""
+        with closing(self._connect()) as db, db:
+            db.execute("DELETE FROM themes")
+            db.execute("INSERT INTO themes (batch, payload) VALUES (?, ?)", (batch, payload))

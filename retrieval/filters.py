@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -28,12 +29,25 @@ class Filters:
     def active(self) -> bool:
         return bool(self.types or self.themes or self.since or self.until or self.folders)
 
+    @cached_property
+    def _folded_types(self) -> frozenset[str]:
+        return frozenset(fold(t) for t in self.types)
+
+    @cached_property
+    def _folded_themes(self) -> frozenset[str]:
+        return frozenset(fold(t) for t in self.themes)
+
+    @cached_property
+    def _folders(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f.strip("/") for f in self.folders))
+
     def allows(self, doc) -> bool:
-        if self.types and fold(doc.type) not in {fold(t) for t in self.types}:
+        # the lists are folded once per Filters (one request), not once per document
+        if self.types and fold(doc.type) not in self._folded_types:
             return False
-        if self.themes and not {fold(t) for t in doc.themes} & {fold(t) for t in self.themes}:
+        if self.themes and self._folded_themes.isdisjoint(fold(t) for t in doc.themes):
             return False
-        if self.folders and not any(_in_folder(doc, f) for f in self.folders):
+        if self.folders and not any(_in_folder(doc, f) for f in self._folders):
             return False
         if self.since and (not doc.date or doc.date[:len(self.since)] < self.since):
             return False
@@ -50,7 +64,7 @@ class Filters:
 
 
 def _in_folder(doc, folder: str) -> bool:
-    """Its root folder (by name), or a subfolder given inside the root or from the root's name."""
-    folder = folder.strip("/")
+    """Its root folder (by name), or a subfolder given inside the root or from the root's name
+    (``folder`` without its outer slashes)."""
     return (doc.root == folder or doc.source.startswith(folder + "/")
             or f"{doc.root}/{doc.source}".startswith(folder + "/"))

@@ -36,11 +36,19 @@ def indexed_file(index_dir: Path, doc_id: str) -> Path | None:
     return source_path(root_folders(read_manifest(build).roots, index_dir), *row)
 
 
-def page_png(index_dir: Path, doc_id: str, page: int, passage: int | None,
-             renderer: "PageRenderer | None" = None) -> bytes | None:
-    """Page ``page`` of an indexed PDF as a PNG, ``passage`` highlighted on it; None when there is
-    no such page of a PDF of the live index, or the passage is another document's or page's.
-    Images are kept in the build's folder, so they go when the build goes."""
+@dataclass(frozen=True)
+class PageToDraw:
+    """A page not drawn yet: where its source is, what to highlight, where its image is kept."""
+    path: Path
+    page: int
+    passage_text: str
+    cache: Path
+
+
+def find_page(index_dir: Path, doc_id: str, page: int, passage: int | None) -> bytes | PageToDraw | None:
+    """Page ``page`` of an indexed PDF, ``passage`` highlighted on it: its image when already
+    drawn, else what drawing it needs; None when there is no such page of a PDF of the live
+    index, or the passage is another document's or page's. A few rows read: quick."""
     build = current_build(index_dir)
     if build is None:
         return None
@@ -58,10 +66,23 @@ def page_png(index_dir: Path, doc_id: str, page: int, passage: int | None,
     path = source_path(root_folders(read_manifest(build).roots, index_dir), row[0], row[1])
     if path is None:
         return None
-    image = (renderer or PageRenderer()).render(path, page, cited[2] if cited else "")
+    return PageToDraw(path, page, cited[2] if cited else "", cache)
+
+
+def draw_page(job: PageToDraw, renderer: "PageRenderer") -> bytes | None:
+    """Draws the page and keeps its image in the build's folder (so it goes when the build goes)."""
+    image = renderer.render(job.path, job.page, job.passage_text)
     if image is not None:  # not a page too complex, nor a file changed since it was indexed
-        atomic_write(cache, image)
+        atomic_write(job.cache, image)
     return image
+
+
+def page_png(index_dir: Path, doc_id: str, page: int, passage: int | None,
+             renderer: "PageRenderer | None" = None) -> bytes | None:
+    """Page ``page`` of an indexed PDF as a PNG, ``passage`` highlighted on it (``find_page``),
+    drawn now if it was not yet."""
+    found = find_page(index_dir, doc_id, page, passage)
+    return draw_page(found, renderer or PageRenderer()) if isinstance(found, PageToDraw) else found
 
 
 @dataclass

@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import streamlit as st
+from limits.storage import Storage
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
@@ -50,9 +51,9 @@ def enable_tcp_nodelay() -> None:
     asyncio.base_events._set_nodelay = set_nodelay
 
 
-def api_routes(settings: Settings) -> list[BaseRoute]:
+def api_routes(settings: Settings, storage: Storage) -> list[BaseRoute]:
     """The JSON API and the OpenAI-compatible one; one rate limit counts calls to both."""
-    access = Access.from_settings(settings.api_keys, settings.api_rate_limit, shared_storage(settings.state_url))
+    access = Access.from_settings(settings.api_keys, settings.api_rate_limit, storage)
     searcher_of = functools.partial(shared_searcher, settings)  # the model loads at the first question
     return [Mount("/api/v1", json_api(settings, access, searcher_of)),
             Mount("/v1", openai_api(settings, access, searcher_of))]
@@ -86,8 +87,11 @@ def on_script_error(exc: Exception) -> bool:
 
 enable_tcp_nodelay()
 settings = Settings.from_env()
+storage = shared_storage(settings.state_url)  # the guards' counts: this process's, or the replicas' (Redis)
 app = st.App(str(UI / "app.py"),
-             routes=[*file_routes(settings.index_path), *api_routes(settings), *guide_routes(),
+             routes=[*file_routes(settings.index_path, Access.from_settings("", settings.page_rate_limit, storage)),
+                     *api_routes(settings, storage),
+                     *guide_routes(),
                      metrics_route(metrics_for(settings), Access.from_settings(settings.api_keys, settings.api_rate_limit)),
                      *shell_routes(STREAMLIT_SHELL.read_text(encoding="utf-8"),
                                    "\n".join(f.read_text(encoding="utf-8") for f in SHELL_SCRIPTS))],

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from urllib.parse import quote, urlencode
 
+from insights.themes import documents_text
 from retrieval.glossary import Glossary
 from retrieval.highlight import split_marked, term_spans
 from retrieval.search import Hit
@@ -119,7 +120,7 @@ def page_image_html(doc_id: str, title: str, page: int, pages: int, passage: int
 def theme_html(theme) -> str:
     """A theme of « Ce que cherchent les visiteurs »: its name is a visitor's question, shown as
     text — a question written as a Markdown link or HTML must not become one in staff's page."""
-    documents = " ; ".join(theme.documents) or "aucun document proche"
+    documents = documents_text(theme, " ; ")
     return (f"<div class='bsl-theme'><p><strong>{html.escape(theme.label)}</strong> — {theme.size} question(s), "
             f"tendance {theme.trend:+d} sur 7 jours</p>"
             f"<p class='bsl-facts'>Mots fréquents : {html.escape(', '.join(theme.words) or '—')}<br>"

@@ -22,9 +22,9 @@ from retrieval.respond import respond
 from retrieval.search import Searcher
 from retrieval.service import shared_searcher
 from api.guards import LoginGuard, shared_storage
-from insights.keeping import Keeper
+from insights.keeping import Keeper, insight_store
 from insights.store import KeptQuestion
-from insights.themes import Theme, closest_documents, themes
+from insights.themes import Theme, closest_documents, themes, themes_of_batch
 
 log = logging.getLogger("boussole.ui")
 
@@ -62,17 +62,22 @@ def services() -> Services:
 
 @st.cache_resource
 def keeper() -> Keeper:
-    """One per process, like the settings it reads."""
-    return Keeper(Settings.from_env())
+    """One per process, like the settings it reads; what each address had kept is counted where
+    the settings say (``BOUSSOLE_STATE_URL``: shared by the replicas)."""
+    settings = Settings.from_env()
+    return Keeper(settings, storage=shared_storage(settings.state_url))
 
 
-@st.cache_data(max_entries=4, show_spinner="Regroupement des questions…")
-def visitor_themes(kept: tuple[KeptQuestion, ...], today: date, build_id: str) -> list[Theme]:
-    """The themes of the kept questions, computed once for a given set of questions, day and
-    build: every click in Administration reruns the page, and grouping embeds every question and
-    searches for each theme's documents. ``build_id`` empty: no index, no documents."""
+def visitor_themes(kept: list[KeptQuestion], today: date, build_id: str) -> list[Theme]:
+    """The themes of the kept questions, computed once per batch of questions, day and build and
+    stored with them (``themes_of_batch``): every click in Administration reruns the page, and
+    grouping embeds the questions and searches for the themes' documents. ``build_id`` empty: no
+    index, no documents."""
     svc = services()
-    return themes(list(kept), svc.embedder, today, closest_documents(svc.searcher) if build_id else None)
+    closest = closest_documents(svc.searcher) if build_id else None
+    with st.spinner("Regroupement des questions…"):
+        return themes_of_batch(insight_store(svc.settings), kept, today, build_id,
+                               lambda batch: themes(batch, svc.embedder, today, closest))
 
 
 @st.cache_resource

@@ -32,7 +32,7 @@ from ingest.stats import index_stats
 from ingest.upgrade import last_upgrade
 from ingest.uploads import ALLOWED, Upload
 from insights.keeping import insight_store
-from insights.themes import themes_csv
+from insights.themes import SEARCHED, themes_csv
 from ui.cards import passages_html, theme_html
 from ui.markdown import escape_markdown
 from core.messages import french_message
@@ -259,16 +259,24 @@ with visitors:
     st.header("Ce que cherchent les visiteurs")
     kept_store = insight_store(settings)
     if settings.insights:
+        most = f"{settings.insights_max_questions:,}".replace(",", "\u202f")
+        rate = settings.insights_rate_limit.replace("/hour", " par heure").replace("/day", " par jour")
         st.write(f"Conservation activée : Boussole garde, sans rien de personnel, les questions auxquelles il n'a pas "
-                 f"su répondre et celles dont la réponse a été jugée inutile, {settings.insights_days} jours au plus.")
+                 f"su répondre et celles dont la réponse a été jugée inutile, {settings.insights_days} jours au plus ; "
+                 f"{most} questions au plus (au-delà, les plus anciennes sont effacées les premières), et {rate} au plus "
+                 "venues d'une même adresse.")
     else:
         st.write("Conservation désactivée (BOUSSOLE_INSIGHTS n'est pas à 1) : aucune question n'est gardée.")
     today = datetime.date.today()
     kept = kept_store.since(today - datetime.timedelta(weeks=INSIGHT_WEEKS))
     if kept:
-        found = visitor_themes(tuple(kept), today, index.build_id if index else "")
-        st.caption(f"{len(kept)} question(s) des {INSIGHT_WEEKS} dernières semaines, en {len(found)} thème(s).")
-        for theme in found:
+        found = visitor_themes(kept, today, index.build_id if index else "")
+        grouped = sum(t.size for t in found)
+        st.caption(f"{len(kept)} question(s) des {INSIGHT_WEEKS} dernières semaines"
+                   + (f", dont les {grouped} plus récentes regroupées" if grouped < len(kept) else "")
+                   + f", en {len(found)} thème(s)"
+                   + (f" ; les {SEARCHED} plus grands ci-dessous, tous dans l'export." if len(found) > SEARCHED else "."))
+        for theme in found[:SEARCHED]:
             st.html(theme_html(theme))
         st.download_button("Exporter les thèmes (CSV)", themes_csv(found), file_name="boussole-themes.csv", mime="text/csv")
     if kept_store.count() and st.button("Tout effacer", key="insights-clear"):

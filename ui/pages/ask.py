@@ -18,7 +18,7 @@ from core.bounds import MAX_CONVERSATION_TURNS, MAX_QUESTION_CHARS, check_questi
 from core.messages import french_message
 from retrieval.output import contact_text
 from ui.pages.common import log, open_index, sidebar_filters
-from ui.services import keeper, services
+from ui.services import client_address, keeper, services
 
 STARTERS = [
     "Comment intégrer l'égalité femmes-hommes dans nos actions ?",
@@ -85,7 +85,7 @@ def vote_on(i: int, turn: dict) -> None:
         record_vote(svc.settings.feedback_path, [str(c.hit.passage.id) for c in turn["answer"].citations],
                     1 if vote == 1 else -1, turn["build_id"])
         if vote != 1:
-            keeper().keep(turn["question"], "unhelpful")
+            keeper().keep(turn["question"], "unhelpful", who=client_address())
         turn["voted"] = True
         st.toast("Merci pour votre avis !")
 
@@ -105,7 +105,7 @@ def ask(question: str) -> None:
         answer = svc.answer(question, previous, k, filters, on_sentence=show_sentence)
         metrics_for(svc.settings).answered(answer.no_answer, "web")
         if answer.no_answer:
-            keeper().keep(question, "declined")
+            keeper().keep(question, "declined", who=client_address())
         index = svc.handle.get()
         # the Document page's addresses are made now, from the build that answered
         links = [citation_params(index, c.hit.passage) for c in answer.citations]
