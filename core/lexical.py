@@ -54,6 +54,11 @@ class LexicalIndex:
             total += idf
         return found / total if total else found
 
+    @property
+    def vocabulary(self):
+        """Every term some passage contains."""
+        return self._model.vocab_dict.keys()
+
     def scores(self, terms: list[str]) -> np.ndarray:
         known = [t for t in terms if t in self._model.vocab_dict]
         if not known or self._size == 0:

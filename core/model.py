@@ -139,10 +139,13 @@ class Embeds(Protocol):
 
 
 class CachedEmbedder:
-    """An Embedder whose passage-side vectors of short texts are remembered, the least recently
-    used dropped first. Answers embed the sentences of the excerpts they cite, and the same
-    passages are cited again and again: composing an answer was three quarters of the
-    server's work per question (benchmarks/load.py)."""
+    """An Embedder whose vectors of short texts are remembered, the least recently used dropped
+    first. Answers embed the sentences of the excerpts they cite, and the same passages are
+    cited again and again: composing an answer was three quarters of the server's work per
+    question (benchmarks/load.py). Questions are remembered apart (their vectors differ): the
+    off-topic bank every build calibrates on is embedded once per process."""
+
+    _QUERY = "\x00query\x00"  # the key prefix of a question's vector
 
     def __init__(self, embedder: Embedder, size: int):
         self.embedder, self.size = embedder, size
@@ -151,26 +154,30 @@ class CachedEmbedder:
         self._lock = threading.Lock()
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return self.embedder.embed_queries(texts)
+        return self._remembered(texts, self._QUERY, self.embedder.embed_queries)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._remembered(texts, "", self.embedder.embed_passages)
+
+    def _remembered(self, texts: list[str], prefix: str, embed) -> np.ndarray:
         if self.size <= 0:
-            return self.embedder.embed_passages(texts)
+            return embed(texts)
+        keys = [prefix + t for t in texts]
         with self._lock:
-            known = {t: self._vectors[t] for t in texts if t in self._vectors}
-            for text in known:
-                self._vectors.move_to_end(text)
-        missing = [t for t in dict.fromkeys(texts) if t not in known]
+            known = {k: self._vectors[k] for k in keys if k in self._vectors}
+            for key in known:
+                self._vectors.move_to_end(key)
+        missing = [k for k in dict.fromkeys(keys) if k not in known]
         if missing:
-            known.update(zip(missing, self.embedder.embed_passages(missing)))
+            known.update(zip(missing, embed([k[len(prefix):] for k in missing])))
             with self._lock:
-                for text in missing:
-                    self._vectors[text] = known[text]
+                for key in missing:
+                    self._vectors[key] = known[key]
                 while len(self._vectors) > self.size:
                     self._vectors.popitem(last=False)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([known[t] for t in texts])
+        return np.stack([known[k] for k in keys])
 
 
 class KnownVectors:

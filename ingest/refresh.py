@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from core.abstention import PROBES, calibrate
+from core.abstention import calibrate, load_probes
 from core.analysis import ANALYZER_VERSION
 from core.dense import build_dense
 from core.documents import Document, Failure, RefreshReport
@@ -276,11 +276,15 @@ def _embed_sentences(items: list[IndexedDocument], embedder: Embedder, report: R
 
 def _write(index_dir: Path, manifest: Manifest, items: list[IndexedDocument], embedder: Embedder,
            settings: Settings) -> None:
-    probes = embedder.embed_queries(PROBES)
+    t0 = time.perf_counter()
+    probes = load_probes()
+    vectors_of_probes = embedder.embed_queries([p.question for p in probes])
+    embedding = time.perf_counter() - t0
 
     def dense(vectors):
         index, described = build_dense(vectors, settings.hnsw_threshold)
-        return index, {**described, "abstention": calibrate(index, probes)}
+        calibration = calibrate(index, vectors_of_probes, [p.category for p in probes])
+        return index, {**described, "abstention": {**calibration, "seconds": round(embedding, 3)}}
 
     write_build(index_dir, manifest, items,
                 [lexical_text(i.document, p, settings.title_fields) for i in items for p in i.passages],

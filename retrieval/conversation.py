@@ -32,6 +32,11 @@ _TOPIC_SHIFT = re.compile(r"^\W*(et|mais|puis|maintenant)\s+(pour|sur|côté|con
 # pointing back to the conversation make a longer question a follow-up too.
 _POINTS_BACK = re.compile(r"\b(ça|cela|ce|cet|cette|ces|ils|elles|leur|leurs)\b", re.IGNORECASE)
 _FOLLOW_UP_WORDS_POINTING_BACK = 6
+# Said as the next turn of a conversation: pointing back (« c'était quand ? », « qui en fait
+# partie ? ») or opening on « et », « mais »… A follow-up declined alone is read in its context
+# only when it is said so; « recette de la ratatouille » after a question on employment is not.
+_CONTINUES = re.compile(r"^\W*(et|mais|puis|maintenant|ensuite|avec)\b|\b(c['’]|il|ils|elle|elles|en|y|là-dessus)\b",
+                        re.IGNORECASE)
 # The weight of each reading, (the question alone, in its context), by what the question is.
 SHIFT_WEIGHTS = (1.0, 0.3)
 REFINEMENT_WEIGHTS = (0.3, 1.0)
@@ -57,17 +62,37 @@ def follow_up_search(searcher: Searcher, previous_questions: list[str], question
     previous question, and the two document rankings fused: a topic shift (« et pour
     l'emploi ? ») weighs its own words, a refinement (« qui en fait partie ? ») the context, a
     question that stands alone its own words most — glued to the previous question alone, a
-    follow-up's few words were drowned (data/eval/conversations.jsonl)."""
-    if not previous_questions:
-        return searcher.search(question, k=k, filters=filters)
+    follow-up's few words were drowned (data/eval/conversations.jsonl).
+
+    The context never rescues a question declined alone that stands alone or is not said as the
+    next turn of a conversation (« recette de la ratatouille » after a question on employment:
+    ``_CONTINUES``): it is declined as it would be in a fresh conversation.
+    A question that stands alone, or that its context brings no closer to any passage (« qui
+    signe le contrat de ville ? » after a question on employment), shows only documents its own
+    search found: the context may reorder them, not bring the previous topic's back."""
     alone = searcher.search(question, k=k, filters=filters)
+    if not previous_questions:
+        return alone
+    follow_up = is_follow_up(previous_questions, question)
+    said_as_next_turn = follow_up and bool(_POINTS_BACK.search(question) or _CONTINUES.search(question))
+    if alone.no_answer and not said_as_next_turn:
+        return alone
     context = searcher.search(f"{previous_questions[-1]} {question}", k=k, filters=filters)
     if context.no_answer:
         return alone
     hubs = searcher.hub_shares()
-    return fuse_results([discount_hubs(alone, hubs), discount_hubs(context, hubs)],
-                        reading_weights(previous_questions, question),
-                        k or searcher.settings.k, searcher.settings.max_per_doc)
+    fused = fuse_results([discount_hubs(alone, hubs), discount_hubs(context, hubs)],
+                         reading_weights(previous_questions, question),
+                         k or searcher.settings.k, searcher.settings.max_per_doc)
+    own_subject = not follow_up or alone.best_dense >= context.best_dense
+    return within(fused, alone) if own_subject and alone.hits else fused
+
+
+def within(result: SearchResult, alone: SearchResult) -> SearchResult:
+    """``result``'s excerpts from the documents ``alone`` shows, numbered again."""
+    shown = {h.document.doc_id for h in alone.hits}
+    kept = (h for h in result.hits if h.document.doc_id in shown)
+    return replace(result, hits=[replace(h, rank=i) for i, h in enumerate(kept, start=1)])
 
 
 def reading_weights(previous_questions: list[str], question: str) -> tuple[float, float]:

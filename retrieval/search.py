@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from core.abstention import PROBES, threshold_for
+from core.abstention import KNOWN_SHARE, PROBES, Vocabulary, content_terms, threshold_for
 from core.dense import search_dense
 from core.errors import SettingsError
 from core.model import CachedEmbedder, Embedder, KnownVectors, check_same_model
@@ -26,8 +26,6 @@ from retrieval.wording import load_wording
 NEAR_MISS_MARGIN = 0.03
 NEAR_MISS_TOP = 3
 NEAR_MISS_COVERAGE = 0.5
-# Words that ask rather than say what about: the analyser keeps them, a near miss ignores them.
-QUESTION_WORDS = frozenset({"quel", "comment", "combien", "pourquoi", "quand", "ou", "qui", "quoi", "peut", "faut"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +55,7 @@ class SearchResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
     query_vector: np.ndarray | None = None  # reused to compose the answer
     near: list[DocumentInfo] = field(default_factory=list)  # declined, but these came close
+    known_share: float = 1.0  # of the question's content words, the share the collection holds
 
 
 @dataclass(frozen=True)
@@ -77,6 +76,7 @@ class Searcher:
         self.glossary = load_glossary()
         self._checked_build = ""  # the last build whose model was found to be the embedder's
         self._hubs: tuple[str, dict[str, float]] = ("", {})
+        self._vocabulary: tuple[str, Vocabulary | None] = ("", None)
 
     def sentence_embedder(self, result: SearchResult, unshown: list[Hit] = ()) -> KnownVectors:
         """What composes the answer to ``result``: the vectors its excerpts' sentences (and those
@@ -107,9 +107,7 @@ class Searcher:
             self._checked_build = index.build_id
         timings = {}
         t = time.perf_counter()
-        expansion = " ".join(filter(None, [self.glossary.expand(query) if options.use_glossary else "",
-                                           load_wording().expand(query) if options.use_wording else ""]))
-        text = f"{query} ({expansion})" if expansion else query
+        text, expansion = search_text(query, options)
         mask = (filters or Filters()).passage_mask(index)
         terms = index.lexical.terms(text) if options.use_lexical else []
         rankings, weights = [], []
@@ -137,7 +135,8 @@ class Searcher:
         whole = whole_document_ranking(index, terms, filters or Filters(), s.candidates) if hybrid else []
         documents = rank_documents_hybrid(dense, fused, whole, doc_of, s.document_lexical_weight)
         threshold = threshold_for(index.manifest.dense, s.abstain_threshold)
-        no_answer = (not fused) or (options.use_dense and best_dense < threshold)
+        known = self.vocabulary().known_share(terms if options.use_lexical else index.lexical.terms(text))
+        no_answer = (not fused) or (options.use_dense and best_dense < threshold) or known < KNOWN_SHARE
         grouped = [] if no_answer else group_by_document(
             order_like(fused, documents, doc_of), doc_of, per_doc or s.max_per_doc, 2 * k)
         records = index.passages([pid for pid, _ in grouped])
@@ -150,7 +149,14 @@ class Searcher:
         timings["fusion"] = _ms(t)
         return SearchResult(query, expansion, hits, no_answer, documents, best_dense,
                             index.build_id, timings, None if vector is None else vector[0],
-                            [index.documents[d] for d in near])
+                            [index.documents[d] for d in near], known)
+
+    def vocabulary(self) -> Vocabulary:
+        """The current build's words, read once per build."""
+        index = self.handle.get()
+        if self._vocabulary[0] != index.build_id:
+            self._vocabulary = (index.build_id, Vocabulary(index.lexical.vocabulary))
+        return self._vocabulary[1]
 
     def hub_shares(self) -> dict[str, float]:
         """Documents close to any question: the share of the abstention's off-topic probes
@@ -180,13 +186,21 @@ def distinct_passages(hits: list[Hit]) -> list[Hit]:
     return out
 
 
+def search_text(query: str, options: SearchOptions = SearchOptions()) -> tuple[str, str]:
+    """What is searched for ``query`` (and embedded): the question with the glossary's full forms
+    of its acronyms and the publications' words for its everyday ones; and those additions."""
+    expansion = " ".join(filter(None, [load_glossary().expand(query) if options.use_glossary else "",
+                                       load_wording().expand(query) if options.use_wording else ""]))
+    return (f"{query} ({expansion})" if expansion else query), expansion
+
+
 def near_misses(index: Index, dense_documents: list[tuple[str, float]], terms: list[str],
                 best_dense: float, threshold: float) -> list[str]:
     """For a declined question, the documents that came close: just under the threshold, among
     the first few by meaning, and holding most of the question's words (weighted by rarity) —
     closeness in meaning alone is often chance (« tricoter une écharpe » comes near a guide on
     equality)."""
-    terms = [t for t in terms if t not in QUESTION_WORDS]
+    terms = content_terms(terms)
     if best_dense < threshold - NEAR_MISS_MARGIN or not terms:
         return []
     coverage = index.lexical_docs.coverage(terms)

@@ -1,0 +1,295 @@
+"""Abstention per index composition: off-topic questions declined, on-topic ones wrongly declined.
+
+    python benchmarks/abstention.py            # before (max of 20 probes + 0.01) and now, one run
+    python benchmarks/abstention.py --choose   # the grid on the dev halves that chose the parameters
+
+Compositions (indexes under /tmp/boussole-bench/, built once if missing): the seed notices alone;
+seed + loi; seed + loi + the eight Etalab guides; fiches-travail; service-public. Off-topic
+questions: the bank written for this (data/eval/offtopic-bank-{dev,heldout}.jsonl, twelve
+categories), the 535 service-public questions and the fiches-travail question-headings (written
+by other people, split in halves by a hash of their text), the older off-topic sets. Each
+composition is measured on the off-topic questions it does not cover: the fiches-travail index
+covers the bank's « travail » category, the headings and (in part) the service-public questions;
+the service-public index covers « demarches », « travail », « logement-perso », its questions and
+the headings. On-topic: data/eval/questions.jsonl and the answerable facts-*.jsonl questions of
+the composition; the headings for fiches-travail; the service-public questions for service-public.
+Only dev halves choose anything (``--choose``); held-out halves are only measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import pickle
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.html
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import BENCH_INDEXES, ROOT, indexed_settings  # noqa: E402
+from core.abstention import (  # noqa: E402
+    KNOWN_SHARE,
+    MARGIN,
+    PROBES,
+    QUANTILE,
+    calibrate,
+    load_probes,
+    threshold_from,
+)
+from core.model import load_embedder  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from retrieval.index import IndexHandle  # noqa: E402
+from retrieval.search import Searcher, search_text  # noqa: E402
+
+# Questions of the other people's sets that are on the centre's subject after all (read by hand
+# among those naming quartiers, QPV, conseils citoyens, contrats de ville, emploi franc, égalité).
+ON_THE_CENTRE_S_SUBJECT = {
+    "Qu'est-ce qu'un emploi franc ?",  # hiring a resident of a quartier prioritaire
+    "Qu’est-ce que l’Index de l’égalité professionnelle entre les femmes et les hommes ?",
+    "Qui est concerné par le principe d’égalité de rémunération entre les femmes et les hommes ?",
+    "Comment contrôler l'égalité de rémunération ?",
+    "Quelles sont les règles en matière d'égalité de rémunération et de déroulement de carrière ?",
+}
+SEED_COMPOSITIONS = ("seed", "seed-loi", "seed-loi-etalab")
+# composition: (the facts-*.jsonl corpora it answers, bank categories and other sets it covers)
+COMPOSITIONS = {
+    "seed": ({"seed-loi:seed"}, set()),
+    "seed-loi": ({"seed-loi:seed", "seed-loi"}, set()),
+    "seed-loi-etalab": ({"seed-loi:seed", "seed-loi", "etalab-guides"}, set()),
+    "fiches-travail": ({"fiches-travail"}, {"travail", "fiches-travail", "service-public"}),
+    "service-public": (set(), {"demarches", "travail", "logement-perso", "service-public", "fiches-travail"}),
+}
+GRID = {"quantile": (0.9, 0.95, 0.98), "margin": (-0.01, -0.005, 0.0, 0.005, 0.01),
+        "known_share": (0.0, 0.2, 0.3, 0.4, 0.5)}
+WRONGLY_DECLINED_AT_MOST = 0.05
+# One question-heading in four (about 260): this shared machine embeds a few questions a second.
+HEADINGS_EVERY = 4
+
+
+class RememberedQuestions:
+    """The model, with the questions' vectors kept on disk between runs (this machine embeds a
+    few questions a second when shared): the same vectors the model gives, looked up."""
+
+    def __init__(self, embedder, path: Path):
+        self.embedder, self.path = embedder, path
+        self.dimension, self.source = embedder.dimension, embedder.source
+        saved = pickle.loads(path.read_bytes()) if path.exists() else {}
+        self.vectors = saved.get("vectors", {}) if saved.get("model") == embedder.source.name else {}
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self.vectors))
+        if missing:
+            self.vectors.update(zip(missing, self.embedder.embed_queries(missing)))
+            self.path.write_bytes(pickle.dumps({"model": self.embedder.source.name, "vectors": self.vectors}))
+        return np.stack([self.vectors[t] for t in texts])
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self.embedder.embed_passages(texts)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    source: str  # a bank category, "service-public", "fiches-travail", "questions", "facts:<corpus>"…
+    half: str  # "dev" or "heldout"
+    on_topic: bool = False
+
+
+@dataclass
+class Measured:
+    question: Question
+    best_dense: float
+    known_share: float
+    found: bool  # some passage at all
+    declined: bool  # by the product, as it runs
+
+
+def half(text: str) -> str:
+    return "dev" if hashlib.sha1(text.encode()).digest()[0] % 2 == 0 else "heldout"
+
+
+def jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def bank() -> list[Question]:
+    return [Question(r["question"], r["category"], name)
+            for name in ("dev", "heldout") for r in jsonl(ROOT / "data" / "eval" / f"offtopic-bank-{name}.jsonl")]
+
+
+def service_public(shared: Path) -> list[Question]:
+    return [Question(r["question"], "service-public", half(r["question"]))
+            for r in jsonl(shared / "eval" / "service-public" / "questions.jsonl")]
+
+
+def fiches_headings(shared: Path) -> list[Question]:
+    """The question-headings of the labour ministry's pages, one in ``HEADINGS_EVERY``."""
+    found = []
+    for page in sorted((shared / "corpus" / "fiches-travail").glob("*.html")):
+        for heading in lxml.html.fromstring(page.read_bytes()).iter("h2", "h3", "h4"):
+            text = " ".join(heading.text_content().split())
+            if text.endswith("?"):
+                found.append(Question(text, "fiches-travail", half(text)))
+    return list(dict.fromkeys(found))[::HEADINGS_EVERY]
+
+
+def our_sets() -> list[Question]:
+    """data/eval/questions.jsonl (dev, both kinds), the older off-topic held-out set, the facts."""
+    questions = [Question(r["question"], "questions" if r["relevant"] else "questions-off", "dev")
+                 for r in jsonl(ROOT / "data" / "eval" / "questions.jsonl")]
+    questions += [Question(r["question"], "offtopic-heldout", "heldout")
+                  for r in jsonl(ROOT / "data" / "eval" / "offtopic-heldout.jsonl")]
+    for name in ("facts-dev", "facts-dev2", "facts-heldout"):
+        for r in jsonl(ROOT / "data" / "eval" / f"{name}.jsonl"):
+            if r.get("answer"):
+                seed_only = r["corpus"] == "seed-loi" and not r["source"].startswith("loi-ville")
+                questions.append(Question(r["question"], f"facts:{r['corpus']}" + (":seed" if seed_only else ""),
+                                          "heldout" if name == "facts-heldout" else "dev"))
+    return questions
+
+
+def questions_for(composition: str, every: list[Question]) -> list[Question]:
+    """The composition's on-topic questions and the off-topic ones it does not cover."""
+    facts, covered = COMPOSITIONS[composition]
+    chosen = []
+    for q in every:
+        if q.text in ON_THE_CENTRE_S_SUBJECT:
+            continue
+        if composition in SEED_COMPOSITIONS and q.source == "questions" or q.source.startswith("facts:"):
+            answered_here = q.source == "questions" or q.source[len("facts:"):] in facts
+            if answered_here:
+                chosen.append(Question(q.text, q.source, q.half, True))
+        elif q.source == composition:  # the headings on their index, the service-public questions on theirs
+            chosen.append(Question(q.text, q.source, q.half, True))
+        elif q.source not in covered and q.source != "questions":
+            chosen.append(q)
+    return chosen
+
+
+def measure(searcher: Searcher, questions: list[Question]) -> list[Measured]:
+    out = []
+    for q in questions:
+        r = searcher.search(q.text)
+        out.append(Measured(q, r.best_dense, r.known_share, bool(r.documents), r.no_answer))
+    return out
+
+
+def declined(m: Measured, threshold: float, known_share: float) -> bool:
+    """The rule of retrieval/search.py on the measured evidence."""
+    return not m.found or m.best_dense < threshold or m.known_share < known_share
+
+
+def share(rows: list[Measured], decide) -> tuple[float, int]:
+    return (float(np.mean([decide(m) for m in rows])) if rows else float("nan")), len(rows)
+
+
+def groups(rows: list[Measured], part: str) -> dict[str, list[Measured]]:
+    """The rows of one half by kind: the bank, the other people's off-topic questions, on-topic."""
+    rows = [m for m in rows if m.question.half == part]
+    others = {"service-public", "fiches-travail", "questions-off", "offtopic-heldout"}
+    return {"bank": [m for m in rows if not m.question.on_topic and m.question.source not in others],
+            "others off": [m for m in rows if not m.question.on_topic and m.question.source in others],
+            "on-topic": [m for m in rows if m.question.on_topic]}
+
+
+def probe_scores(searcher: Searcher, embedder, texts: list[str]) -> np.ndarray:
+    best, _ = searcher.handle.get().dense.search(embedder.embed_queries(texts), 1)
+    return best[:, 0]
+
+
+def run(args) -> None:
+    every = bank() + service_public(args.shared) + fiches_headings(args.shared) + our_sets()
+    model = load_embedder(Settings.from_env())
+    embedder = RememberedQuestions(model, BENCH_INDEXES / "abstention-question-vectors.pkl")
+    t0 = time.perf_counter()
+    embedder.embed_queries([search_text(q.text)[0] for q in every] + [p.question for p in load_probes()] + PROBES)
+    print(f"{len(every)} questions embedded in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    probes = load_probes()
+    results = {}
+    for composition in args.compositions:
+        settings = indexed_settings(argparse.Namespace(index=BENCH_INDEXES / composition, shared=args.shared,
+                                                       corpus=composition))
+        plain = Searcher(settings, embedder, IndexHandle(settings.index_path))
+        t0 = time.perf_counter()
+        vectors = model.embed_queries([p.question for p in probes])  # as a build does, timed
+        seconds = time.perf_counter() - t0
+        now = calibrate(plain.handle.get().dense, vectors, [p.category for p in probes])
+        best = probe_scores(plain, embedder, [p.question for p in probes])
+        before = round(float(probe_scores(plain, embedder, PROBES).max()) + 0.01, 4)
+        searcher = Searcher(settings.with_(abstain_threshold=now["threshold"]), embedder, plain.handle)
+        rows = measure(searcher, questions_for(composition, every))
+        assert all(m.declined == declined(m, now["threshold"], KNOWN_SHARE) for m in rows)
+        results[composition] = (rows, best, before, now, seconds)
+    if args.choose:
+        choose(results, [p.category for p in probes])
+    else:
+        report(results)
+
+
+def report(results) -> None:
+    print("| composition | threshold before → now | bank categories left out | "
+          "bank held-out declined | other off-topic held-out declined | on-topic wrongly declined (dev / held-out) |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for composition, (rows, _, before, now, seconds) in results.items():
+        cells = []
+        for kind in ("bank", "others off"):
+            rate_before, n = share(groups(rows, "heldout")[kind], lambda m: declined(m, before, 0.0))
+            rate_now, _ = share(groups(rows, "heldout")[kind], lambda m: m.declined)
+            cells.append(f"{rate_before:.1%} → **{rate_now:.1%}** (n={n})")
+        wrong = []
+        for part in ("dev", "heldout"):
+            rate_before, n = share(groups(rows, part)["on-topic"], lambda m: declined(m, before, 0.0))
+            rate_now, _ = share(groups(rows, part)["on-topic"], lambda m: m.declined)
+            wrong.append(f"{rate_before:.1%} → **{rate_now:.1%}** (n={n})")
+        print(f"| {composition} | {before:.4f} → {now['threshold']:.4f} | {', '.join(now['covered']) or '—'} | "
+              f"{cells[0]} | {cells[1]} | {' / '.join(wrong)} |", flush=True)
+    print("\ndev halves (what chose the parameters):")
+    for composition, (rows, *_rest) in results.items():
+        g = groups(rows, "dev")
+        print(f"  {composition}: bank {share(g['bank'], lambda m: m.declined)[0]:.1%}, "
+              f"others off {share(g['others off'], lambda m: m.declined)[0]:.1%}, "
+              f"on-topic wrongly {share(g['on-topic'], lambda m: m.declined)[0]:.1%}")
+    print("\nbank embedding at build (216 questions, this machine, now): "
+          + ", ".join(f"{c} {r[4]:.1f} s" for c, r in results.items()))
+
+
+def choose(results, categories: list[str]) -> None:
+    """Every setting of the grid on the dev halves: the one declining the most of the bank on
+    the composition where it declines least, on-topic wrongly declined at most 5 % on each."""
+    scored = []
+    for quantile, margin, known in itertools.product(*GRID.values()):
+        worst_bank, worst_wrong, others = 1.0, 0.0, []
+        for rows, best, *_ in results.values():
+            threshold = threshold_from(best, categories, quantile, margin)["threshold"]
+            g = groups(rows, "dev")
+            decide = lambda m: declined(m, threshold, known)  # noqa: E731
+            worst_bank = min(worst_bank, share(g["bank"], decide)[0])
+            worst_wrong = max(worst_wrong, share(g["on-topic"], decide)[0])
+            others.append(share(g["others off"], decide)[0])
+        scored.append((worst_wrong <= WRONGLY_DECLINED_AT_MOST, worst_bank, float(np.mean(others)), -worst_wrong,
+                       quantile, margin, known))
+    scored.sort(reverse=True)
+    print("| quantile | margin | known share | bank declined (worst composition) | other off-topic (mean) | "
+          "on-topic wrongly declined (worst) |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for ok, bank_rate, others, wrong, quantile, margin, known in scored[:15]:
+        print(f"| {quantile} | {margin} | {known} | {bank_rate:.1%} | {others:.1%} | {-wrong:.1%}{'' if ok else ' (over 5 %)'} |")
+    print(f"\nnow in core/abstention.py: QUANTILE={QUANTILE}, MARGIN={MARGIN}, KNOWN_SHARE={KNOWN_SHARE}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--choose", action="store_true", help="print the grid on the dev halves")
+    parser.add_argument("compositions", nargs="*", default=list(COMPOSITIONS))
+    run(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()
