@@ -241,19 +241,19 @@ def _posted(client, path: str, body) -> httpx.Response:
     return client.post(path, content=json.dumps(body, ensure_ascii=True), headers={"Content-Type": "application/json"})
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=_ask_bodies)
 def test_no_body_sent_to_ask_gets_a_server_error(local_api, body):
     never_a_server_error(_posted(local_api, "/api/v1/ask", body))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=_chat_bodies)
 def test_no_body_sent_to_chat_completions_gets_a_server_error(local_api, body):
     never_a_server_error(_posted(local_api, "/v1/chat/completions", body))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(params=_search_params)
 def test_no_search_parameters_get_a_server_error(local_api, params):
     never_a_server_error(local_api.get("/api/v1/search", params=params))
