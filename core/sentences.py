@@ -183,7 +183,8 @@ _SECTION_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})+\.?\s+(?=\S)")
 _CHAPTER_NUMBER = re.compile(r"\d{1,2}\s+[A-ZÀ-ÖØ-Þ]")
 _CAPTION = re.compile(r"(?:figure|fig\.|tableau|graphique|schéma|illustration|carte|photo|image|sources?|"
                       r"crédits?)(?:\s+\d+)?\s*[:–—.-]", re.I)
-_FINAL_STOP = re.compile(r"[.!?…:;][»”\")\]]*$")
+# A final stop, or the comma of a list item going on (« Soit pendant une durée de cinquante ans, »)
+_FINAL_STOP = re.compile(r"[.!?…:;,][»”\")\]]*$")
 HEADING_WORDS = 12  # as a plain text's heading (ingest/markdown.py)
 # A numbered heading glued before its first sentence: the number, a first word, the words after
 # it in lower case, then the sentence from its capital (« 3.3 Guide juridique interactif Pour… »)

@@ -50,7 +50,7 @@ def test_headings_section_numbers_and_captions_are_told(line):
 @pytest.mark.parametrize("sentence", [
     "Ouvert du lundi au dimanche de 9h à 23h", "II. ― La liste des quartiers prioritaires est établie par décret.",
     "— Fréquence de mise à jour : mensuelle", "12 Français sur 100 déclarent avoir été aidés.",
-    "Qui peut faire partie d'un conseil citoyen ?"])
+    "Qui peut faire partie d'un conseil citoyen ?", "Soit pendant une durée de cinquante ans,"])
 def test_sentences_and_list_items_are_not_headings(sentence):
     assert not is_heading(sentence)
 
