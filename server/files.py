@@ -20,6 +20,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from api.guards import Access, ApiError
+from core.metrics import process_metrics
 from core.params import InvalidNumber, request_int
 from retrieval.pagestore import PageRenderer, PageToDraw, draw_page, find_page, indexed_file
 
@@ -108,6 +109,7 @@ def make_page_endpoint(index_dir: Path, renderer: PageRenderer, queue: RenderQue
         if isinstance(image, PageToDraw):
             try:
                 image = await queue.run(draw_page, image, renderer)
+                process_metrics(index_dir).page_images.inc()
             except RenderersBusy:
                 return PlainTextResponse("Trop de pages demandées en même temps : réessayez dans quelques secondes.",
                                          status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})

@@ -72,6 +72,16 @@ def test_page_images_are_kept_with_their_build(client, cited, mixed_index):
     assert any(p.name == f"{cited.document.doc_id}-{cited.passage.page}-{cited.passage.id}.png" for p in cached)
 
 
+def test_a_page_drawn_is_counted_once_and_not_again_from_the_cache(client, cited, mixed_index):
+    from core.metrics import process_metrics
+    registry = process_metrics(mixed_index.index_path).registry
+    before = registry.get_sample_value("boussole_page_images_drawn_total")
+    url = f"/fichiers/{cited.document.doc_id}/pages/{cited.passage.page + 1}.png"
+    client.get(url)
+    client.get(url)
+    assert registry.get_sample_value("boussole_page_images_drawn_total") == before + 1
+
+
 # --- citations that survive a reload ------------------------------------------------------
 
 def test_a_citation_address_finds_its_passage_after_a_refresh_moved_the_ids(settings, sources, embedder):
