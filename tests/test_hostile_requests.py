@@ -35,7 +35,7 @@ from server.files import MAX_WAITING_PAGES, RETRY_AFTER_SECONDS
 
 QUESTION = "Comment intégrer l'égalité femmes-hommes dans nos actions ?"
 DECLINED = "Quelle est la recette de la tarte tatin aux pommes caramélisées ?"
-KEPT_PER_HOUR = 3
+KEPT_PER_HOUR = 2
 
 
 PAGE_LIMIT = 50  # page images a minute per address on the server below
@@ -283,7 +283,6 @@ def test_a_filter_list_at_its_cap_still_filters(server):
     found = server.get("/api/v1/search", params=[("q", QUESTION)] + [("type", t) for t in types])
     assert found.status_code == 200 and found.json()["results"]
     assert {r["type"] for r in found.json()["results"]} == {"webinaire"}
-    assert server.post("/api/v1/ask", json={"question": QUESTION, "filters": {"types": types}}).status_code == 200
 
 
 def test_filters_are_folded_once_per_request_not_per_document(mixed_index, monkeypatch):
@@ -359,7 +358,7 @@ def test_one_address_gets_so_many_declined_questions_kept(server, mixed_index):
     from insights.store import InsightStore
     kept = InsightStore(mixed_index.index_path / "insights.sqlite")
     before = kept.count()
-    for n in range(KEPT_PER_HOUR + 2):
+    for n in range(KEPT_PER_HOUR + 1):
         answer = server.post("/api/v1/ask", json={"question": f"{DECLINED} ({n})"},
                              headers={"X-Forwarded-For": "192.0.2.44"})
         assert answer.status_code == 200 and answer.json()["no_answer"]
