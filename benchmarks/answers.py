@@ -1,7 +1,8 @@
 """Answers against the phrase that states the fact, as a person gets them (``respond``, k = 5).
 
     python benchmarks/answers.py                      # external: ../shared/eval/service-public/answers.jsonl
-    python benchmarks/answers.py --set dev            # fiches-travail question-headings
+    python benchmarks/answers.py --set dev            # fiches-travail question-headings, one in two
+    python benchmarks/answers.py --set fiches-heldout # those of the pages the answer ranker did not learn from
     python benchmarks/answers.py --set facts-dev      # data/eval/facts-dev.jsonl: where choices are made
     python benchmarks/answers.py --set facts-dev2     # data/eval/facts-dev2.jsonl: a second dev set, written later
     python benchmarks/answers.py --set facts-heldout  # data/eval/facts-heldout.jsonl: run to measure
@@ -24,6 +25,7 @@ import json
 import re
 import statistics
 import sys
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,9 +69,23 @@ def token_f1(prediction: str, reference: str) -> float:
 
 
 def dev_questions(folder: Path) -> list[FactQuestion]:
-    """Question-headings of the fiches-travail pages, each with the bold words opening its answer."""
+    """Question-headings of the fiches-travail pages, each with the bold words opening its answer
+    (one in two: the set the hand rules were chosen on)."""
+    return heading_questions(sorted(folder.glob("*.html")))[::DEV_EVERY]
+
+
+def fiches_questions(folder: Path, half: str) -> list[FactQuestion]:
+    """Every question-heading of half the fiches-travail pages, split by page on a hash of its
+    name: "train", the half the answer ranker learns from (benchmarks/train_ranker.py), or
+    "heldout", the half it is measured on."""
+    pages = [p for p in sorted(folder.glob("*.html")) if (zlib.crc32(p.name.encode()) % 2 == 0) == (half == "train")]
+    return heading_questions(pages)
+
+
+def heading_questions(pages: list[Path]) -> list[FactQuestion]:
+    """The question-headings of ``pages``, each with the bold words opening its answer."""
     found = []
-    for page in sorted(folder.glob("*.html")):
+    for page in pages:
         tree = lxml.html.fromstring(page.read_bytes())
         for heading in tree.iter("h2", "h3", "h4"):
             question = " ".join(heading.text_content().split())
@@ -80,7 +96,7 @@ def dev_questions(folder: Path) -> list[FactQuestion]:
             span = next((b for b in bold if DEV_SPAN_WORDS[0] <= len(b.split()) <= DEV_SPAN_WORDS[1]), "")
             if span:
                 found.append(FactQuestion(question, span, page.name, "fiches-travail"))
-    return found[::DEV_EVERY]
+    return found
 
 
 def span_in(span: str, texts) -> bool:
@@ -128,8 +144,10 @@ def share(flags) -> float:
 
 def main() -> None:
     def extra(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--set", choices=["external", "dev", "facts-dev", "facts-dev2", "facts-heldout"],
-                            default="external")
+        parser.add_argument("--set", default="external",
+                            help="external, dev, fiches-train, fiches-heldout, or a data/eval/facts-*.jsonl by name")
+        parser.add_argument("--corpora", default="",
+                            help="comma-separated: only the questions asked of these benchmark indexes")
         parser.add_argument("--no-shapes", action="store_true",
                             help="sentences for every question, none answered by the list of documents")
     args = corpus_arguments(__doc__, "service-public", extra=extra)
@@ -150,8 +168,14 @@ def main() -> None:
                      for q in load_questions(args.shared / "eval" / "service-public" / "answers.jsonl")]
     elif args.set == "dev":
         questions = dev_questions(args.shared / "corpus" / "fiches-travail")
-    else:
+    elif args.set in ("fiches-train", "fiches-heldout"):
+        questions = fiches_questions(args.shared / "corpus" / "fiches-travail", args.set.removeprefix("fiches-"))
+    elif args.set.startswith("facts-") and (ROOT / "data" / "eval" / f"{args.set}.jsonl").is_file():
         questions = fact_questions(ROOT / "data" / "eval" / f"{args.set}.jsonl")
+    else:
+        raise SystemExit(f"no such set: {args.set} (external, dev, fiches-train, fiches-heldout, facts-…)")
+    if args.corpora:
+        questions = [q for q in questions if q.corpus in args.corpora.split(",")]
     if args.questions:
         questions = questions[:args.questions]
     asked = [(q, answered(searcher_for(q.corpus), q.question, not args.no_shapes)) for q in questions]

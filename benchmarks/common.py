@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from core.settings import Settings  # noqa: E402
 from core.store import current_build  # noqa: E402
 from ingest.refresh import refresh  # noqa: E402
 
-BENCH_INDEXES = Path("/tmp/boussole-bench")
+# where benchmark indexes are built (BENCH_INDEXES: another folder, e.g. for indexes of a sample)
+BENCH_INDEXES = Path(os.environ.get("BENCH_INDEXES", "/tmp/boussole-bench"))
 # The passage sizes before 90 words became the default, kept as an ablation row.
 # A benchmark index's folders, when not the shared corpus folder of its name: the bundled notices
 # with the loi texts, as `make run` serves them with the law added.

@@ -7,9 +7,9 @@ publications do not give it. The kinds told apart are those the issue lists — 
 an amount, a count, an age, a person or body, a place; a question asking for an explanation
 (« comment », « pourquoi ») or anything else asks for no kind here.
 
-A sentence states the fact when it holds a phrase of the kind (« six ans », « 18 juillet 2018 »,
-« 9 378 euros », « 3 groupes », « à Lodève ») *and* holds most of what the question is about
-(``about_share``): a number in a sentence on another subject is not the answer.
+What is read here — a phrase of the kind asked (« six ans », « 3 groupes », « à Lodève »), how
+much of what the question is about is near it (``about_share``), a definition, an exception —
+are features of the learned sentence ranker (retrieval/ranker.py), which weighs them.
 """
 
 from __future__ import annotations
@@ -91,14 +91,6 @@ _CUE_WORDS = " ".join(("combien temps quand quel quelle quels quelles qui ou dat
 _MEASURED = re.compile(r"\b(?:combien|(nombre)) (?:de |d')(heures|jours|mois|semaines|annees)\b|"
                        r"\b(duree|dure|durent|preavis|age|montant|salaire|prix|cout|budget|tarif|remuneration|"
                        r"indemnite|somme|taux|pourcentage|plafond|seuil|penalite|nombre|date|frequence)\b")
-# a question asking for a maximum (« combien d'heures maximum ») is answered by the sentence
-# stating that bound (« ne peut excéder 10 heures »), not by a minimum of the same unit
-_ASKS_BOUND = {"max": re.compile(r"\bmaxim|\bau plus\b(?! tard)|\bplafond|\bjusqu'a (?:quel|combien)|\bdepasser\b"),
-               "min": re.compile(r"\bminim|\bau moins\b|\ba partir de (?:quel|combien)|\bplancher\b")}
-_STATES_BOUND = {"max": re.compile(r"\bmaxim|\bau plus\b(?! tard)|\bne (?:peut|peuvent|doit|doivent) (?:pas )?(?:exceder|depasser)|"
-                                   r"\bdans la limite\b|\bplafon|\blimit(?:e|ee|es|ation)\b"),
-                 "min": re.compile(r"\bminim|\bplancher\b|\bau moins\b|\bpas moins de\b|\bne (?:peut|peuvent) (?:pas )?etre inferieure?s?\b|"
-                                   r"\ba partir de\b")}
 # the way a question asks for its value is echoed by the sentence stating it: « tous les combien ? »
 # by « tous les quatre ans », « dans quel délai ? » by « dans les 7 jours », « depuis quand ? » by
 # « depuis 2011 », « combien de temps avant… ? » by « au moins 2 semaines avant »
@@ -113,8 +105,10 @@ _ECHOES = {
     "before": (re.compile(r"\bcombien de (?:temps|jours|semaines|mois|heures) (?:a l')?avance\b|\bcombien de (?:temps|jours|semaines|mois|heures) avant\b"),
                re.compile(r"\bavant\b|\ba l'avance\b|\bau prealable\b")),
 }
+# an exception to a rule, or an addition to it (« Ces contrats peuvent également être signés par… »)
 _EXCEPTION = re.compile(r"\bpar derogation\b|\ba defaut\b|\bsauf\b|\btoutefois\b|\bexceptionnellement\b|"
-                        r"\ba titre exceptionnel\b|\bqui ne (?:peut|peuvent|pourrait|pourraient) (?:pas )?etre\b")
+                        r"\ba titre exceptionnel\b|\bqui ne (?:peut|peuvent|pourrait|pourraient) (?:pas )?etre\b|"
+                        r"\b(?:peut|peuvent) (?:egalement|aussi)\b")
 _ASKS_EXCEPTION = re.compile(r"\bexception|\bderog|\bne (?:peut|peuvent|pourra|pourront)\b|"
                              r"\bne (?:sont|est|peut on) (?:pas|plus)\b|\bn'(?:est|ont|a|ai|avons) (?:pas|plus)\b|\ben retard\b")
 # spoken forms of the question words: « c'est quoi le taux ? » asks what « quel est le taux ? » does
@@ -136,7 +130,6 @@ class AskedFact:
     kind: str
     counted: str = ""  # for a count: the folded noun counted (« membres »), which the number must go with
     measured: tuple[str, ...] = ()  # the folded nouns it asks the value of (« preavis »), when it names them
-    bound: str = ""  # "max" or "min" when it asks for a maximum or a minimum
     echo: str = ""  # how it asks for its value, when its statement echoes it (``_ECHOES``)
     average: bool = False  # « en moyenne », « le salaire moyen »: a rule's value is no average
 
@@ -155,9 +148,8 @@ def asked_fact(question: str) -> AskedFact | None:
         return None
     measured = tuple(dict.fromkeys(word for m in _MEASURED.finditer(text) for word in m.groups() if word))
     counted = _COUNTED.search(text) if kind == "count" else None
-    bound = next((b for b, asks in _ASKS_BOUND.items() if asks.search(text)), "")
     echo = next((e for e, (asks, _) in _ECHOES.items() if asks.search(text)), "")
-    return AskedFact(kind, counted.group(1) if counted else "", measured, bound, echo, bool(_AVERAGE.search(text)))
+    return AskedFact(kind, counted.group(1) if counted else "", measured, echo, bool(_AVERAGE.search(text)))
 
 
 def says_average(sentence: str) -> bool:
@@ -185,10 +177,47 @@ def asks_exception(question: str) -> bool:
     return states_exception(question) or bool(_ASKS_EXCEPTION.search(_plain(question)))
 
 
-def names_bound(fact: AskedFact, sentence: str) -> bool:
-    """Whether ``sentence`` states the bound the question asks for (« ne peut excéder » for a
-    maximum, « au moins » for a minimum)."""
-    return bool(fact.bound) and bool(_STATES_BOUND[fact.bound].search(_plain(sentence)))
+# « c'est quoi un QPV », « qu'est-ce que… », « définition de… », « ça veut dire quoi » ask what
+# something is; a sentence defines it when it opens on it and a defining verb follows
+_ASKS_DEFINITION = re.compile(r"\bc'est quoi\b|\bqu'est ce qu|\bque (?:veut dire|veulent dire|signifie|designe)\b|"
+                              r"\bca (?:veut dire|signifie|designe) quoi\b|\bdefinition\b|\bdefinir\b")
+_DEFINES = re.compile(r"\b(?:est|sont|designe|designent|signifie|se definit|se definissent|s'entend|s'entendent|"
+                      r"correspond|correspondent|constitue|constituent|consiste)\b|\bon (?:appelle|entend par|designe)\b")
+DEFINED_SHARE = 0.5  # of what the question asks about, held by the words before the defining verb
+HEAD_WORDS = 15  # the defining verb comes within these words of the sentence's start
+
+
+def asks_definition(question: str) -> bool:
+    """Whether ``question`` asks what something is (and no fact: « c'est quoi le taux… » asks an amount)."""
+    return asked_fact(question) is None and bool(_ASKS_DEFINITION.search(_plain(question)))
+
+
+def defines(question: str, sentence: str, analyzer: Analyzer) -> bool:
+    """Whether ``sentence`` opens on what ``question`` asks the definition of, then a defining verb
+    (« Les quartiers prioritaires de la politique de la ville sont situés… » for « c'est quoi un
+    QPV » — an acronym is held by its full form —, « On appelle contrat de ville… »); a sentence
+    on something else that names it (« Le webinaire sur la culture dans les QPV est… ») does not."""
+    plain = _plain(sentence)
+    verb = _DEFINES.search(plain)
+    if verb is None or len(plain[:verb.start()].split()) > HEAD_WORDS:
+        return False
+    head = plain[verb.end():] if verb.group().startswith("on ") else plain[:verb.start()]
+    subject, named = _defined(question)
+    opening = [t[:5] for t in analyzer.terms(head)][:1]
+    held = {t[:5] for t in analyzer.terms(f"{head} {load_glossary().expand(head)}")}
+    return bool(subject) and bool(opening) and opening[0] in named and len(subject & held) / len(subject) >= DEFINED_SHARE
+
+
+@lru_cache(maxsize=64)
+def _defined(question: str) -> tuple[frozenset[str], frozenset[str]]:
+    """What ``question`` asks the definition of, as word prefixes; and with the full form of its
+    acronyms (« QPV »: « quartiers prioritaires… »), the words a defining sentence may open on."""
+    analyzer = Analyzer()
+    subject = frozenset(t[:5] for t in analyzer.terms(question) if t[:5] not in _DEFINITION_CUES)
+    return subject, subject | {t[:5] for t in analyzer.terms(load_glossary().expand(question))}
+
+
+_DEFINITION_CUES = frozenset("quoi defin signi veut dire desig".split())
 
 
 def echoes(fact: AskedFact, sentence: str) -> bool:

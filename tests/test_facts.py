@@ -10,8 +10,8 @@ import pytest
 from core.analysis import Analyzer
 from ingest.refresh import refresh
 from retrieval.answer import UNSTATED_TEXT
-from retrieval.facts import (about_share, around_statement, asked_fact, asks_exception, echoes, has_content,
-                             holds_names, names_bound, names_measure, states, states_exception)
+from retrieval.facts import (about_share, around_statement, asked_fact, asks_definition, asks_exception, defines, echoes,
+                             has_content, holds_names, names_measure, states, states_exception)
 from retrieval.index import IndexHandle
 from retrieval.respond import respond
 from retrieval.search import Searcher
@@ -90,17 +90,6 @@ def test_a_short_measured_noun_is_named_in_its_plural_and_feminine_not_by_a_word
     assert not names_measure(fact, "L'agent de contrôle de l'inspection du travail peut intervenir.")
 
 
-def test_a_question_asking_for_a_maximum_prefers_the_sentence_stating_a_maximum():
-    fact = asked_fact("On peut travailler combien d'heures maximum dans une journée ?")
-    assert fact.bound == "max"
-    assert names_bound(fact, "La durée quotidienne de travail effectif par salarié ne peut excéder 10 heures, sauf :")
-    assert not names_bound(fact, "Tout salarié bénéficie d'une durée de repos hebdomadaire minimale d'une journée "
-                                 "(soit 24 heures consécutives)")
-    assert asked_fact("À partir de quel âge on peut être adulte-relais ?").bound == "min"
-    assert not names_bound(fact, "Les contrats sont signés au plus tard l'année suivante.")  # a date, not a bound
-    assert asked_fact("Combien de temps durent les contrats de ville ?").bound == ""
-
-
 @pytest.mark.parametrize("question, echoed, other", [
     ("Tous les combien les plans santé au travail sont-ils fixés ?", "Tous les cinq ans depuis 2004, les pouvoirs publics "
      "fixent les orientations.", "Le plan fixe la feuille de route pour les quatre prochaines années."),
@@ -144,15 +133,6 @@ def test_a_fiche_question_is_answered_by_the_sentence_stating_its_fact(fiches_se
     assert stated in respond(fiches_searcher.settings, fiches_searcher, question).text
 
 
-def test_a_sentence_stating_the_fact_as_surely_as_the_best_follows_it(fiches_searcher):
-    # two durations of the electronic pay slip: kept by the employer five years, available to
-    # the employee 50 years; the question's words fit both as well
-    question = "Le bulletin de paie électronique doit rester disponible combien de temps ?"
-    answer = respond(fiches_searcher.settings, fiches_searcher, question)
-    assert len(answer.sentences) == 2
-    assert any("pendant une durée de 50 ans" in s.text for s in answer.sentences)
-
-
 def test_a_fact_stated_more_surely_than_any_other_is_answered_alone(fiches_searcher):
     answer = respond(fiches_searcher.settings, fiches_searcher, "Tous les combien les plans santé au travail sont-ils fixés ?")
     assert len(answer.sentences) == 1
@@ -192,10 +172,9 @@ def test_a_unit_is_measured_where_its_number_is_asked_not_where_it_names_the_sub
     assert asked_fact("Quel est le nombre de jours de congé ?").measured == ("nombre", "jours")
 
 
-def test_the_minimum_of_an_allowance_asks_for_an_amount_stated_as_a_floor():
+def test_the_minimum_of_an_allowance_asks_for_an_amount():
     fact = asked_fact("Quel est le minimum par jour de l'allocation chômage ARE ?")
-    assert (fact.kind, fact.bound) == ("amount", "min")
-    assert names_bound(fact, "le montant journalier ne peut être inférieur à un montant plancher égal à 92,11€")
+    assert fact.kind == "amount"
     assert asked_fact("Quel est le minimum d'heures par semaine ?") is None  # not an amount
 
 
@@ -400,3 +379,23 @@ def test_a_question_about_the_exception_itself_does_not_hold_it_back(loi_searche
     assert asks_exception(question)
     answer = respond(loi_searcher.settings, loi_searcher, question, k=5)
     assert "au plus tard, l'année suivant celle du renouvellement" in answer.sentences[0].text, answer.text
+
+
+@pytest.mark.parametrize("question", ["c'est quoi un QPV", "Qu'est-ce qu'un conseil citoyen ?",
+                                      "définition de la politique de la ville", "QPV ça veut dire quoi ?"])
+def test_a_definition_is_asked_in_every_register(question):
+    assert asks_definition(question)
+
+
+def test_asking_a_value_or_an_explanation_is_no_definition():
+    assert not asks_definition("C'est quoi le taux de chômage en ce moment ?")  # an amount
+    assert not asks_definition("Comment fonctionne un conseil citoyen ?")
+
+
+def test_a_sentence_defines_what_it_opens_on_not_what_it_only_mentions():
+    analyzer = Analyzer()
+    # the loi's article 5; the acronym is held by its full form
+    assert defines("c'est quoi un QPV", "I. ― Les quartiers prioritaires de la politique de la ville sont situés en "
+                   "territoire urbain et sont caractérisés par :", analyzer)
+    assert not defines("c'est quoi un QPV", "Le webinaire sur la culture dans les QPV est organisé par le centre.", analyzer)
+    assert defines("Qu'est-ce qu'un conseil citoyen ?", "On appelle conseil citoyen une instance d'habitants.", analyzer)
