@@ -93,6 +93,38 @@ if upgraded.get("french"):
 
 publications, site, documents, visitors = st.tabs(["Publications", "Le site", "Documents", "Visiteurs"])
 
+# The site's addresses are saved before the update buttons are drawn, so that « Mettre à jour
+# depuis le site » is offered in the very run that saved the first one.
+with site:
+    st.header("Site du centre de ressources")
+    sites = st.text_area("Adresses des pages de publications à suivre (une par ligne)",
+                         "\n".join(saved_sites(settings.sources_path)),
+                         placeholder="https://www.exemple.fr/nos-productions-publications/")
+    hosts = st.text_area("Autres serveurs du site, dont les documents sont moissonnés aussi (un nom par ligne, "
+                         "par exemple fichiers.exemple.org)", "\n".join(extra_hosts(settings.sources_path)))
+    if st.button("Enregistrer les adresses"):
+        try:
+            save_site_addresses(settings, sites.splitlines(), hosts.splitlines())
+            st.success("Adresses enregistrées.")
+        except BoussoleError as exc:
+            st.error(escape_markdown(french_message(exc)))
+
+    excluded = exclusions(settings.sources_path)
+    if excluded:
+        st.header("Documents retirés du moissonnage")
+        st.write("Ces documents publiés sur le site ont été retirés par l'équipe : le moissonnage ne les reprend pas.")
+        for item in sorted(excluded.values(), key=lambda e: e.title.lower()):
+            cols = st.columns([4, 1])
+            # a harvested title is the site's text: shown as text, never as Markdown (a link, an image)
+            cols[0].markdown(f"**{escape_markdown(item.title or item.url)}** — {escape_markdown(item.url)} "
+                             f"(retiré le {escape_markdown(item.day)})")
+            if cols[1].button("Rétablir", key=f"restore-{item.url}"):
+                try:
+                    restore_document(settings, settings.sources_path, item.url)
+                    st.rerun()
+                except BoussoleError as exc:
+                    st.error(escape_markdown(french_message(exc)))
+
 with publications:
     st.header("Ajouter des publications")
     uploads = st.file_uploader(f"Fichiers ({', '.join(ALLOWED)}) ; un catalogue.csv est accepté",
@@ -158,36 +190,6 @@ with publications:
             st.warning(f"{escape_markdown(failure.path)} : {escape_markdown(failure.reason)}")
         for warning in report.warnings:
             st.caption(escape_markdown(warning))
-
-with site:
-    st.header("Site du centre de ressources")
-    sites = st.text_area("Adresses des pages de publications à suivre (une par ligne)",
-                         "\n".join(saved_sites(settings.sources_path)),
-                         placeholder="https://www.exemple.fr/nos-productions-publications/")
-    hosts = st.text_area("Autres serveurs du site, dont les documents sont moissonnés aussi (un nom par ligne, "
-                         "par exemple fichiers.exemple.org)", "\n".join(extra_hosts(settings.sources_path)))
-    if st.button("Enregistrer les adresses"):
-        try:
-            save_site_addresses(settings, sites.splitlines(), hosts.splitlines())
-            st.success("Adresses enregistrées.")
-        except BoussoleError as exc:
-            st.error(escape_markdown(french_message(exc)))
-
-    excluded = exclusions(settings.sources_path)
-    if excluded:
-        st.header("Documents retirés du moissonnage")
-        st.write("Ces documents publiés sur le site ont été retirés par l'équipe : le moissonnage ne les reprend pas.")
-        for item in sorted(excluded.values(), key=lambda e: e.title.lower()):
-            cols = st.columns([4, 1])
-            # a harvested title is the site's text: shown as text, never as Markdown (a link, an image)
-            cols[0].markdown(f"**{escape_markdown(item.title or item.url)}** — {escape_markdown(item.url)} "
-                             f"(retiré le {escape_markdown(item.day)})")
-            if cols[1].button("Rétablir", key=f"restore-{item.url}"):
-                try:
-                    restore_document(settings, settings.sources_path, item.url)
-                    st.rerun()
-                except BoussoleError as exc:
-                    st.error(escape_markdown(french_message(exc)))
 
 with documents:
     st.header("Modifier la fiche d'un document")
