@@ -60,7 +60,7 @@ redis:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >/dev/null; }
 
 test: install browser nginx redis
-	HF_HUB_OFFLINE=1 $(PY) -m pytest -q
+	HF_HUB_OFFLINE=1 $(PY) -m pytest -q -n 2 --dist loadfile
 
 bench: install
 	HF_HUB_OFFLINE=1 $(PY) benchmarks/ingest.py
