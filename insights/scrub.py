@@ -26,6 +26,7 @@ words in a long text) is kept only as its theme: its nouns.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -442,6 +443,11 @@ def _shouted(text: str) -> bool:
     return len(letters) > 10 and sum(c.isupper() for c in letters) > 0.6 * len(letters) and len(text.lower()) == len(text)
 
 
+# spaCy's pipelines share one vocabulary whose string store is not safe to use from two threads at
+# once: two questions scrubbed together by the API's threads lost a matcher's strings (a 500).
+_PIPELINE_LOCK = threading.Lock()
+
+
 class Scrubber:
     def __init__(self, pipeline: str = PIPELINE):
         self.pipeline = pipeline
@@ -450,6 +456,10 @@ class Scrubber:
         return french_pipeline(self.pipeline)(text)
 
     def scrub(self, text: str) -> Scrubbed:
+        with _PIPELINE_LOCK:
+            return self._scrub(text)
+
+    def _scrub(self, text: str) -> Scrubbed:
         text = " ".join(text.split())
         # a message typed in capitals is read in lower case (same offsets), as its names would be
         reading = text.lower() if _shouted(text) else text

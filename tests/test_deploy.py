@@ -83,7 +83,9 @@ def deployment(embedder, base_settings, tmp_path_factory, redis_url):
     # as shipped: the replicas share their guards through Redis
     env = {"BOUSSOLE_SOURCES": str(sources), "BOUSSOLE_API_RATE_LIMIT": f"{API_LIMIT}/minute",
            "BOUSSOLE_STATE_URL": redis_url, "BOUSSOLE_ADMIN_PASSWORD": PASSWORD,
-           "STREAMLIT_SERVER_COOKIE_SECRET": "le-meme-secret-pour-les-deux", "BOUSSOLE_INSIGHTS": "1"}
+           "STREAMLIT_SERVER_COOKIE_SECRET": "le-meme-secret-pour-les-deux", "BOUSSOLE_INSIGHTS": "1",
+           # every question of the tests comes from 127.0.0.1: kept whatever their number
+           "BOUSSOLE_INSIGHTS_RATE_LIMIT": "1000/hour"}
     proxy = f"http://127.0.0.1:{listen}"
     with ExitStack() as stack:
         replicas = [stack.enter_context(running_server(unit_command(port), f"http://127.0.0.1:{port}",
@@ -155,13 +157,14 @@ def test_declined_questions_asked_of_both_replicas_at_once_are_all_kept_scrubbed
     _, replicas, settings = deployment[:3]
     calls = [(replicas[n % 2].url, question) for n in range(2) for question in OFF_TOPIC]
 
-    def declined(call) -> bool:
+    def declined(call) -> tuple:
         url, question = call
         reply = httpx.post(f"{url}/api/v1/ask", json={"question": question}, timeout=120)
-        return reply.status_code == 200 and reply.json()["no_answer"]
+        return question, reply.status_code, reply.status_code == 200 and reply.json()["no_answer"]
 
     with ThreadPoolExecutor(len(calls)) as pool:
-        assert all(pool.map(declined, calls))
+        replies = list(pool.map(declined, calls))
+    assert all(ok for _, _, ok in replies), replies
     kept = [q.text for q in insight_store(settings).since()]
     assert len(kept) == len(calls)  # one SQLite file, two writing processes: none lost
     assert not any(name in text for text in kept for name in ("Dupont", "Benali", "Kofi", "Mensah"))
