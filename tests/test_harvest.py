@@ -215,7 +215,8 @@ def test_a_private_address_is_refused_without_the_setting(site, harvest_env, mon
     assert result.exit_code != 0 and f"failed: {site.url}: " in result.output
     assert "private or local network (127.0.0.1)" in result.output
     assert site.hits == []  # refused before any request
-    report = harvest(Settings(), ["http://169.254.169.254/latest/"], tmp_path := harvest_env / "s")  # link-local
+    tmp_path = harvest_env / "s"  # a link-local address; the run's record kept beside it, not in data/index
+    report = harvest(Settings(index_dir=harvest_env / "index"), ["http://169.254.169.254/latest/"], tmp_path)
     assert [f.path for f in report.failures] == ["http://169.254.169.254/latest/"]
     assert not (tmp_path / "web").exists()
 
