@@ -17,13 +17,12 @@ others record that it is under way.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-
-import json
 
 from core.analysis import ANALYZER_VERSION
 from core.errors import BoussoleError
