@@ -7,7 +7,16 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from core.abstention import KNOWN_SHARE, PROBES, Vocabulary, content_terms, threshold_for
+from core.abstention import (
+    KNOWN_SHARE,
+    PROBES,
+    Evidence,
+    Vocabulary,
+    content_terms,
+    declines,
+    threshold_for,
+    word_evidence,
+)
 from core.dense import search_dense
 from core.errors import SettingsError
 from core.model import CachedEmbedder, Embedder, KnownVectors, check_same_model
@@ -56,6 +65,7 @@ class SearchResult:
     query_vector: np.ndarray | None = None  # reused to compose the answer
     near: list[DocumentInfo] = field(default_factory=list)  # declined, but these came close
     known_share: float = 1.0  # of the question's content words, the share the collection holds
+    evidence: Evidence | None = None  # what the abstention decided on
 
 
 @dataclass(frozen=True)
@@ -135,8 +145,13 @@ class Searcher:
         whole = whole_document_ranking(index, terms, filters or Filters(), s.candidates) if hybrid else []
         documents = rank_documents_hybrid(dense, fused, whole, doc_of, s.document_lexical_weight)
         threshold = threshold_for(index.manifest.dense, s.abstain_threshold)
-        known = self.vocabulary().known_share(terms if options.use_lexical else index.lexical.terms(text))
-        no_answer = (not fused) or (options.use_dense and best_dense < threshold) or known < KNOWN_SHARE
+        words = terms if options.use_lexical else index.lexical.terms(text)
+        known = self.vocabulary().known_share(words)
+        evidence = Evidence(best_dense, known, *word_evidence(index.lexical, content_terms(words)))
+        if not options.use_dense:  # no cosine to weigh: the words alone
+            no_answer = (not fused) or known < KNOWN_SHARE
+        else:
+            no_answer = (not fused) or declines(evidence, index.manifest.dense, s.abstain_threshold)
         grouped = [] if no_answer else group_by_document(
             order_like(fused, documents, doc_of), doc_of, per_doc or s.max_per_doc, 2 * k)
         records = index.passages([pid for pid, _ in grouped])
@@ -149,7 +164,7 @@ class Searcher:
         timings["fusion"] = _ms(t)
         return SearchResult(query, expansion, hits, no_answer, documents, best_dense,
                             index.build_id, timings, None if vector is None else vector[0],
-                            [index.documents[d] for d in near], known)
+                            [index.documents[d] for d in near], known, evidence)
 
     def vocabulary(self) -> Vocabulary:
         """The current build's words, read once per build."""

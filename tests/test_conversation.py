@@ -67,7 +67,9 @@ def test_a_short_topic_shift_is_not_taken_by_the_general_document(seed_searcher)
 
 def test_a_topic_shift_too_short_to_be_answered_alone_still_finds_its_topic(seed_searcher):
     previous = ["À quoi ressemblera la politique de la ville dans dix ans ?", "c'était lors de quelle journée ?"]
-    assert seed_searcher.search("et pour l'emploi ?").no_answer  # its own words are below the threshold
+    alone = seed_searcher.search("et pour l'emploi ?")
+    # its own words are below the threshold (the learned abstention may answer it all the same)
+    assert alone.best_dense < seed_searcher.handle.get().manifest.dense["abstention"]["threshold"]
     result = follow_up_search(seed_searcher, previous, "et pour l'emploi ?", k=5)
     assert not result.no_answer and result.near == []
     assert result.hits[0].document.source == "leviers-emploi-quartiers.txt"
