@@ -21,9 +21,16 @@ collection's own words (its BM25 vocabulary); a question too few of whose conten
 in the collection (under ``KNOWN_SHARE``, so always when none does) is declined whatever its
 cosine.
 
-A question is declined when its share of known content words is under ``KNOWN_SHARE`` OR its
-best passage scores under the threshold. ``BOUSSOLE_ABSTAIN_THRESHOLD`` overrides the threshold
-when set above 0.
+**Decision.** On a build whose calibration records the bank's median and spread, a logistic
+regression over a few named features (``FEATURES``: the cosine against this index's bank, the
+share of content words known, plain and weighted by rarity, and the share of the question's rarity
+its best passage holds) gives the probability that the question is off-topic; it is declined at
+or over the model's threshold, and always when none of its content words is known. Weights and
+threshold were learned on the dev halves of five index compositions pooled
+(``benchmarks/abstention.py --train``) and ship in ``abstention-model.json``. A build from
+before, or ``BOUSSOLE_ABSTAIN_THRESHOLD`` set above 0, keeps the rule it replaced: declined when
+the share of known content words is under ``KNOWN_SHARE`` OR the best passage scores under the
+threshold.
 """
 
 from __future__ import annotations
