@@ -11,7 +11,8 @@ People type in lower case, without accents, with typos, so every rule reads lowe
 - **Names** are found by spaCy's French named-entity recogniser (``fr_core_news_sm``: the smallest
   French pipeline, README « What visitors look for ») when capitalised, and, in any case, after the
   cues that introduce one (``CUES``: « je m'appelle », « je suis », « mon fils », « madame »…,
-  spaCy ``Matcher`` patterns, typos forgiven) and as a first name followed by a surname. A word after
+  spaCy ``Matcher`` patterns, typos forgiven), as a first name followed by a surname, and as two
+  unknown words that open a sentence before a verb (its subject). A word after
   a cue is a name when it is not a French word (the pipeline's own lemmatizer tables, accents
   forgiven) or when it is a first name common in France (``gender-guesser``'s dictionary): « je
   suis marie » names someone, « je suis mariée » does not.
@@ -202,9 +203,10 @@ NAMED_PLACES = frozenset({"loi", "plan", "rapport", "programme", "dispositif", "
                           "creche", "foyer", "halle", "theatre", "cinema", "musee", "tour", "batiment", "complexe",
                           "mosquee", "eglise", "caserne", "hopital", "clinique", "station", "gare"})
 # the words of the cues, and greetings: never part of a name (spaCy's « Madame Dubois » is « Dubois »)
-CUE_WORDS = frozenset(fold(w) for w in [*_POSSESSIVE, *_RELATIVE, *_CIVILITY, "bonjour", "bonsoir", "salut", "hello",
-                                        "coucou", "merci", "cordialement", "appelle", "suis", "nom", "prenom", "slt",
-                                        "bjr", "bsr", "cc", "yo", "svp", "stp", "jsui", "jsuis", "chui", "moi", "ici"])
+GREETINGS = frozenset({"bonjour", "bonsoir", "salut", "hello", "coucou", "slt", "bjr", "bsr", "cc", "yo"})
+CUE_WORDS = frozenset(fold(w) for w in [*_POSSESSIVE, *_RELATIVE, *_CIVILITY, *GREETINGS, "merci", "cordialement",
+                                        "appelle", "suis", "nom", "prenom", "svp", "stp", "jsui", "jsuis", "chui",
+                                        "moi", "ici"])
 COMMON_IN_FRANCE = {"male", "female", "mostly_male", "mostly_female"}
 # After « je suis », « c'est »: a French word that is a first name elsewhere is read as a name when
 # rarer than this in pyspellchecker's French frequencies (« maria » 2.5, « aire » 3.9, « aide » 90 a million)
@@ -252,6 +254,7 @@ class Lexicon:
         lemmas |= {lemma for forms in self.lookup.values() for lemma in forms}
         self.folded_lemmas = frozenset(fold(w) for w in lemmas)
         self.verbs = frozenset(index["verb"]) | {lemma for forms in exceptions["verb"].values() for lemma in forms}
+        self.folded_verbs = frozenset(fold(w) for w in self.verbs)
         self.nominal = frozenset(index["noun"]) | frozenset(index["adj"])
         self.qualifiers = frozenset(index["adj"]) | frozenset(index["adv"]) | frozenset(exceptions["adj"]) \
             | frozenset(exceptions.get("adv", {}))
@@ -282,6 +285,12 @@ class Lexicon:
         """Only ever a verb: « cherche », « travaille »; not « roux » or « fontaine »."""
         word = word.lower()
         return word not in self.nominal and any(lemma in self.verbs for lemma in self.lookup.get(word, [word]))
+
+    def may_be_verb(self, word: str) -> bool:
+        """A verb's form by its ending too: the lemmatizer's table reads « cherche » as a noun only."""
+        folded = fold(word)
+        return self.is_verb(word) or folded + "r" in self.folded_verbs or any(folded.endswith(a) and folded[:len(folded) - len(a)] + b in self.folded_verbs
+                                         for a, b in self.rules)
 
     def is_rare(self, word: str) -> bool:
         """Rarely said in French (« maria », « moussa », « milan »), unlike « aide » or « rien »."""
@@ -399,7 +408,28 @@ def trimmed(span, lexicon: Lexicon) -> tuple[int, int] | None:
 
 
 def names(doc, lexicon: Lexicon, matcher) -> list[Found]:
-    found = [Found(*span, "name") for e in doc.ents if e.label_ == "PER" and (span := trimmed(e, lexicon))]
+    found = recognised_names(doc, lexicon) + cued_names(doc, lexicon, matcher) + uncued_names(doc, lexicon)
+    # a place named after someone is no person: « école Jules Ferry », « centre social paul bert »
+    starts = {t.idx: t.i for t in doc}
+    return [f for f in found if not any(fold(t.text) in NAMED_PLACES for t in doc[max(starts.get(f.start, 0) - 2, 0):
+                                                                               starts.get(f.start, 0)])]
+
+
+def recognised_names(doc, lexicon: Lexicon) -> list[Found]:
+    """spaCy's persons, trimmed, and carried on over the name-like words right after them: in lower
+    case the recogniser often stops at the first name (« siaka » of « siaka toure voudrait »)."""
+    found = []
+    for entity in doc.ents:
+        if entity.label_ == "PER" and (span := trimmed(entity, lexicon)):
+            after = doc.char_span(*span, alignment_mode="expand").end
+            start, end = name_after(doc, after, NAME_LIKE, lexicon)
+            goes_on = start == after < end  # no comma between: « Siaka, Paris » is two things
+            found.append(Found(span[0], doc[end - 1].idx + len(doc[end - 1]) if goes_on else span[1], "name"))
+    return found
+
+
+def cued_names(doc, lexicon: Lexicon, matcher) -> list[Found]:
+    found = []
     for match_id, _, cue_end in matcher(doc):
         sureness = CUES[doc.vocab.strings[match_id]][0]
         start, end = name_after(doc, cue_end, sureness, lexicon)
@@ -410,19 +440,41 @@ def names(doc, lexicon: Lexicon, matcher) -> list[Found]:
             if end >= len(doc) or fold(doc[end].text) not in {"et", "ou"}:
                 break
             start, end = name_after(doc, after, NAME_LIKE if sureness == ALWAYS else sureness, lexicon)
-    # a first name and a surname, with no cue: « karim benali du conseil citoyen » (a first name alone
-    # is not enough: « asso », « cas », « bert » are first names somewhere)
+    return found
+
+
+def uncued_names(doc, lexicon: Lexicon) -> list[Found]:
+    """A first name and a surname, with no cue: « karim benali du conseil citoyen » (a first name alone
+    is not enough: « asso », « cas », « bert » are first names somewhere)."""
+    found = [Found(doc[i].idx, doc[i + 1].idx + len(doc[i + 1]), "name") for i in range(len(doc) - 2)
+             if _unknown_subject(doc, i, lexicon)]
     for token in doc[:-1]:
-        word = token.text
-        if (lexicon.is_first_name(word) and (not lexicon.is_word(word) or word.istitle())
-                and not lexicon.is_stop(word)):
+        if _opens_uncued_name(token, doc[token.i + 1], lexicon):
             start, end = name_after(doc, token.i + 1, NAME_LIKE, lexicon)
             if start == token.i + 1 and end > start:
                 found.append(Found(token.idx, doc[end - 1].idx + len(doc[end - 1]), "name"))
-    # a place named after someone is no person: « école Jules Ferry », « centre social paul bert »
-    starts = {t.idx: t.i for t in doc}
-    return [f for f in found if not any(fold(t.text) in NAMED_PLACES for t in doc[max(starts.get(f.start, 0) - 2, 0):
-                                                                               starts.get(f.start, 0)])]
+    return found
+
+
+def _unknown_subject(doc, i: int, lexicon: Lexicon) -> bool:
+    """Two words no dictionary knows, opening a sentence before a verb, are someone's first name and
+    surname: « ousmane traore cherche un stage » (a sentence's subject: not « mon asso xyz organise »)."""
+    opens = i == 0 or doc[i - 1].is_punct or fold(doc[i - 1].text) in GREETINGS
+    return (opens and all(lexicon.looks_like_name(t.text) and not lexicon.is_word(t.text) for t in doc[i:i + 2])
+            and lexicon.may_be_verb(doc[i + 2].text))
+
+
+def _opens_uncued_name(token, following, lexicon: Lexicon) -> bool:
+    """A first name common in France that is no lower-case French word (« karim », « Pierre »), or
+    a rare French word that is a first name somewhere (« milan ») when what follows is no French word
+    (« milan horvat », not « milan gratuit »)."""
+    word = token.text
+    if lexicon.is_stop(word):
+        return False
+    if lexicon.is_first_name(word) and (not lexicon.is_word(word) or word.istitle()):
+        return True
+    return (lexicon.is_first_name(word, anywhere=True) and lexicon.is_rare(word) and not lexicon.is_qualifier(word)
+            and not lexicon.is_word(following.text) and lexicon.looks_like_name(following.text))
 
 
 def replace(text: str, found: list[Found]) -> str:

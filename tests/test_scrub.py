@@ -56,6 +56,34 @@ def test_what_follows_a_cue_and_is_no_name_stays(scrub, message):
     assert scrub(message) == message
 
 
+def test_the_surname_after_a_first_name_the_recogniser_stops_at_goes_with_it(scrub):
+    assert scrub("nous remercions Kwame osei pour son aide") == "nous remercions [nom] pour son aide"
+
+
+def test_a_rare_french_word_that_is_a_first_name_opens_a_name_before_an_unknown_word(scrub):
+    assert scrub("colombe ndour voudrait monter un projet") == "[nom] voudrait monter un projet"
+
+
+def test_a_rare_french_word_that_is_a_first_name_stays_before_a_french_word(scrub):
+    assert scrub("milan bordelais organise une fete") == "milan bordelais organise une fete"
+
+
+@pytest.mark.parametrize("message, scrubbed", [
+    ("ousmane traore cherche un stage", "[nom] cherche un stage"),
+    ("bonjour aissatou kouyate souhaite un local", "bonjour [nom] souhaite un local"),  # after a greeting
+])
+def test_two_unknown_words_opening_a_sentence_before_a_verb_are_a_name(scrub, message, scrubbed):
+    assert scrub(message) == scrubbed
+
+
+@pytest.mark.parametrize("message", [
+    "qpv fdva cherche un local",  # acronyms of the policy
+    "slt jpp cherche un taf",  # chat abbreviations: no vowel
+])
+def test_acronyms_and_abbreviations_opening_a_sentence_before_a_verb_stay(scrub, message):
+    assert scrub(message) == message
+
+
 def test_a_postal_address_without_capitals_is_removed_street_postcode_and_town(scrub):
     scrubbed = scrub("je suis sophie, mon adresse: 5 place bellecour 69002 lyon")
     assert scrubbed == "je suis [nom], mon adresse: [adresse] [adresse]"
