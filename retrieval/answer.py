@@ -18,7 +18,7 @@ from core.model import Embeds
 from core.sentences import MAX_QUOTABLE_WORDS, is_list_item, quotable_sentences, sentence_spans
 from retrieval.facts import AskedFact, asked_fact, has_content
 from retrieval.index import DocumentInfo
-from retrieval.ranker import FEATURES, STATES_FACT, Candidate, Ranker, load_ranker, overlap_shares, sentence_features
+from retrieval.ranker import EXCEPTION, FEATURES, STATES_FACT, Candidate, Ranker, load_ranker, overlap_shares, sentence_features
 from retrieval.search import Hit, SearchResult
 
 DUPLICATE_COSINE = 0.92
@@ -144,6 +144,9 @@ def compose(ranked: Ranked, citations: list[Citation], ranker: Ranker, max_sente
     question, probabilities = ranked.question, ranker.probabilities(ranked.features)
     stating = [int(i) for i in np.argsort(-probabilities, kind="stable") if ranked.fact is not None  # likeliest first
                and ranked.features[i, STATES_FACT] and probabilities[i] >= ranker.unstated_below]
+    # the rule before its exceptions: a question asked in general is answered by the rule when one
+    # states the fact, whatever the weights (few training questions have both, so no weight learns it)
+    stating.sort(key=lambda i: bool(ranked.features[i, EXCEPTION]))
     if stating:  # the fact, alone: the excerpt cards carry its context; with the runner-up when as likely
         chosen = stating[:1] + _runner_up(stating, probabilities, [c.text for c in ranked.candidates], ranker.second_within)
     elif ranked.fact is not None and ranked.fact.required:

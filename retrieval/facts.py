@@ -44,7 +44,7 @@ STATEMENTS = {
     "person": re.compile(r"\b(?:[A-ZÉ][a-zà-ÿ]+|[A-Z]{2,})\b|\b(?:maire|prefet|representant|ministre|"
                          r"etat|etablissement|observatoire|conseil|commission|association|organisme|employeur|agence|"
                          r"direction|centre|comite|departement|region|commune|president|delegue|decret|arrete|"
-                         r"inspecteur|juge|tribunal|caisse|operateur|bailleur|habitants?)\b"),
+                         r"inspecteur|juge|tribunal|caisse|operateur|bailleur|habitant)(?:s|x)?\b"),  # « les régions »
     "place": re.compile(r"\b(?:à|au|aux|en|dans|près de|sur)\s+(?:l['’]|la |le |les )?[A-ZÉ]|"
                         r"\bdans (?:chaque|tous les|toutes les|les|le|la) (?:quartiers?|communes?|departements?|regions?|villes?)\b|"
                         r"\ba l'echelle\b|\baupres (?:de|du|des|d')|\bau sein (?:de|du|des|d')|\ben ligne\b|\ba domicile\b|\bsur place\b|"
@@ -82,29 +82,6 @@ _ASKS = [
 _CUE_WORDS = " ".join(("combien temps quand quel quelle quels quelles qui ou date annee duree dure durent delai "
                        "montant nombre age minimum maximum frequence faut partir lieu endroit "
                        "peut peuvent pouvoir doit doivent devoir etre avoir ca cela on").split())
-# the noun a question asks the value of (« quel préavis », « combien d'heures », « quelle durée »):
-# a sentence that names it states the fact more surely than one giving another value of the kind.
-# Not « délai »: « dans quel délai ? » is answered « dans les 7 jours », « au plus tard 90 jours »,
-# and a sentence saying « dans un délai de 15 jours » is as often another delay (second dev set)
-# A unit is measured where its number is asked (« combien d'heures »), not where it names the
-# subject (« les heures sup », « l'ARE par jour »)
-_MEASURED = re.compile(r"\b(?:combien|(nombre)) (?:de |d')(heures|jours|mois|semaines|annees)\b|"
-                       r"\b(duree|dure|durent|preavis|age|montant|salaire|prix|cout|budget|tarif|remuneration|"
-                       r"indemnite|somme|taux|pourcentage|plafond|seuil|penalite|nombre|date|frequence)\b")
-# the way a question asks for its value is echoed by the sentence stating it: « tous les combien ? »
-# by « tous les quatre ans », « dans quel délai ? » by « dans les 7 jours », « depuis quand ? » by
-# « depuis 2011 », « combien de temps avant… ? » by « au moins 2 semaines avant »
-_ECHOES = {
-    "every": (re.compile(r"\btous les combien\b|\ba quelle frequence\b|\bquelle (?:est la )?(?:frequence|periodicite)\b"),
-              re.compile(r"\b(?:tous|toutes) les\b|\bchaque\b|\bpar (?:an|mois|semaine|jour)\b|\bannuel|\bmensuel|\bperiodicite\b")),
-    "within": (re.compile(r"\bdans quel delai\b|\bsous quel delai\b|\ben combien de temps\b"),
-               re.compile(r"\bdans (?:les|le|un|une|la)\b|\bsous\b|\ben moins de\b")),
-    "since": (re.compile(r"\bdepuis (?:quand|combien|quelle)\b"), re.compile(r"\bdepuis\b")),
-    "until": (re.compile(r"\bjusqu'(?:a|au) (?:quand|quel|quelle|combien)\b"), re.compile(r"\bjusqu'")),
-    "for": (re.compile(r"\bpendant combien\b"), re.compile(r"\bpendant\b|\bdurant\b")),
-    "before": (re.compile(r"\bcombien de (?:temps|jours|semaines|mois|heures) (?:a l')?avance\b|\bcombien de (?:temps|jours|semaines|mois|heures) avant\b"),
-               re.compile(r"\bavant\b|\ba l'avance\b|\bau prealable\b")),
-}
 # an exception to a rule, or an addition to it (« Ces contrats peuvent également être signés par… »)
 _EXCEPTION = re.compile(r"\bpar derogation\b|\ba defaut\b|\bsauf\b|\btoutefois\b|\bexceptionnellement\b|"
                         r"\ba titre exceptionnel\b|\bqui ne (?:peut|peuvent|pourrait|pourraient) (?:pas )?etre\b|"
@@ -129,8 +106,6 @@ REQUIRED = frozenset({"duration", "date", "amount", "count", "age", "place"})
 class AskedFact:
     kind: str
     counted: str = ""  # for a count: the folded noun counted (« membres »), which the number must go with
-    measured: tuple[str, ...] = ()  # the folded nouns it asks the value of (« preavis »), when it names them
-    echo: str = ""  # how it asks for its value, when its statement echoes it (``_ECHOES``)
     average: bool = False  # « en moyenne », « le salaire moyen »: a rule's value is no average
 
     @property
@@ -146,22 +121,14 @@ def asked_fact(question: str) -> AskedFact | None:
     kind = next((kind for kind, asks in _ASKS if asks.search(text)), None)
     if kind is None:
         return None
-    measured = tuple(dict.fromkeys(word for m in _MEASURED.finditer(text) for word in m.groups() if word))
     counted = _COUNTED.search(text) if kind == "count" else None
-    echo = next((e for e, (asks, _) in _ECHOES.items() if asks.search(text)), "")
-    return AskedFact(kind, counted.group(1) if counted else "", measured, echo, bool(_AVERAGE.search(text)))
+    return AskedFact(kind, counted.group(1) if counted else "", bool(_AVERAGE.search(text)))
 
 
 def says_average(sentence: str) -> bool:
     """Whether ``sentence`` gives an average (« en moyenne », « la durée moyenne »): a question
     asking how long a case lasts on average is not answered by the time limit to bring it."""
     return bool(_AVERAGE.search(_plain(sentence)))
-
-
-def names_measure(fact: AskedFact, sentence: str) -> bool:
-    """Whether ``sentence`` names what the question asks the value of (« durée » for « dure »,
-    « âgés » for « âge »): its words match on their first four letters."""
-    return any(_same_noun(word, m) for word in re.findall(r"\w+", _plain(sentence)) for m in fact.measured)
 
 
 def states_exception(sentence: str) -> bool:
@@ -218,20 +185,6 @@ def _defined(question: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 _DEFINITION_CUES = frozenset("quoi defin signi veut dire desig".split())
-
-
-def echoes(fact: AskedFact, sentence: str) -> bool:
-    """Whether ``sentence`` says its value the way the question asks for it (« tous les… » for
-    « tous les combien ? », « dans les 7 jours » for « dans quel délai ? »)."""
-    return bool(fact.echo) and bool(_ECHOES[fact.echo][1].search(_plain(sentence)))
-
-
-def _same_noun(word: str, measured: str) -> bool:
-    """« durée » names « dure »; « âgés » and « âgée » name « âge » (too short for four letters:
-    « agent » does not)."""
-    if len(measured) >= 4:
-        return word[:4] == measured[:4]
-    return word.rstrip("sx").rstrip("e") == measured.rstrip("e")
 
 
 def states(fact: AskedFact, sentence: str) -> bool:
@@ -292,23 +245,6 @@ def _subject(question: str) -> tuple[frozenset[str], tuple[tuple[frozenset[str],
 
 def _prefixes(texts: tuple[str, ...], analyzer: Analyzer) -> frozenset[str]:
     return frozenset(t[:5] for text in texts for t in analyzer.terms(text))
-
-
-_SENTENCE_OPENERS = frozenset(".?!:«")  # after these a capital opens a sentence, it names nothing
-
-
-def holds_names(question: str, text: str) -> bool:
-    """Whether ``text`` holds each name the question gives — a word with a capital past its first
-    word (« Réciprocités », « Lodève »), an acronym (« AMAP ») —, matched on its first five letters:
-    a sentence about another body or place, however close in its other words, does not state
-    the fact asked about this one. An acronym of the glossary is held by its full form too
-    (« QPV » by « quartiers prioritaires »), and one the question spells out itself (« l'allocation
-    de solidarité spécifique (ASS) ») is not required; nor is a capital opening a sentence."""
-    spelled_out = re.sub(r"\(\s*[A-Z0-9-]{2,}\s*\)", " ", question.replace("’", "'"))
-    names = {fold(word)[:5] for before, word in re.findall(r"([^\w\s-]?)\s*\b([\w-]+)", spelled_out)[1:]
-             if len(word) > 1 and (word.isupper() or (word[0].isupper() and before not in _SENTENCE_OPENERS))}
-    held = {w[:5] for w in re.findall(r"[\w-]+", fold(f"{text} {load_glossary().expand(text)}"))}
-    return names <= held
 
 
 @cache

@@ -17,7 +17,7 @@ import numpy as np
 
 from core.analysis import Analyzer
 from retrieval.facts import (AskedFact, about_share, around_statement, asks_definition, asks_exception, defines,
-                             echoes, holds_names, names_measure, says_average, states, states_exception)
+                             says_average, states, states_exception)
 from retrieval.search import Hit
 
 RANKER_PATH = Path(__file__).with_name("ranker.json")
@@ -28,14 +28,10 @@ FEATURES = (
     "overlap",  # the share of the question's words it holds, read with its document's title and section
     "first_excerpt",  # it comes from excerpt [1], the passage retrieval ranked first
     "excerpt_rank",  # 1 / n for excerpt [n]; 0 for a passage of the answer's documents not shown
-    "opens_passage",  # 1 / (1 + its place among its passage's sentences)
     "log_words",  # its length
     "states_fact",  # it holds a phrase of the kind of fact asked (an average, when one is asked)
     "about_value",  # the share of what the question is about found near that phrase
-    "names_measure",  # it names there what the question asks the value of (« préavis », « durée »)
-    "echoes",  # it says the value the way it is asked for (« tous les… » for « tous les combien »)
     "exception",  # it states an exception or an addition to a rule, the question asked in general
-    "holds_names",  # it holds, with its title and section, each name the question gives
     "defines",  # a definition is asked, and it opens on what is asked about, then a defining verb
 )
 
@@ -95,16 +91,15 @@ def sentence_features(question: str, fact: AskedFact | None, candidates: list[Ca
         around = around_statement(fact, c.text, NEAR_WORDS) if stated else ""
         about_value = ((about_share(question, f"{c.context} {around}", analyzer) + about_share(question, around, analyzer)) / 2
                        if stated else 0.0)
-        rows.append([float(cosine), share, c.n == 1, 1 / c.n if c.n else 0.0, 1 / (1 + c.order),
+        rows.append([float(cosine), share, c.n == 1, 1 / c.n if c.n else 0.0,
                      math.log(len(c.text.split())), stated, about_value,
-                     stated and names_measure(fact, around), stated and echoes(fact, around),
                      general and states_exception(c.text),
-                     holds_names(question, f"{c.context} {c.text}"),
                      definition and defines(question, c.text, analyzer)])
     return np.array(rows, dtype=float).reshape(len(candidates), len(FEATURES))
 
 
 STATES_FACT = FEATURES.index("states_fact")
+EXCEPTION = FEATURES.index("exception")  # set only for a question asked in general
 
 
 def overlap_shares(question: str, candidates: list[Candidate], analyzer: Analyzer) -> list[float]:

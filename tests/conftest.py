@@ -205,3 +205,19 @@ def redis_url():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture
+def content_ranker(monkeypatch):
+    """The shipped ranker without its preference for the excerpts shown (their weights set to 0),
+    and no factual question declined for want of a likely sentence: the tests of how a sentence
+    from a passage not shown is cited hold whatever weights training gives those features."""
+    from dataclasses import replace
+
+    import retrieval.answer
+    from retrieval.ranker import FEATURES, load_ranker
+    shipped = load_ranker()
+    weights = tuple(0.0 if name in ("first_excerpt", "excerpt_rank") else w for name, w in zip(FEATURES, shipped.weights))
+    ranker = replace(shipped, weights=weights, unstated_below=0.0)
+    monkeypatch.setattr(retrieval.answer, "load_ranker", lambda: ranker)
+    return ranker

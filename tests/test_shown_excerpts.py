@@ -10,7 +10,7 @@ UNSHOWN = "Tous les combien les contrats de ville sont-ils actualisés ?"
 
 
 @pytest.mark.parametrize("k", [3, 5])
-def test_a_sentence_from_a_passage_not_shown_takes_the_lowest_card_not_one_more(mixed_index, searcher, k):
+def test_a_sentence_from_a_passage_not_shown_takes_the_lowest_card_not_one_more(mixed_index, searcher, k, content_ranker):
     shown = [h.passage.id for h in searcher.search(UNSHOWN, k=k).hits]
     answer = respond(mixed_index, searcher, UNSHOWN, k=k)
     assert len(answer.citations) == len(shown) == k
