@@ -221,3 +221,14 @@ def content_ranker(monkeypatch):
     ranker = replace(shipped, weights=weights, unstated_below=0.0)
     monkeypatch.setattr(retrieval.answer, "load_ranker", lambda: ranker)
     return ranker
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_index_untouched():
+    """No test writes into the checkout's own index folder: `make run` serves it, and a harvest
+    record left there by a test shows as the centre's last night (it happened twice)."""
+    record = ROOT / "data" / "index" / "last-harvest.json"
+    before = record.stat().st_mtime_ns if record.exists() else None
+    yield
+    after = record.stat().st_mtime_ns if record.exists() else None
+    assert after == before, f"a test wrote {record}: give its Settings an index_dir under tmp_path"

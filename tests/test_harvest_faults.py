@@ -78,7 +78,7 @@ def test_a_robots_txt_answering_503_stops_the_harvest_of_that_site(monkeypatch, 
     fake_dns(monkeypatch, {SITE: "127.0.0.1"})
     with serve({"/robots.txt": Route(b"busy", status=503), "/publications/": Route(listing([("/d.pdf", "Guide")], 1, 1), UTF8),
                 "/d.pdf": Route(PDF, "application/pdf")}) as site:
-        report = harvest(Settings(harvest_allow_networks="127.0.0.1/32", harvest_delay=0),
+        report = harvest(Settings(harvest_allow_networks="127.0.0.1/32", harvest_delay=0, index_dir=tmp_path / "index"),
                          [f"http://{SITE}:{site.server_port}/publications/"], tmp_path / "sources")
         asked = [path for _, path, _ in site.hits]
     assert asked == ["/robots.txt"] and report.documents == 0
@@ -89,7 +89,7 @@ def test_a_robots_txt_answering_503_stops_the_harvest_of_that_site(monkeypatch, 
 def test_a_missing_robots_txt_allows_everything(monkeypatch, tmp_path):
     fake_dns(monkeypatch, {SITE: "127.0.0.1"})
     with serve({"/publications/": Route(listing([("/d.pdf", "Guide")], 1, 1), UTF8), "/d.pdf": Route(PDF, "application/pdf")}) as site:
-        report = harvest(Settings(harvest_allow_networks="127.0.0.1/32", harvest_delay=0),
+        report = harvest(Settings(harvest_allow_networks="127.0.0.1/32", harvest_delay=0, index_dir=tmp_path / "index"),
                          [f"http://{SITE}:{site.server_port}/publications/"], tmp_path / "sources")
     assert report.failures == [] and report.downloaded == 1
 
@@ -99,7 +99,7 @@ def test_a_redirect_into_a_disallowed_path_is_not_followed(monkeypatch, tmp_path
     with serve({"/robots.txt": Route(b"User-agent: *\nDisallow: /prive/\n", "text/plain"),
                 "/publications/": Route(listing([("/d.pdf", "Guide")], 1, 1), UTF8),
                 "/d.pdf": Route(status=301, headers={"Location": "/prive/d.pdf"}), "/prive/d.pdf": Route(PDF, "application/pdf")}) as site:
-        report = harvest(Settings(harvest_allow_networks="127.0.0.1/32", harvest_delay=0),
+        report = harvest(Settings(harvest_allow_networks="127.0.0.1/32", harvest_delay=0, index_dir=tmp_path / "index"),
                          [f"http://{SITE}:{site.server_port}/publications/"], tmp_path / "sources")
         asked = [path for _, path, _ in site.hits]
     assert "/prive/d.pdf" not in asked
@@ -111,7 +111,7 @@ def test_a_crawl_delay_longer_than_the_setting_spaces_the_requests(monkeypatch, 
     fake_dns(monkeypatch, {SITE: "127.0.0.1"})
     with serve({"/robots.txt": Route(b"User-agent: *\nCrawl-delay: 1\n", "text/plain"),
                 "/publications/": Route(listing([("/d.pdf", "Guide")], 1, 1), UTF8), "/d.pdf": Route(PDF, "application/pdf")}) as site:
-        harvest(Settings(harvest_allow_networks="127.0.0.1/32", harvest_delay=0),
+        harvest(Settings(harvest_allow_networks="127.0.0.1/32", harvest_delay=0, index_dir=tmp_path / "index"),
                 [f"http://{SITE}:{site.server_port}/publications/"], tmp_path / "sources")
         times = [t for _, path, t in site.hits if path in ("/publications/", "/d.pdf")]
     assert len(times) == 2 and times[1] - times[0] >= 0.95
