@@ -170,25 +170,13 @@ class Evidence:
 
 
 def word_evidence(lexical, content: list[str]) -> tuple[float, float]:
-    """For the content words ``content``: the share of their rarity (inverse document frequency
-    over passages, a word no passage holds weighing the most) that the collection holds, and that
-    the one passage holding most of it holds. « recette » known from a data guide weighs little
-    beside the unknown « ratatouille »."""
-    content = list(dict.fromkeys(content))
-    if not content:
-        return 0.0, 0.0
-    known, total, found = 0.0, 0.0, None
-    for term in content:
-        present = lexical.scores([term]) > 0
-        size, df = len(present), int(present.sum())
-        idf = float(np.log(1 + (size - df + 0.5) / (df + 0.5)))
-        total += idf
-        if df:
-            known += idf
-            found = idf * present if found is None else found + idf * present
+    """For the content words ``content``: the share of their rarity (``LexicalIndex.rarity``) that
+    the collection holds, and that the one passage holding most of it holds. « recette » known
+    from a data guide weighs little beside the unknown « ratatouille »."""
+    found, known, total = lexical.rarity(content)
     if not total:
         return 0.0, 0.0
-    return known / total, (float(found.max()) / total if found is not None else 0.0)
+    return known / total, (float(found.max()) / total if len(found) else 0.0)
 
 
 def features(evidence: Evidence, calibration: dict) -> dict[str, float]:

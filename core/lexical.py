@@ -43,16 +43,22 @@ class LexicalIndex:
         """For every row, the share of the terms it contains, each term weighted by its inverse
         document frequency (a term no row contains weighs the most): « volcan » counts for
         more than « forme »."""
-        terms = list(dict.fromkeys(terms))
+        found, _, total = self.rarity(terms)
+        return found / total if total else found
+
+    def rarity(self, terms: list[str]) -> tuple[np.ndarray, float, float]:
+        """For the distinct ``terms``, each weighted by its inverse document frequency: the weight
+        every row holds, the weight the collection holds at all, and their whole weight."""
         found = np.zeros(self._size, dtype=np.float32)
-        total = 0.0
-        for term in terms:
+        known = total = 0.0
+        for term in dict.fromkeys(terms):
             present = self.scores([term]) > 0
             df = int(present.sum())
             idf = float(np.log(1 + (self._size - df + 0.5) / (df + 0.5)))
             found += idf * present
             total += idf
-        return found / total if total else found
+            known += idf if df else 0.0
+        return found, known, total
 
     @property
     def vocabulary(self):
