@@ -1,6 +1,7 @@
 """Abstention per index composition: off-topic questions declined, on-topic ones wrongly declined.
 
     python benchmarks/abstention.py            # before (threshold + known share) and now (learned), one run
+    python benchmarks/abstention.py --previous old-model.json  # a learned model of before reported beside
     python benchmarks/abstention.py --train    # fit the learned decision on the dev halves: core/abstention-model.json
     python benchmarks/abstention.py --choose   # the grid on the dev halves that chose the threshold rule's parameters
 
@@ -19,8 +20,10 @@ Only dev halves choose anything (``--choose``, ``--train``); held-out halves are
 The learned decision (``--train``): a logistic regression (scikit-learn) over the named features
 of ``core.abstention.FEATURES``, fitted on the dev halves of the five compositions pooled (each
 composition's off-topic and on-topic questions weighing the same in total), so that it carries to
-any collection; its probability threshold is the highest that declines at most 5 % of each
-composition's on-topic dev questions. The « before » column is the rule it replaced, with the
+any collection; its probability threshold is the one that declines at most 5 % of each
+composition's on-topic dev questions and, among those, the most of the bank where it declines
+least. ``--train`` then fits it again leaving each composition out (fit and threshold on the four
+others) and prints that composition's dev half: how the model does on a collection it never saw. The « before » column is the rule it replaced, with the
 threshold the benchmark index's build recorded.
 """
 
@@ -49,6 +52,7 @@ from core.abstention import (  # noqa: E402
     PROBES,
     QUANTILE,
     Evidence,
+    Model,
     calibrate,
     declines,
     features,
@@ -251,7 +255,7 @@ def run(args) -> None:
     elif args.train:
         train(results)
     else:
-        report(results)
+        report(results, args.previous and Model.from_json(json.loads(args.previous.read_text(encoding="utf-8"))))
 
 
 def learned_declined(m: Measured, calibration: dict) -> bool:
@@ -260,11 +264,41 @@ def learned_declined(m: Measured, calibration: dict) -> bool:
 
 
 def train(results) -> None:
-    """Fit the learned decision on the dev halves pooled, choose its threshold, write the model."""
+    """Fit the learned decision on the dev halves pooled, choose its threshold, write the model;
+    then the same fit left one composition out, measured on that composition's dev half."""
+    data = fit(results, list(results))
+    path = ROOT / "core" / MODEL_FILE
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    load_model.cache_clear()
+    print(json.dumps({k: data[k] for k in ("weights", "intercept", "threshold")}, indent=1))
+    model = load_model()
+    for composition, (rows, _, _, now, _) in results.items():
+        g = groups(rows, "dev")
+        decide = lambda m: learned_declined(m, now)  # noqa: E731
+        print(f"  dev {composition}: bank {share(g['bank'], decide)[0]:.1%}, others off "
+              f"{share(g['others off'], decide)[0]:.1%}, on-topic wrongly {share(g['on-topic'], decide)[0]:.1%}")
+    print("left out of the fit and of the threshold's choice (dev halves):")
+    for left_out in results:
+        tried = Model.from_json(fit(results, [c for c in results if c != left_out]))
+        rows, _, _, now, _ = results[left_out]
+        g = groups(rows, "dev")
+        decide = lambda m: decided(tried, m, now)  # noqa: E731
+        print(f"  {left_out}: bank {share(g['bank'], decide)[0]:.1%}, others off "
+              f"{share(g['others off'], decide)[0]:.1%}, on-topic wrongly {share(g['on-topic'], decide)[0]:.1%} "
+              f"(threshold {tried.threshold})")
+    assert model.threshold == data["threshold"]
+    print(f"written to {path}")
+
+
+def fit(results, compositions: list[str]) -> dict:
+    """The logistic regression on the dev halves of ``compositions`` pooled (within each, the
+    bank, the other off-topic questions and the on-topic ones weigh the same in total), with its
+    probability threshold chosen on the same dev halves (``choose_probability``)."""
     from sklearn.linear_model import LogisticRegression
     names = list(FEATURES)
-    x, y, weight, where = [], [], [], []
-    for composition, (rows, _, _, now, _) in results.items():
+    x, y, weight = [], [], []
+    for composition in compositions:
+        rows, _, _, now, _ = results[composition]
         for kind, part in groups(rows, "dev").items():
             # the questions the hard rules decide (no passage, no known word) teach nothing
             part = [m for m in part if m.found and m.known_share > 0]
@@ -273,73 +307,76 @@ def train(results) -> None:
                 x.append([named[f] for f in names])
                 y.append(kind != "on-topic")
                 weight.append(1 / len(part))
-                where.append(composition)
     x, y, weight = np.array(x), np.array(y), np.array(weight)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     fitted = LogisticRegression(C=1.0, max_iter=1000).fit((x - mean) / scale, y, sample_weight=weight)
     data = {"weights": dict(zip(names, map(float, fitted.coef_[0]))), "intercept": float(fitted.intercept_[0]),
             "mean": dict(zip(names, map(float, mean))), "scale": dict(zip(names, map(float, scale))),
             "threshold": 0.5,
-            "trained_on": {c: {k: len(v) for k, v in groups(r[0], "dev").items()} for c, r in results.items()}}
-    path = ROOT / "core" / MODEL_FILE
-    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    load_model.cache_clear()
-    data["threshold"] = choose_probability(results)
-    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    load_model.cache_clear()
-    print(json.dumps({k: data[k] for k in ("weights", "intercept", "threshold")}, indent=1))
-    for composition, (rows, _, _, now, _) in results.items():
-        g = groups(rows, "dev")
-        decide = lambda m: learned_declined(m, now)  # noqa: E731
-        print(f"  dev {composition}: bank {share(g['bank'], decide)[0]:.1%}, others off "
-              f"{share(g['others off'], decide)[0]:.1%}, on-topic wrongly {share(g['on-topic'], decide)[0]:.1%}")
-    print(f"written to {path}")
+            "trained_on": {c: {k: len(v) for k, v in groups(results[c][0], "dev").items()} for c in compositions}}
+    data["threshold"] = choose_probability(Model.from_json(data), {c: results[c] for c in compositions})
+    return data
 
 
-def choose_probability(results) -> float:
+def decided(model: Model, m: Measured, calibration: dict) -> bool:
+    """``model``'s decision, with the hard rules the product applies before it. The measures a
+    model of before weighed and the current one no longer does (``known_share``) are given too."""
+    if not m.found or m.known_share == 0:
+        return True
+    named = features(m.evidence, calibration) | {"known_share": m.evidence.known_share}
+    return model.probability(named) >= model.threshold
+
+
+def choose_probability(model: Model, results) -> float:
     """The probability threshold on the dev halves: of those declining at most 5 % of every
     composition's on-topic questions, the one declining the most of the bank where it declines
     least, then the most other off-topic questions."""
-    model = load_model()
     scored = []
+    probabilities = {c: [(m, None if not m.found or m.known_share == 0 else model.probability(features(m.evidence, r[3])))
+                         for m in r[0] if m.question.half == "dev"] for c, r in results.items()}
     for threshold in np.round(np.arange(0.05, 0.96, 0.01), 2):
-        tried = type(model)(model.features, model.mean, model.scale, model.coef, model.intercept, float(threshold))
         worst_bank, worst_wrong, others = 1.0, 0.0, []
-        for rows, _, _, now, _ in results.values():
+        for composition, (rows, *_rest) in results.items():
+            said = {id(m): p is None or p >= threshold for m, p in probabilities[composition]}
             g = groups(rows, "dev")
-            decide = lambda m: not m.found or m.known_share == 0 or (  # noqa: E731
-                tried.probability(features(m.evidence, now)) >= tried.threshold)
+            decide = lambda m: said[id(m)]  # noqa: E731
             worst_bank = min(worst_bank, share(g["bank"], decide)[0])
             worst_wrong = max(worst_wrong, share(g["on-topic"], decide)[0])
             others.append(share(g["others off"], decide)[0])
-        scored.append((worst_wrong <= WRONGLY_DECLINED_AT_MOST, worst_bank, float(np.mean(others)), float(threshold)))
+        scored.append((worst_wrong <= WRONGLY_DECLINED_AT_MOST, worst_bank, float(np.nanmean(others)), float(threshold)))
     return max(scored)[3]
 
 
-def report(results) -> None:
-    print("| composition | threshold before → now | bank categories left out | "
-          "bank held-out declined | other off-topic held-out declined | on-topic wrongly declined (dev / held-out) |")
+def report(results, previous: Model | None = None) -> None:
+    """Held-out declined per composition: the threshold rule, the ``previous`` learned model when
+    given (``--previous``), the decision as the product now takes it."""
+    steps = "rule → previous model → now" if previous else "rule → now"
+    print(f"| composition | threshold before → now | bank categories left out | "
+          f"bank held-out declined ({steps}) | other off-topic held-out declined | "
+          f"on-topic wrongly declined (dev / held-out) |")
     print("| --- | --- | --- | --- | --- | --- |")
     for composition, (rows, _, before, now, seconds) in results.items():
-        cells = []
-        then = lambda m: declined(m, before, KNOWN_SHARE)  # noqa: E731
-        for kind in ("bank", "others off"):
-            rate_before, n = share(groups(rows, "heldout")[kind], then)
-            rate_now, _ = share(groups(rows, "heldout")[kind], lambda m: m.declined)
-            cells.append(f"{rate_before:.1%} → **{rate_now:.1%}** (n={n})")
-        wrong = []
-        for part in ("dev", "heldout"):
-            rate_before, n = share(groups(rows, part)["on-topic"], then)
-            rate_now, _ = share(groups(rows, part)["on-topic"], lambda m: m.declined)
-            wrong.append(f"{rate_before:.1%} → **{rate_now:.1%}** (n={n})")
+        deciders = [lambda m: declined(m, before, KNOWN_SHARE)]
+        if previous:
+            deciders.append(lambda m: decided(previous, m, now))
+        deciders.append(lambda m: m.declined)
+
+        def cell(part: str, kind: str) -> str:
+            rates = [share(groups(rows, part)[kind], decide) for decide in deciders]
+            return " → ".join(f"{r:.1%}" for r, _ in rates[:-1]) + f" → **{rates[-1][0]:.1%}** (n={rates[-1][1]})"
         print(f"| {composition} | {before:.4f} → {now['threshold']:.4f} | {', '.join(now['covered']) or '—'} | "
-              f"{cells[0]} | {cells[1]} | {' / '.join(wrong)} |", flush=True)
-    print("\ndev halves (what chose the parameters):")
-    for composition, (rows, *_rest) in results.items():
+              f"{cell('heldout', 'bank')} | {cell('heldout', 'others off')} | "
+              f"{cell('dev', 'on-topic')} / {cell('heldout', 'on-topic')} |", flush=True)
+    print("\ndev halves (what chose the parameters), " + steps + ":")
+    for composition, (rows, _, before, now, _) in results.items():
         g = groups(rows, "dev")
-        print(f"  {composition}: bank {share(g['bank'], lambda m: m.declined)[0]:.1%}, "
-              f"others off {share(g['others off'], lambda m: m.declined)[0]:.1%}, "
-              f"on-topic wrongly {share(g['on-topic'], lambda m: m.declined)[0]:.1%}")
+        deciders = [lambda m: declined(m, before, KNOWN_SHARE)]
+        if previous:
+            deciders.append(lambda m: decided(previous, m, now))
+        deciders.append(lambda m: m.declined)
+        line = lambda kind: " → ".join(f"{share(g[kind], d)[0]:.1%}" for d in deciders)  # noqa: E731
+        print(f"  {composition}: bank {line('bank')}, others off {line('others off')}, "
+              f"on-topic wrongly {line('on-topic')}")
     print("\nbank embedding at build (216 questions, this machine, now): "
           + ", ".join(f"{c} {r[4]:.1f} s" for c, r in results.items()))
 
@@ -373,6 +410,7 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--choose", action="store_true", help="print the grid on the dev halves")
     parser.add_argument("--train", action="store_true", help="fit the learned decision on the dev halves")
+    parser.add_argument("--previous", type=Path, help="a learned model of before (its JSON) to report beside")
     parser.add_argument("compositions", nargs="*", default=list(COMPOSITIONS))
     run(parser.parse_args())
 

@@ -22,12 +22,14 @@ in the collection (under ``KNOWN_SHARE``, so always when none does) is declined 
 cosine.
 
 **Decision.** On a build whose calibration records the bank's median and spread, a logistic
-regression over a few named features (``FEATURES``: the cosine against this index's bank, the
-share of content words known, plain and weighted by rarity, and the share of the question's rarity
-its best passage holds) gives the probability that the question is off-topic; it is declined at
-or over the model's threshold, and always when none of its content words is known. Weights and
-threshold were learned on the dev halves of five index compositions pooled
-(``benchmarks/abstention.py --train``) and ship in ``abstention-model.json``. A build from
+regression over a few named features (``FEATURES``: the cosine against this index's bank, twice;
+the share of the question's rarity the collection holds, and that its best passage holds; whether
+the dense and the lexical rankings point at the same document; how many content words the
+question has) gives the probability that the question is off-topic; it is declined at or over the
+model's threshold, and always when none of its content words is known. Weights and threshold
+were learned on the dev halves of five index compositions pooled (``benchmarks/abstention.py
+--train``, which also fits each composition left out, to show the model carries to a collection
+it was not fitted on) and ship in ``abstention-model.json``. A build from
 before, or ``BOUSSOLE_ABSTAIN_THRESHOLD`` set above 0, keeps the rule it replaced: declined when
 the share of known content words is under ``KNOWN_SHARE`` OR the best passage scores under the
 threshold.
@@ -154,10 +156,17 @@ MODEL_FILE = "abstention-model.json"
 FEATURES = {
     "cosine_over_bank": "best passage's cosine minus this index's threshold (the bank's quantile)",
     "cosine_z": "best passage's cosine less the bank's median on this index, over its spread",
-    "known_share": "share of the question's content words the collection knows (typos forgiven)",
-    "idf_known_share": "the same, each word weighted by its rarity in the collection (unknown: rarest)",
+    "idf_known_share": "share of the question's content words the collection knows, each weighted by "
+                       "its rarity in the collection (an unknown word weighs the most)",
     "best_match_share": "share of the question's rarity-weighted content words the best passage holds",
+    "lexical_agreement": "1 / (1 + rank) of the best dense passage's document among the documents of "
+                         "the lexical ranking's first passages (0 when not among them)",
+    "content_words": "how many distinct content words the question has, at most CONTENT_WORDS_CAP",
 }
+# How deep in the lexical ranking the dense best document is looked for (``lexical_agreement``).
+AGREEMENT_DEPTH = 20
+# A pasted paragraph is not more on-topic than an eight-word question: the count stops there.
+CONTENT_WORDS_CAP = 8
 
 
 @dataclass(frozen=True)
@@ -167,6 +176,8 @@ class Evidence:
     known_share: float
     idf_known_share: float = 0.0
     best_match_share: float = 0.0
+    lexical_agreement: float = 0.0
+    content_words: int = 0
 
 
 def word_evidence(lexical, content: list[str]) -> tuple[float, float]:
@@ -179,14 +190,33 @@ def word_evidence(lexical, content: list[str]) -> tuple[float, float]:
     return known / total, (float(found.max()) / total if len(found) else 0.0)
 
 
+def lexical_agreement(dense: list[tuple[int, float]], lexical: list[tuple[int, float]], doc_of) -> float:
+    """Whether the two rankers point at the same document: 1 / (1 + rank) of the dense ranking's
+    best passage's document among the distinct documents of the lexical ranking's first
+    ``AGREEMENT_DEPTH`` passages, 0 when it is not there. A question the collection answers finds
+    its document by its meaning and by its words; « horaires caf » comes near a guide by one and
+    finds other passages by the other."""
+    if not dense or not lexical:
+        return 0.0
+    documents = list(dict.fromkeys(doc_of(pid) for pid, _ in lexical[:AGREEMENT_DEPTH]))
+    best = doc_of(dense[0][0])
+    return 1 / (1 + documents.index(best)) if best in documents else 0.0
+
+
+def content_word_count(content: list[str]) -> int:
+    """The number of distinct content words, capped (``CONTENT_WORDS_CAP``)."""
+    return min(len(set(content)), CONTENT_WORDS_CAP)
+
+
 def features(evidence: Evidence, calibration: dict) -> dict[str, float]:
     """The named features of ``evidence`` on the index ``calibration`` describes."""
     return {
         "cosine_over_bank": evidence.best_dense - calibration["threshold"],
         "cosine_z": (evidence.best_dense - calibration["probe_median"]) / max(calibration["probe_spread"], 1e-3),
-        "known_share": evidence.known_share,
         "idf_known_share": evidence.idf_known_share,
         "best_match_share": evidence.best_match_share,
+        "lexical_agreement": evidence.lexical_agreement,
+        "content_words": float(evidence.content_words),
     }
 
 

@@ -13,7 +13,9 @@ from core.abstention import (
     Evidence,
     Vocabulary,
     content_terms,
+    content_word_count,
     declines,
+    lexical_agreement,
     threshold_for,
     word_evidence,
 )
@@ -121,13 +123,14 @@ class Searcher:
         mask = (filters or Filters()).passage_mask(index)
         terms = index.lexical.terms(text) if options.use_lexical else []
         rankings, weights = [], []
-        best_dense, vector, dense = 0.0, None, []
+        best_dense, vector, dense, passages_by_meaning, lexical = 0.0, None, [], [], []
         if options.use_dense:
             vector = self.embedder.embed_queries([text])
             timings["embed"] = _ms(t)
             t = time.perf_counter()
             dense = dense_ranking(index, vector, s.candidates, mask)
             best_dense = dense[0][1] if dense else 0.0  # abstention is calibrated on single passages
+            passages_by_meaning = dense
             if s.neighbour_windows:
                 dense = window_ranking(index, vector, dense)
             rankings.append(dense)
@@ -135,7 +138,8 @@ class Searcher:
             timings["dense"] = _ms(t)
         if options.use_lexical:
             t = time.perf_counter()
-            rankings.append(lexical_ranking(index, terms, s.candidates, mask))
+            lexical = lexical_ranking(index, terms, s.candidates, mask)
+            rankings.append(lexical)
             weights.append(s.lexical_weight)
             timings["lexical"] = _ms(t)
         t = time.perf_counter()
@@ -147,7 +151,11 @@ class Searcher:
         threshold = threshold_for(index.manifest.dense, s.abstain_threshold)
         words = terms if options.use_lexical else index.lexical.terms(text)
         known = self.vocabulary().known_share(words)
-        evidence = Evidence(best_dense, known, *word_evidence(index.lexical, content_terms(words)))
+        content = content_terms(words)
+        if dense and not options.use_lexical:  # the abstention weighs the two rankers' agreement all the same
+            lexical = lexical_ranking(index, words, s.candidates, mask)
+        evidence = Evidence(best_dense, known, *word_evidence(index.lexical, content),
+                            lexical_agreement(passages_by_meaning, lexical, doc_of), content_word_count(content))
         if not options.use_dense:  # no cosine to weigh: the words alone
             no_answer = (not fused) or known < KNOWN_SHARE
         else:

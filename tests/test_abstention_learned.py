@@ -9,7 +9,7 @@ from importlib.resources import files
 import pytest
 
 from conftest import CORPUS, SEED, copy_files
-from core.abstention import FEATURES, KNOWN_SHARE, MODEL_FILE, Evidence, declines, load_model
+from core.abstention import CONTENT_WORDS_CAP, FEATURES, KNOWN_SHARE, MODEL_FILE, Evidence, declines, load_model
 from retrieval.index import IndexHandle
 from retrieval.search import Searcher
 
@@ -60,3 +60,17 @@ def test_a_build_from_before_the_learned_decision_keeps_the_threshold_rule():
     assert declines(Evidence(0.84, 1.0, 1.0, 1.0), before, 0.0)
     assert not declines(Evidence(0.86, 1.0, 0.2, 0.1), before, 0.0)
     assert declines(Evidence(0.99, KNOWN_SHARE - 0.1, 1.0, 1.0), before, 0.0)
+
+
+def test_a_question_the_pages_answer_finds_the_same_document_by_meaning_and_by_words(work_searcher):
+    answered = work_searcher.search("Combien de temps peut durer la période d'essai d'un CDI ?").evidence
+    off_topic = work_searcher.search("horaires de la piscine municipale le dimanche").evidence
+    assert answered.lexical_agreement == 1.0
+    assert off_topic.lexical_agreement < answered.lexical_agreement
+
+
+def test_a_pasted_paragraph_counts_no_more_content_words_than_the_cap(work_searcher):
+    pasted = ("Bonjour, je travaille dans une entreprise de transport depuis trois ans, mon employeur "
+              "refuse mes congés payés cet été et menace de me licencier si je fais grève")
+    assert work_searcher.search(pasted).evidence.content_words == CONTENT_WORDS_CAP
+    assert work_searcher.search("la grève").evidence.content_words == 1
