@@ -19,6 +19,7 @@ from core.abstention import (
     threshold_for,
     word_evidence,
 )
+from core.batching import Batcher
 from core.dense import search_dense
 from core.errors import SettingsError
 from core.model import CachedEmbedder, Embedder, KnownVectors, check_same_model
@@ -82,6 +83,8 @@ class Searcher:
     def __init__(self, settings: Settings, embedder: Embedder, handle: IndexHandle):
         self.settings = settings
         self.embedder = embedder
+        # a server's threads asking at once share one call of the model (core/batching.py)
+        self._embed_questions = Batcher(embedder.embed_queries)
         # for answers: the sentences of cited excerpts, remembered across questions
         self.answer_embedder = CachedEmbedder(embedder, settings.sentence_cache)
         self.handle = handle
@@ -125,7 +128,7 @@ class Searcher:
         rankings, weights = [], []
         best_dense, vector, dense, passages_by_meaning, lexical = 0.0, None, [], [], []
         if options.use_dense:
-            vector = self.embedder.embed_queries([text])
+            vector = self._embed_questions([text])
             timings["embed"] = _ms(t)
             t = time.perf_counter()
             dense = dense_ranking(index, vector, s.candidates, mask)

@@ -102,6 +102,17 @@ def test_the_proxy_answers_the_health_check_with_the_build_served(deployment):
     assert all(httpx.get(f"{r}/api/v1/health").json()["build"] == health["build"] for r in replicas)
 
 
+def test_api_requests_from_one_address_are_shared_by_both_replicas(deployment):
+    from benchmarks.load import cpu_seconds
+    proxy, replicas = deployment[:2]
+    before = [cpu_seconds(r.pid) for r in replicas]
+    with httpx.Client(base_url=proxy, timeout=120) as client:  # no cookie, one address: one hash
+        for n in range(16):
+            client.get("/api/v1/search", params={"q": f"contrat de ville et conseil citoyen {n}"}).raise_for_status()
+    spent = [cpu_seconds(r.pid) - b for r, b in zip(replicas, before)]
+    assert min(spent) > 0.25 * max(spent), spent
+
+
 def test_a_question_is_answered_in_the_browser_through_the_proxy(deployment):
     proxy = deployment[0]
     with browser() as b:
