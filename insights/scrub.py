@@ -15,10 +15,18 @@ People type in lower case, without accents, with typos, so every rule reads lowe
   unknown words that open a sentence before a verb (its subject). A word after
   a cue is a name when it is not a French word (the pipeline's own lemmatizer tables, accents
   forgiven) or when it is a first name common in France (``gender-guesser``'s dictionary): « je
-  suis marie » names someone, « je suis mariée » does not.
+  suis marie » names someone, « je suis mariée » does not. Cues include familiar titles and
+  relatives without a possessive (« tata ginette », « la voisine nadine »), « mon petit », « avec »
+  (a first name only) and « moi et ». Besides: a first name common in France capitalised inside a
+  sentence, the name a message is signed with (its last words, initials included: « A. Lemoine »),
+  and names joined to a name or to « moi » by « et » or a comma (« yanis et sofiane »).
 - **Phones** are read by ``phonenumbers`` (Google's libphonenumber), French and international,
   whatever the separators.
-- **E-mails, addresses and file numbers** by a few named patterns below, obfuscations included.
+- **E-mails, addresses, file numbers and plates** by a few named patterns below, obfuscations
+  included (« (at) », « arobase », « chez gmail »); a street's town after it (« à bobigny »).
+- **Numbers said in words** (« zéro six douze… », « né le vingt trois avril mille neuf cent… »)
+  are written in digits and read again by the rules for phones, file numbers, dates of birth,
+  house numbers and plates.
 
 Each is replaced by a placeholder. A question that still tells a personal story (many first-person
 words in a long text) is kept only as its theme: its nouns.
@@ -43,6 +51,11 @@ _AT = r"(?:\s?@\s?|\s?[(\[{<]\s?(?:at|a|@|arr?obas(?:e|que)?)\s?[)\]}>]\s?|\s+(?
 _DOT = (r"(?:\.|\s?[(\[{<]\s?(?:dot|point|\.)\s?[)\]}>]\s?|\s+(?:point|dot)\s+"
         r"|\s\.\s?(?=(?:com|fr|net|org|eu|be|ch|ca|info|ma|dz|tn|sn)\b))")
 EMAIL = re.compile(rf"[\w+-]+(?:{_DOT}[\w+-]+)*{_AT}[\w-]+(?:{_DOT}[\w-]+)*", re.IGNORECASE)
+# « chez » for « @ »: « fatou.diallo93 chez gmail », « amandine point leroy chez free point fr »; only
+# with a dot or a digit in the address or a mail provider after it (not « je suis chez free »)
+_PROVIDER = r"(?:gmail|hotmail|yahoo|outlook|live|icloud|laposte|orange|free|sfr|wanadoo|aol|protonmail|gmx|msn)"
+EMAIL_CHEZ = re.compile(rf"\b[\w+-]*(?:\d|{_DOT})[\w+-]*(?:{_DOT}[\w+-]+)*\s+chez\s+[\w-]+(?:{_DOT}[\w-]+)*"
+                        rf"|\b[\w+-]+\s+chez\s+{_PROVIDER}{_DOT}[\w-]+\b", re.IGNORECASE)
 
 # --- addresses
 _WAY = (r"(?:rue|avenue|av\.?|boulevard|bd|bld|all[ée]e|impasse|imp\.?|place|pl\.|chemin|ch\.|route|rte|quai|cours|"
@@ -51,7 +64,7 @@ _WAY = (r"(?:rue|avenue|av\.?|boulevard|bd|bld|all[ée]e|impasse|imp\.?|place|pl
 # words that end a way's name: the clause goes on (« 12 rue des lilas et je… »)
 _ENDS_NAME = (r"(?:et|ou|mais|donc|car|a|à|au|aux|je|j|il|elle|on|nous|vous|ils|elles|mon|ma|mes|ton|ta|son|sa|ses|"
               r"notre|nos|votre|leur|depuis|pour|avec|chez|dans|sur|en|qui|que|qu|quand|si|pres|près|est|sont|"
-              r"ai|a|suis|habite|vis|quartier|b[âa]t(?:iment)?|appt?|appart(?:ement)?|apt|escalier|esc|porte|"
+              r"ai|a|suis|habite|vis|quartier|b[âa]t(?:iment)?|appt?|app?art(?:ement)?|apt|escalier|esc|porte|"
               r"[ée]tage|cedex|tel|t[ée]l[ée]phone|mail|courriel|ca|c|ça|il|y|svp|merci|bonjour)")
 _NAME_WORD = rf"(?!{_ENDS_NAME}\b)[^\W\d_][\w'’-]*"
 _WAY_NAME = rf"{_WAY}\.?(?:\s+{_NAME_WORD}){{1,5}}"
@@ -60,11 +73,11 @@ _FLOOR = r"\d{1,2}\s?(?:e|è|ème|eme|er|ère|ere)\s+[ée]tage(?:\s+(?:gauche|dr
 # a number, a kind of way, its name, and the floor said after it: « 28 rue racine, 2e étage gauche »
 NUMBERED_WAY = re.compile(rf"(?<!\d)\d{{1,4}}\s?(?:bis|ter|b|a)?\s*,?\s+{_WAY_NAME}(?:,?\s+{_FLOOR})?", re.IGNORECASE)
 # where one lives, even without a number: « j'habite résidence les cigales »
-LIVED_IN_WAY = re.compile(rf"\b{_LIVES}\b(?:\s+(?:au|à|a|en|dans|de|d['’]|du|la|le|l['’]|les|:|\d{{1,4}}(?:\s?bis|\s?ter)?))"
+LIVED_IN_WAY = re.compile(rf"\b{_LIVES}\b(?:\s*,|\s+(?:au|à|a|en|dans|de|d['’]|du|la|le|l['’]|les|:|\d{{1,4}}(?:\s?bis|\s?ter)?))"
                           rf"{{0,4}}\s*(?P<found>{_WAY_NAME})",
                           re.IGNORECASE)
 _UNIT = (r"\b(?:(?:b[âa]timent|b[âa]t\.?|escalier|esc\.?)\s*(?:n°\s*)?(?:\d{1,4}|[a-z]\d{0,3})"
-         r"|(?:appartement|appart|appt?\.?|apt\.?|porte|[ée]tage)\s*(?:n°\s*)?\d{1,4}[a-z]?)\b")
+         r"|(?:app?artement|app?art|appt?\.?|apt\.?|porte|[ée]tage)\s*(?:n°\s*)?\d{1,4}[a-z]?)\b")
 # a building, a flat, and the floor said with them: « 2eme etage bat D », « appt 14 au 3e étage »
 BUILDING = re.compile(rf"(?:{_FLOOR},?\s+(?:du\s+|au\s+)?)?{_UNIT}(?:,?\s+(?:au\s+)?{_FLOOR})?", re.IGNORECASE)
 _TOWN_WORD = rf"(?!{_ENDS_NAME}\b|[^\W\d_]['’])[^\W\d_][\w'’-]*"
@@ -72,6 +85,9 @@ _TOWN_WORD = rf"(?!{_ENDS_NAME}\b|[^\W\d_]['’])[^\W\d_][\w'’-]*"
 _TOWN = (rf"(?:(?:la|le|les|saint|sainte|st|ste)[\s-]+)?{_TOWN_WORD}"
          rf"(?:[\s-]+(?:(?:sur|sous|en|l[èe]s|le|la|de|du|des)[\s-]+|d['’]\s?){_TOWN_WORD})*"
          r"(?:\s+(?:cedex(?:\s?\d+)?|nord|sud))?")
+# the town said after a street or a flat, without its postcode: « 7 rue des lilas à bobigny »,
+# « appartement 13 Mulhouse »; checked in ``towns_after``: a town is capitalised or no French word
+TOWN_AFTER = re.compile(rf"\s*,?\s*(?:(?:à|a)\s+)?(?P<town>{_TOWN})", re.IGNORECASE)
 POSTCODE_TOWN = re.compile(rf"(?<![\d-])(?:0[1-9]|[1-8]\d|9[0-8]|2[ab])\d{{3}}\s+{_TOWN}", re.IGNORECASE)
 
 # --- numbers that identify a person or a file
@@ -101,11 +117,157 @@ BIRTH_DATE = re.compile(r"\b(?:n[ée]e?s?\s+(?:le\s+)?|date\s+de\s+naissance\s*:
 # n° 2014-1750 », « numéro vert 0 800 123 456 »
 POLICY_NUMBER = re.compile(r"\b(?:loi|d[ée]cret|arr[êe]t[ée]|ordonnance|circulaire|d[ée]lib[ée]ration|instruction|"
                            r"article|art\.|directive|r[èe]glement)s?\s+(?:n°|no\.?|num[ée]ro)?\s*[\w.-]*\d[\w.-]*"
-                           r"|\bnum[ée]ro\s+(?:vert|azur|gratuit|unique|national|d['’]urgence|d['’]appel)\s*:?\s*\d[\d\s.]*\d",
+                           r"|\bnum[ée]ro\s+(?:vert|azur|gratuit|unique|national|d['’]urgence|d['’]appel)\s*:?\s*\d[\d\s.]*\d"
+                           # a structure's agreements with the State: « convention FDVA n° 2024-0317 »
+                           r"|\b(?:convention|march[ée]\s+public|appel\s+[àa]\s+projets?)s?(?:\s+[^\W\d]+){0,2}?"
+                           r"\s+(?:n°|no\.?|num[ée]ro)\s*[\w.-]*\d[\w.-]*",
                            re.IGNORECASE)
 
+# --- numbers spelled in words, as said on the phone (« zéro six douze trente-quatre… », « né le vingt-
+# trois avril mille neuf cent quatre-vingt-dix », « 07 vingt-huit 63 quatorze 05 »): read as digits,
+# so that the rules for phones, file numbers, dates of birth, ways and plates find them
+_UNITS = {"zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+          "huit": 8, "neuf": 9}
+_TEENS = {"dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16}
+_TENS = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
+_NUMBER_WORD = r"(?:z[ée]ro|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|" \
+               r"seize|vingts?|trente|quarante|cinquante|soixante|cents?|mille)"
+# « et » only between two numbers: « quarante et un »
+SPELLED_RUN = re.compile(rf"\b(?:{_NUMBER_WORD}|\d{{1,4}})(?:[\s-]+(?:et[\s-]+)?(?:{_NUMBER_WORD}|\d{{1,4}}))*\b",
+                         re.IGNORECASE)
+
+
+def _teen(words: list[str], i: int) -> tuple[int, int] | None:
+    """10 to 19 from word ``i``: « douze », « dix-huit »."""
+    if i < len(words) and words[i] in _TEENS:
+        if words[i] == "dix" and i + 1 < len(words) and words[i + 1] in {"sept", "huit", "neuf"}:
+            return 10 + _UNITS[words[i + 1]], i + 2
+        return _TEENS[words[i]], i + 1
+    return None
+
+
+def _below_hundred(words: list[str], i: int) -> tuple[int, int] | None:
+    word = words[i]
+    following = words[i + 1] if i + 1 < len(words) else ""
+    if word == "quatre" and following in {"vingt", "vingts"}:  # 80 to 99
+        value, i = 80, i + 2
+        if teen := _teen(words, i):
+            return value + teen[0], teen[1]
+        if i < len(words) and words[i] in _UNITS and _UNITS[words[i]]:
+            return value + _UNITS[words[i]], i + 1
+        return value, i
+    if word in _UNITS:
+        return _UNITS[word], i + 1
+    if teen := _teen(words, i):
+        return teen
+    if word in _TENS:
+        value, i = _TENS[word], i + 1
+        if words[i:i + 2] in (["et", "un"], ["et", "une"]):
+            return value + 1, i + 2
+        if word == "soixante" and words[i:i + 2] == ["et", "onze"]:
+            return 71, i + 2
+        if word == "soixante" and (teen := _teen(words, i)):
+            return value + teen[0], teen[1]
+        if i < len(words) and words[i] in _UNITS and _UNITS[words[i]]:
+            return value + _UNITS[words[i]], i + 1
+        return value, i
+    return None
+
+
+def _below_thousand(words: list[str], i: int) -> tuple[int, int] | None:
+    hundreds = 0
+    if words[i] in {"cent", "cents"}:
+        hundreds, i = 100, i + 1
+    elif words[i] in _UNITS and _UNITS[words[i]] > 1 and words[i + 1:i + 2] in (["cent"], ["cents"]):
+        hundreds, i = 100 * _UNITS[words[i]], i + 2
+    rest = _below_hundred(words, i) if i < len(words) else None
+    if rest:
+        return hundreds + rest[0], rest[1]
+    return (hundreds, i) if hundreds else None
+
+
+def _spelled_number(words: list[str], i: int) -> tuple[int, int] | None:
+    """The number said from word ``i`` on, as French says it, and the index after it."""
+    first = _below_thousand(words, i)
+    after = first[1] if first else i
+    if after < len(words) and words[after] == "mille":
+        value, after = (first[0] if first else 1) * 1000, after + 1
+        rest = _below_thousand(words, after) if after < len(words) else None
+        return (value + rest[0], rest[1]) if rest else (value, after)
+    return first
+
+
+def _in_digits(run: str) -> str | None:
+    """A run of number words and digits written in digits, one group per number said (a zero before
+    a digit joined to it: « zéro six » → « 06 »); None when nothing in it is spelled."""
+    words = [fold(w) for w in re.split(r"[\s-]+", run)]
+    if not any(w in _UNITS or w in _TEENS or w in _TENS or w in {"vingts", "cent", "cents", "mille"} for w in words) \
+            or words in (["un"], ["une"]):
+        return None  # « une rue » is no number
+    groups, i = [], 0
+    while i < len(words):
+        if words[i].isdigit():
+            groups.append(words[i])
+            i += 1
+        elif number := _spelled_number(words, i):
+            groups.append(str(number[0]))
+            i = number[1]
+        else:
+            groups.append(words[i])  # an « et » between numbers
+            i += 1
+    text = " ".join(groups)
+    return re.sub(r"(?<!\d)0 (?=\d(?!\d))", "0", text)
+
+
+@dataclass(frozen=True)
+class Rewritten:
+    """A text with some runs rewritten, and the way back to the original's offsets."""
+    text: str
+    runs: tuple[tuple[int, int, int, int], ...]  # (start, end) in text, (start, end) in the original
+
+    def original(self, start: int, end: int) -> tuple[int, int] | None:
+        """The original span of ``text[start:end]``, None when it touches no rewritten run."""
+        if not any(start < run_end and run_start < end for run_start, run_end, _, _ in self.runs):
+            return None
+        return self._at(start, edge="start"), self._at(end, edge="end")
+
+    def _at(self, position: int, edge: str) -> int:
+        shift = 0
+        for run_start, run_end, old_start, old_end in self.runs:
+            if edge == "start" and run_start <= position < run_end:
+                return old_start
+            if edge == "end" and run_start < position <= run_end:
+                return old_end
+            if run_end <= position:
+                shift = old_end - run_end
+        return position + shift
+
+
+def spelled_numbers(text: str) -> Rewritten:
+    pieces, runs, position, written = [], [], 0, 0
+    for m in SPELLED_RUN.finditer(text):
+        digits = _in_digits(m.group())
+        if digits is None:
+            continue
+        pieces.append(text[position:m.start()])
+        written += m.start() - position
+        runs.append((written, written + len(digits), m.start(), m.end()))
+        pieces.append(digits)
+        written += len(digits)
+        position = m.end()
+    pieces.append(text[position:])
+    return Rewritten("".join(pieces), tuple(runs))
+
+# a car's plate with spaces rather than dashes (« CK 604 NB », « ab 123 cd ») or in the old format
+# (« 1234 AB 75 »); checked in ``plates``: two letters that are a French word or a unit are no plate
+# (« de 150 km »)
+SPACED_PLATE = re.compile(r"\b(?P<head>[a-z]\s?[a-z])\s?\d{3}\s?(?P<tail>[a-z]\s?[a-z])\b", re.IGNORECASE)
+OLD_PLATE = re.compile(r"\b\d{1,4}\s?(?P<letters>[A-Z]{2,3})\s?(?:\d{2}|2[AB])\b")
+_UNIT_WORDS = frozenset({"km", "kg", "cm", "mm", "ml", "cl", "dl", "ha", "mn", "mg", "gr", "kw", "hl", "ko", "mo", "go",
+                         "eur", "ht", "tt", "ttc", "pm", "am", "h"})
+
 # each rule, by what it finds; a rule with a group ``found`` replaces only that group
-PATTERNS = (("email", EMAIL), ("identifier", NIR), ("identifier", CUED_NUMBER), ("identifier", FILE_NUMBER),
+PATTERNS = (("email", EMAIL), ("email", EMAIL_CHEZ), ("identifier", NIR), ("identifier", CUED_NUMBER), ("identifier", FILE_NUMBER),
             ("identifier", ACCOUNT_OR_PLATE), ("birth", BIRTH_DATE), ("address", NUMBERED_WAY),
             ("address", LIVED_IN_WAY), ("address", BUILDING), ("address", POSTCODE_TOWN))
 
@@ -114,6 +276,8 @@ PATTERNS = (("email", EMAIL), ("identifier", NIR), ("identifier", CUED_NUMBER), 
 # name in any country (« ma femme mai », not « ma fille malade »); NAME_LIKE: unless a French word that is no
 # first name common in France (« je suis marie », not « je suis perdue »).
 ALWAYS, FIRST_NAME_ANYWHERE, NAME_LIKE = "always", "first name anywhere", "name-like"
+# FIRST_NAME: the next word is a name only when a first name (« avec nassim », not « avec google »)
+FIRST_NAME = "first name"
 _POSSESSIVE = ["mon", "ma", "mes", "notre", "nos", "son", "sa", "ses", "leur", "leurs", "votre", "vos", "ton", "ta", "tes"]
 _RELATIVE = ["fils", "fille", "mari", "femme", "épouse", "epouse", "époux", "epoux", "conjoint", "conjointe",
              "compagnon", "compagne", "copain", "copine", "ami", "amie", "voisin", "voisine", "frère", "frere",
@@ -130,6 +294,11 @@ _CIVILITY = ["madame", "monsieur", "mme", "mmes", "mr", "mrs", "m.", "mlle", "me
              "mdme", "msieur", "messieurs", "dr", "docteur", "docteure", "maître", "maitre", "pr", "professeur",
              "mme.", "mr.", "dr.", "pr.", "mlle.", "née", "nee", "épouse", "ép.", "veuve"]
 _ELISION = ["m'", "m’", "m"]
+# what a child calls a relative, said before their name as a title: « tata ginette », « mamie josette »
+_FAMILIAR = ["tata", "tatie", "tati", "tantine", "tonton", "tontons", "mamie", "mamy", "mamé", "mémé", "meme", "mémée",
+             "pépé", "pepe", "papi", "papy", "papie", "grand-mère", "grand-mere", "grand-père", "grand-pere", "marraine",
+             "parrain"]
+_ARTICLE = ["le", "la", "l'", "l’", "les", "ce", "cet", "cette", "ces", "un", "une"]
 # who someone is at work or in the neighbourhood, said before their name: « notre animatrice sarah »
 _ROLE = ["président", "présidente", "president", "presidente", "directeur", "directrice", "animateur", "animatrice",
          "éducateur", "éducatrice", "educateur", "educatrice", "coordinateur", "coordinatrice", "coordonnateur",
@@ -175,6 +344,17 @@ CUES = {
         [{"LOWER": {"IN": _POSSESSIVE}}, {"LOWER": {"IN": _RELATIVE}}, {"LOWER": "de", "OP": "?"}, {"LIKE_NUM": True},
          {"LOWER": {"IN": ["ans", "an", "mois"]}}],
     ]),
+    # « tonton moussa », « la voisine ginette »
+    "familiar": (FIRST_NAME_ANYWHERE, [
+        [{"LOWER": {"IN": _FAMILIAR}}],
+        [{"LOWER": {"IN": _ARTICLE}}, {"LOWER": {"IN": ["petit", "petite", "grand", "grande", "jeune", "vieux",
+                                                          "vieille"]}, "OP": "?"}, {"LOWER": {"IN": _RELATIVE}}],
+    ]),
+    # a child called by what they are: « mon petit yanis », « la petite olive »
+    "little": (NAME_LIKE, [[{"LOWER": {"IN": _POSSESSIVE + _ARTICLE}}, {"LOWER": {"IN": ["petit", "petite"]}}]]),
+    # someone one is with, or who is with one: « avec nassim », « moi et hamza »
+    "with": (FIRST_NAME, [[{"LOWER": "avec"}]]),
+    "and me": (NAME_LIKE, [[{"LOWER": {"IN": ["moi", "moi-même"]}}, {"LOWER": "et"}]]),
     "called": (ALWAYS, [[{"LOWER": {"IN": ["nommé", "nommée", "nomme", "nommee", "prénommé", "prénommée", "prenomme",
                                            "prenommee", "dénommé", "dénommée", "denomme", "denommee", "surnommé",
                                            "surnommée", "surnomme", "surnommee"]}}]]),
@@ -185,7 +365,8 @@ CUES = {
         [{"LOWER": "bien"}, {"LOWER": {"IN": ["à", "a"]}}, {"LOWER": "vous"}],
         [{"LOWER": {"IN": ["contact", "contactez", "contacter", "appelez", "appeler", "joindre", "rappeler", "rappelez",
                            "demandez", "demander", "écrire", "ecrire", "écrivez", "ecrivez", "part", "signé", "signe",
-                           "cordialement", "salutations", "amicalement", "bisous", "merci", "attention"]}},
+                           "cordialement", "salutations", "amicalement", "bisous", "merci", "attention",
+                           "respectueusement", "sincèrement", "sincerement", "distinguées", "distinguees"]}},
          {"LOWER": {"IN": ["à", "a", "de", "d'"]}, "OP": "?"}],
     ]),
 }
@@ -204,9 +385,12 @@ NAMED_PLACES = frozenset({"loi", "plan", "rapport", "programme", "dispositif", "
                           "mosquee", "eglise", "caserne", "hopital", "clinique", "station", "gare"})
 # the words of the cues, and greetings: never part of a name (spaCy's « Madame Dubois » is « Dubois »)
 GREETINGS = frozenset({"bonjour", "bonsoir", "salut", "hello", "coucou", "slt", "bjr", "bsr", "cc", "yo"})
-CUE_WORDS = frozenset(fold(w) for w in [*_POSSESSIVE, *_RELATIVE, *_CIVILITY, *GREETINGS, "merci", "cordialement",
+CUE_WORDS = frozenset(fold(w) for w in [*_POSSESSIVE, *_RELATIVE, *_FAMILIAR, *_CIVILITY, *GREETINGS, "merci", "cordialement",
                                         "appelle", "suis", "nom", "prenom", "svp", "stp", "jsui", "jsuis", "chui",
                                         "moi", "ici"])
+# first names somewhere that are first of all something else: a country (« France Travail »), words
+# people clip and the lemmatizer lacks (« une petite asso », « les ados »)
+NEVER_NAMES = frozenset({"france", "asso", "assos", "ado", "ados", "resto", "restos", "aprem", "exam", "exams", "perm"})
 COMMON_IN_FRANCE = {"male", "female", "mostly_male", "mostly_female"}
 # After « je suis », « c'est »: a French word that is a first name elsewhere is read as a name when
 # rarer than this in pyspellchecker's French frequencies (« maria » 2.5, « aire » 3.9, « aide » 90 a million)
@@ -256,6 +440,8 @@ class Lexicon:
         self.verbs = frozenset(index["verb"]) | {lemma for forms in exceptions["verb"].values() for lemma in forms}
         self.folded_verbs = frozenset(fold(w) for w in self.verbs)
         self.nominal = frozenset(index["noun"]) | frozenset(index["adj"])
+        # adverbs that are no adjective: « demain », « hier », « ensuite » (not « petit », « roux »)
+        self.adverbs = frozenset(index["adv"]) - frozenset(index["adj"])
         self.qualifiers = frozenset(index["adj"]) | frozenset(index["adv"]) | frozenset(exceptions["adj"]) \
             | frozenset(exceptions.get("adv", {}))
         # the lemmatizer's suffix rules, folded: « desesperee » → « desesperer »
@@ -279,7 +465,11 @@ class Lexicon:
                    for a, b in self.rules)
 
     def is_stop(self, word: str) -> bool:
-        return fold(word) in self.stop or fold(word) in CUE_WORDS
+        folded = fold(word)
+        # « jai », « jen »: a pronoun's apostrophe forgotten, which gender-guesser knows as a name somewhere
+        chatted = len(folded) > 2 and folded[0] == "j" and folded[1:] in self.stop \
+            and self.names.get_gender(folded, "france") not in COMMON_IN_FRANCE
+        return folded in self.stop or folded in CUE_WORDS or folded in NEVER_NAMES or chatted
 
     def is_verb(self, word: str) -> bool:
         """Only ever a verb: « cherche », « travaille »; not « roux » or « fontaine »."""
@@ -356,20 +546,71 @@ def patterns(text: str) -> list[Found]:
             for kind, pattern in PATTERNS for m in pattern.finditer(text)]
 
 
+def plates(text: str, lexicon: Lexicon) -> list[Found]:
+    found = [Found(*m.span(), "identifier") for m in OLD_PLATE.finditer(text)
+             if fold(m.group("letters")) not in lexicon.policy]
+    for m in SPACED_PLATE.finditer(text):
+        ends = [re.sub(r"\s", "", m.group(part)).lower() for part in ("head", "tail")]
+        if m.group().isupper() or not any(lexicon.is_stop(end) or end in _UNIT_WORDS for end in ends):
+            found.append(Found(*m.span(), "identifier"))
+    return found
+
+
+def towns_after(text: str, found: list[Found], lexicon: Lexicon) -> list[Found]:
+    more = []
+    for f in found:
+        if f.kind == "address" and (m := TOWN_AFTER.match(text, f.end)):
+            first = re.match(r"(?:(?:la|le|les|saint|sainte|st|ste)[\s-]+)?([^\W\d_][\w'’-]*)", m.group("town"),
+                             re.IGNORECASE).group(1)
+            # not a question after the address: « …, Pouvez-vous changer… »
+            if (first[0].isupper() or not lexicon.is_word(first)) and not lexicon.is_stop(first) \
+                    and fold(first) not in lexicon.policy and not lexicon.is_verb(first.split("-")[0]):
+                more.append(Found(f.start, m.end(), "address"))
+    return more
+
+
+# what is read again once spelled numbers are written in digits
+SPELLED_PATTERNS = (("identifier", NIR), ("identifier", CUED_NUMBER), ("birth", BIRTH_DATE), ("address", NUMBERED_WAY))
+
+
+def spelled(text: str, lexicon: Lexicon) -> list[Found]:
+    """Phones, file numbers, dates of birth, house numbers and plates said in words, at their place
+    in the original text."""
+    rewritten = spelled_numbers(text)
+    if not rewritten.runs:
+        return []
+    found = phones(rewritten.text) + plates(rewritten.text, lexicon) + [
+        Found(*m.span("found" if "found" in pattern.groupindex else 0), kind)
+        for kind, pattern in SPELLED_PATTERNS for m in pattern.finditer(rewritten.text)]
+    return [Found(*span, f.kind) for f in found if (span := rewritten.original(f.start, f.end))]
+
+
 def name_after(doc, start: int, sureness: str, lexicon: Lexicon) -> tuple[int, int]:
     """The tokens of the name said from token ``start`` on, punctuation before it aside (empty if none)."""
+    cue_end = start
     while start < len(doc) and doc[start].text in {",", ":", "-", "("}:
         start += 1
+    # « Madame, Monsieur, Conformément à… »: a civility and a comma address the reader
+    if sureness == ALWAYS and any(doc[i].text == "," for i in range(cue_end, start)):
+        return start, start
     end = start
     while end < len(doc) and end - start < MAX_NAME_WORDS:
         word = doc[end].text
-        anywhere = sureness != NAME_LIKE
+        following = doc[end + 1].text if end + 1 < len(doc) else ""
+        if end == start and sureness == FIRST_NAME and not (lexicon.is_first_name(word) and lexicon.looks_like_name(word)):
+            break
+        anywhere = sureness not in {NAME_LIKE, FIRST_NAME}
         # « da silva » opens a name; « de » only after a civility (« madame de villepin », not « ma prof de maths »)
         opens_with_de = end == start and sureness != ALWAYS and fold(word) in {"de", "d'", "d’"}
-        particle = (fold(word) in _PARTICLES and not opens_with_de
-                    and end + 1 < len(doc) and lexicon.looks_like_name(doc[end + 1].text))
-        surely = sureness == ALWAYS and end == start and _is_alpha(word) and not lexicon.is_stop(word)
-        if particle or surely or lexicon.looks_like_name(word, anywhere):
+        particle = (fold(word) in _PARTICLES and not opens_with_de and lexicon.looks_like_name(following))
+        # « Mme Le Gall »: an article in capitals after a civility opens a name
+        particle |= (sureness == ALWAYS and end == start and word in {"Le", "La"} and following.istitle()
+                     and lexicon.looks_like_name(following))
+        # an initial before or after a name: « A. Lemoine », « Fatou D. »
+        initial = bool(re.fullmatch(r"[A-Z]\.", word)) and (end > start or lexicon.looks_like_name(following))
+        surely = (sureness == ALWAYS and end == start and _is_alpha(word)
+                  and not lexicon.is_stop(word))
+        if particle or initial or surely or lexicon.looks_like_name(word, anywhere):
             end += 1
         elif end > start and _is_surname(word, doc[end - 1].text, lexicon):
             return start, end + 1  # a surname that is also a French word ends the name
@@ -380,9 +621,9 @@ def name_after(doc, start: int, sureness: str, lexicon: Lexicon) -> tuple[int, i
 
 def _is_surname(word: str, before: str, lexicon: Lexicon) -> bool:
     """« roux » after « jean-pierre », « petit » after « julie »: a word after a first name, unless
-    it is a verb or a grammatical word."""
+    it is a verb, a grammatical word or an adverb (« avec nassim demain »)."""
     return (_is_alpha(word) and lexicon.is_first_name(before) and not lexicon.is_stop(word)
-            and not lexicon.is_verb(word))
+            and not lexicon.is_verb(word) and word.lower() not in lexicon.adverbs)
 
 
 def trimmed(span, lexicon: Lexicon) -> tuple[int, int] | None:
@@ -398,21 +639,107 @@ def trimmed(span, lexicon: Lexicon) -> tuple[int, int] | None:
         word = token.text
         opens = token.i == 0 or doc[token.i - 1].text in {".", "!", "?", ":"}
         french = lexicon.is_word(word) and not lexicon.is_first_name(word)
-        return (lexicon.is_stop(word) or token.is_punct or (french and word.islower())
-                or ((edge == "end" or opens) and lexicon.is_verb(word)))
+        # « lucas moreau »: a rare French word after a first name is their surname
+        surname = (edge == "end" and token.i > span.start and lexicon.is_first_name(doc[token.i - 1].text)
+                   and lexicon.is_rare(word) and not lexicon.is_qualifier(word))
+        # « Mme Le Gall »: the article of a surname
+        article = edge == "start" and word in {"Le", "La"} and token.i + 1 < span.end
+        return not article and (lexicon.is_stop(word) or token.is_punct or token.like_num
+                                or (french and word.islower() and not surname)
+                                or ((edge == "end" or opens) and lexicon.is_verb(word)))
     while tokens and spurious(tokens[0], "start"):
         tokens.pop(0)
     while tokens and spurious(tokens[-1], "end"):
         tokens.pop()
+    # one common French word alone is no name, capitalised or not (« Numéro allocataire… », « Monsieur
+    # le Directeur »)
+    if len(tokens) == 1 and lexicon.is_word(tokens[0].text) and not lexicon.is_first_name(tokens[0].text) \
+            and not lexicon.is_rare(tokens[0].text):
+        return None
     return (tokens[0].idx, tokens[-1].idx + len(tokens[-1])) if tokens else None
 
 
 def names(doc, lexicon: Lexicon, matcher) -> list[Found]:
-    found = recognised_names(doc, lexicon) + cued_names(doc, lexicon, matcher) + uncued_names(doc, lexicon)
-    # a place named after someone is no person: « école Jules Ferry », « centre social paul bert »
+    found = (recognised_names(doc, lexicon) + cued_names(doc, lexicon, matcher) + uncued_names(doc, lexicon)
+             + capitalised_first_names(doc, lexicon) + signature(doc, lexicon))
+    found += coordinated_names(doc, lexicon, found)
+    # a place named after someone is no person: « école Jules Ferry », « centre social paul bert » (not
+    # « la maison de quartier avec nassim »)
     starts = {t.idx: t.i for t in doc}
-    return [f for f in found if not any(fold(t.text) in NAMED_PLACES for t in doc[max(starts.get(f.start, 0) - 2, 0):
-                                                                               starts.get(f.start, 0)])]
+
+    def named_place(i: int) -> bool:
+        return i > 0 and (fold(doc[i - 1].text) in NAMED_PLACES or (
+            i > 1 and fold(doc[i - 2].text) in NAMED_PLACES and doc[i - 1].is_alpha and not lexicon.is_stop(doc[i - 1].text)))
+    return [f for f in found if not named_place(starts.get(f.start, 0))]
+
+
+# what ends a sentence: a capital after it says nothing of a name
+_SENTENCE_END = frozenset({".", "!", "?", "…", ":", "«", "»", '"', "(", "-", "—"})
+
+
+def capitalised_first_names(doc, lexicon: Lexicon) -> list[Found]:
+    """A first name common in France, capitalised inside a sentence, alone: « la liste est tenue par
+    Marion »; not in an organisation's name the recogniser knows (« France Travail »), nor a French
+    word in capitals (« le responsable Jeunesse ») unless it is a sentence's subject (« Pierre ne
+    viendra pas »). Its places are not trusted: it tags « Lucie », « Morgane » as towns."""
+    places = {t.i for e in doc.ents if e.label_ == "ORG" for t in e}
+    return [Found(t.idx, t.idx + len(t), "name") for t in doc[1:]
+            if t.text.istitle() and t.i not in places and doc[t.i - 1].text not in _SENTENCE_END
+            and lexicon.names.get_gender(t.text, "france") in COMMON_IN_FRANCE and lexicon.looks_like_name(t.text)
+            and (not lexicon.is_word(t.text) or lexicon.is_rare(t.text) or _subject(doc, t.i, lexicon))]
+
+
+def _subject(doc, i: int, lexicon: Lexicon) -> bool:
+    """Token ``i`` is a sentence's subject: a verb or a negation follows (« Pierre ne pourra pas »)."""
+    return i + 1 < len(doc) and (fold(doc[i + 1].text) in {"ne", "n'", "n’"} or lexicon.is_verb(doc[i + 1].text))
+
+
+def signature(doc, lexicon: Lexicon) -> list[Found]:
+    """The name a message is signed with: its last words after a stop or a comma, each a name-like
+    word or an initial, one of them a first name or an initial (« … au 06…. Nadia », « Respectueusement,
+    A. Lemoine »)."""
+    end = len(doc)
+    while end > 0 and doc[end - 1].text in {".", "!"}:
+        end -= 1
+    start = end
+    while start > 0 and end - start < 3 and (re.fullmatch(r"[A-Z]\.", doc[start - 1].text)
+                                             or lexicon.looks_like_name(doc[start - 1].text)):
+        start -= 1
+    if start == end or start == 0 or doc[start - 1].text not in {".", ",", "!", "?", "—", "-"}:
+        return []
+    words = [t.text for t in doc[start:end]]
+    if not any(re.fullmatch(r"[A-Z]\.", w) or lexicon.is_first_name(w) for w in words):
+        return []
+    return [Found(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "name")]
+
+
+def coordinated_names(doc, lexicon: Lexicon, found: list[Found]) -> list[Found]:
+    """A name said with another or with « moi », joined by « et », « ou » or a comma: a name-like word
+    that is a first name or no French word beside a name found (« Maëlys, Souleymane et Tom »), two
+    name-like words of which one is a first name and neither a French word (« avec yanis et
+    sofiane »), a name-like word before « et moi » (« ibrahima et moi »)."""
+    named = {t.i for f in found for t in doc.char_span(f.start, f.end, alignment_mode="expand") or []}
+
+    def name_like(token) -> bool:
+        return lexicon.looks_like_name(token.text) and (lexicon.is_first_name(token.text)
+                                                        or not lexicon.is_word(token.text))
+    more = []
+    for joint in doc[1:-1]:
+        if fold(joint.text) not in {"et", "ou", ","}:
+            continue
+        before, after = doc[joint.i - 1], doc[joint.i + 1]
+        pair = [before, after]
+        if fold(joint.text) == "et" and fold(after.text) in {"moi", "moi-meme"} and name_like(before):
+            pair = [before]
+        elif any(t.i in named for t in pair):
+            # after a comma only a first name: « je suis X, cheffe de projet » is no list of names
+            pair = [t for t in pair if t.i not in named and name_like(t)
+                    and (joint.text != "," or lexicon.is_first_name(t.text))]
+        elif not (all(name_like(t) and not lexicon.is_word(t.text) for t in pair)
+                  and any(lexicon.is_first_name(t.text) for t in pair)):
+            pair = []
+        more += [Found(t.idx, t.idx + len(t), "name") for t in pair]
+    return more
 
 
 def recognised_names(doc, lexicon: Lexicon) -> list[Found]:
@@ -516,7 +843,9 @@ class Scrubber:
         # a message typed in capitals is read in lower case (same offsets), as its names would be
         reading = text.lower() if _shouted(text) else text
         doc = self._nlp(reading)
-        found = phones(reading) + patterns(reading) + names(doc, french_lexicon(self.pipeline), cue_matcher(self.pipeline))
+        lexicon = french_lexicon(self.pipeline)
+        found = phones(reading) + patterns(reading) + plates(reading, lexicon) + spelled(reading, lexicon)
+        found += towns_after(reading, found, lexicon) + names(doc, lexicon, cue_matcher(self.pipeline))
         references = [m.span() for m in POLICY_NUMBER.finditer(reading)]
         found = [f for f in found if not any(start <= f.start and f.end <= end for start, end in references)]
         text = replace(text, found)

@@ -160,3 +160,104 @@ def test_a_message_typed_in_capitals_is_read_as_in_lower_case(scrub):
 def test_a_date_of_birth_is_removed_and_other_dates_stay(scrub):
     scrubbed = scrub("mon fils est né le 12/03/2010, rendez-vous le 12/03/2025 au centre social")
     assert scrubbed == "mon fils est né le [date de naissance], rendez-vous le 12/03/2025 au centre social"
+
+
+@pytest.mark.parametrize("spoken", [
+    "zéro sept quatorze vingt-deux trente et un soixante-cinq",  # in pairs, as said on the phone
+    "zero six quatre-vingt-dix-neuf soixante-dix-sept onze quarante",
+    "06 quarante et un 22 dix-sept 80",  # digits and words mixed
+])
+def test_a_phone_number_spelled_in_words_is_removed(scrub, spoken):
+    assert scrub(f"vous pouvez me joindre au {spoken} merci") == "vous pouvez me joindre au [téléphone] merci"
+
+
+def test_a_file_number_spelled_in_words_is_removed(scrub):
+    assert scrub("mon numéro allocataire c'est cinq deux neuf un huit trois zéro merci") == \
+        "mon numéro allocataire c'est [numéro] merci"
+
+
+def test_a_date_of_birth_spelled_in_words_is_removed(scrub):
+    assert scrub("ma mère est née le trois juin mille neuf cent cinquante-deux et vit seule") == \
+        "ma mère est née le [date de naissance] et vit seule"
+
+
+def test_a_house_number_spelled_in_words_is_removed_with_its_street(scrub):
+    assert scrub("j'habite au trente-trois rue des tanneurs depuis mars") == "j'habite au [adresse] depuis mars"
+
+
+@pytest.mark.parametrize("plate", ["FG 456 HJ", "gh 789 kx", "4521 TX 69"])
+def test_a_licence_plate_with_spaces_or_in_the_old_format_is_removed(scrub, plate):
+    assert scrub(f"la voiture {plate} bloque la sortie") == "la voiture [numéro] bloque la sortie"
+
+
+@pytest.mark.parametrize("message", ["tata ginette vient ce soir", "mémé louise vient ce soir",
+                                     "la voisine nadine vient ce soir"])
+def test_a_name_after_a_familiar_title_or_a_relative_without_possessive_is_removed(scrub, message):
+    assert scrub(message).endswith("[nom] vient ce soir") and "[nom]" in scrub(message)
+
+
+@pytest.mark.parametrize("message", ["mon petit noé a peur du noir", "la petite inaya a peur du noir"])
+def test_a_child_called_little_before_their_name_is_removed(scrub, message):
+    assert scrub(message).split()[2] == "[nom]"
+
+
+def test_a_first_name_after_avec_is_removed(scrub):
+    assert scrub("je viens avec nassim demain") == "je viens avec [nom] demain"
+
+
+def test_two_unknown_words_joined_by_et_one_a_first_name_are_both_removed(scrub):
+    assert scrub("je serai là avec ilyes et wassim") == "je serai là avec [nom] et [nom]"
+
+
+@pytest.mark.parametrize("message, scrubbed", [
+    ("Elias et moi on veut un local", "[nom] et moi on veut un local"),
+    ("moi et wassim on veut un local", "moi et [nom] on veut un local"),
+])
+def test_a_name_said_with_moi_is_removed(scrub, message, scrubbed):
+    assert scrub(message) == scrubbed
+
+
+def test_a_capitalised_first_name_inside_a_sentence_is_removed(scrub):
+    assert scrub("la clé est chez Mélanie depuis lundi") == "la clé est chez [nom] depuis lundi"
+
+
+@pytest.mark.parametrize("message, scrubbed", [
+    ("Le dossier est complet. Respectueusement, R. Vasseur", "Le dossier est complet. Respectueusement, [nom]"),
+    ("Le dossier est complet, merci d'avance. Sabrina", "Le dossier est complet, merci d'avance. [nom]"),
+])
+def test_the_name_a_message_is_signed_with_is_removed(scrub, message, scrubbed):
+    assert scrub(message) == scrubbed
+
+
+def test_a_surname_with_a_capitalised_article_after_a_civility_is_removed(scrub):
+    assert scrub("le dossier de M. Le Floch est complet") == "le dossier de M. [nom] est complet"
+
+
+def test_an_e_mail_with_chez_for_at_is_removed(scrub):
+    assert scrub("écrivez à karim.b75 chez hotmail pour le tournoi, ou à lucie chez orange point fr") == \
+        "écrivez à [courriel] pour le tournoi, ou à [courriel]"
+
+
+def test_the_town_said_after_a_street_goes_with_it(scrub):
+    assert scrub("j'habite au 9 impasse des roses à montluçon depuis mars") == "j'habite au [adresse] depuis mars"
+
+
+def test_a_french_word_after_a_street_is_no_town(scrub):
+    assert scrub("j'habite au 9 impasse des roses à partir de mars") == "j'habite au [adresse] à partir de mars"
+
+
+def test_a_pronoun_without_its_apostrophe_is_no_name(scrub):
+    assert scrub("jsuis dylan jai 16 ans") == "jsuis [nom] jai 16 ans"
+
+
+@pytest.mark.parametrize("message", [
+    "il y a trois rues et deux mille habitants dans une rue calme, vingt et un logements",  # numbers in words
+    "le trajet fait de 150 km et le local 120 m2",  # no plates
+    "je viens avec plaisir, avec google et avec france travail",  # « avec » and no first name
+    "Madame, Monsieur, Suite à notre échange je vous écris",  # a civility and a comma address the reader
+    "je suis chez free et chez orange depuis 2 ans",  # « chez » and a provider alone: no e-mail
+    "la convention n° 2023-118 est signée, le marché public n° 22-004 aussi",  # a structure's agreements
+    "je suis bénévole dans une petite asso du quartier",  # a clipped French word after « petite »
+])
+def test_what_only_looks_like_the_new_kinds_of_data_stays(scrub, message):
+    assert scrub(message) == message
