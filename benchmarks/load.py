@@ -1,6 +1,7 @@
 """Many people at once on one server: real browser sessions against the running app.
 
     python benchmarks/load.py [--people 8] [--questions 3] [--soak 300] [--phases 6] [--index DIR]
+                              [--split-cores] [--profile N]
 
 Each person is a separate Chromium context (its own Streamlit session); once every page has
 loaded, all ask at the same time, each its questions one after the other; the time is from Enter to the answer shown. The
@@ -10,7 +11,11 @@ server's machine, at a lower priority (nice 10) unless --same-priority: a visito
 uses its own computer's processor, not the server's. The index (bundled corpus
 and the shared loi-ville-2014 texts) is built once in /tmp/boussole-bench/seed-loi. With
 --phases N, one person's N answers are also split into the CPU they cost until drawn and after
-(``phases``). Prints JSON.
+(``phases``). With --split-cores the browsers (and this harness) run on the first core and the
+server alone on the last (``taskset``), so that the server's CPU per answer and the crowd's ratio
+are the server's, not the browsers'. With --profile N, py-spy samples the server during the crowd
+and the N places its threads were busiest are printed. Prints JSON. (The API without browsers:
+benchmarks/load_api.py.)
 """
 
 from __future__ import annotations
@@ -19,10 +24,14 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]  # tests/drive.py: the browser harness
@@ -30,7 +39,7 @@ from benchmarks.common import BENCH_INDEXES, ROOT, bench_folders  # noqa: E402
 from benchmarks.query import percentile  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from core.store import current_build  # noqa: E402
-from drive import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from drive import CHROMIUM, CHROMIUM_ARGS, free_port, running_app, running_server  # noqa: E402
 
 QUESTIONS = ["Comment intégrer l'égalité femmes-hommes dans nos actions ?",
              "Quels leviers pour l'emploi dans les quartiers prioritaires ?",
@@ -132,9 +141,11 @@ async def crowd(browser, app, people: int, questions: int) -> dict:
     await ready.wait()  # every page loaded
     started, cpu, busy = time.perf_counter(), cpu_seconds(app.pid), machine_busy_seconds()
     await asyncio.gather(*visitors)
+    server_cpu = cpu_seconds(app.pid) - cpu
     return {"people": people, "questions": len(times) + len(errors), "errors": len(errors),
             "wall_s": round(time.perf_counter() - started, 1),
-            "server_cpu_s": round(cpu_seconds(app.pid) - cpu, 1),
+            "server_cpu_s": round(server_cpu, 1),
+            "server_cpu_ms_per_answer": round(server_cpu * 1000 / max(1, len(times))),
             "machine_cpu_s": round(machine_busy_seconds() - busy, 1), "cores": os.cpu_count(),
             "p50_ms": round(statistics.median(times)) if times else None,
             "p95_ms": round(percentile(times, 0.95)) if times else None}
@@ -210,30 +221,82 @@ async def soak(browser, app, total: int, sessions: int = 4) -> dict:
             "p50_ms": round(statistics.median(times)), "p95_ms": round(percentile(times, 0.95))}
 
 
-def chromium(same_priority: bool) -> str:
+def chromium(same_priority: bool, split_cores: bool) -> str:
     """The visitors' browsers stand on their own computers, not on the server: here they share
-    its cores, so unless told otherwise they run at a lower priority (nice 10) and yield to it."""
-    if same_priority:
+    its cores, so unless told otherwise they run at a lower priority (nice 10) and yield to it.
+    With ``split_cores`` they have the first core to themselves and the server the last."""
+    if same_priority and not split_cores:
         return CHROMIUM
+    prefix = ("" if same_priority else "nice -n 10 ") + ("taskset -c 0 " if split_cores else "")
     wrapper = Path(tempfile.mkdtemp()) / "chromium"
-    wrapper.write_text(f'#!/bin/sh\nexec nice -n 10 {CHROMIUM} "$@"\n')
+    wrapper.write_text(f'#!/bin/sh\nexec {prefix}{CHROMIUM} "$@"\n')
     wrapper.chmod(0o755)
     return str(wrapper)
+
+
+@contextmanager
+def server(index: Path, extra_env: dict, split_cores: bool):
+    """`boussole ui` on a free port; with ``split_cores``, on the machine's last core alone."""
+    if not split_cores:
+        with running_app(index, extra_env) as app:
+            yield app
+        return
+    port, last = free_port(), str(os.cpu_count() - 1)
+    command = ["taskset", "-c", last, str(Path(sys.executable).with_name("boussole")), "ui",
+               "--port", str(port), "--address", "127.0.0.1"]
+    with running_server(command, f"http://127.0.0.1:{port}", index, extra_env) as app:
+        yield app
+
+
+@contextmanager
+def profiled(pid: int, top: int):
+    """py-spy sampling the server while the block runs; then the ``top`` places (function and
+    line of Boussole's own code, else of the library) where its threads were busy, as shares."""
+    if not top:
+        yield {}
+        return
+    out = Path(tempfile.mkdtemp()) / "samples.txt"
+    spy = subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record", "-p", str(pid), "-f", "raw",
+                            "-o", str(out), "-r", "200"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    summary: dict = {}
+    try:
+        yield summary
+    finally:
+        spy.send_signal(signal.SIGINT)  # py-spy writes its samples when interrupted
+        spy.wait(timeout=60)
+    summary.update(busiest(out, top))
+
+
+def busiest(samples: Path, top: int) -> dict:
+    places: Counter = Counter()
+    for line in samples.read_text().splitlines():
+        stack, count = line.rsplit(" ", 1)
+        frames = stack.split(";")
+        own = [f for f in frames if str(ROOT) in f or f.split(" (", 1)[-1].startswith(("api/", "core/", "retrieval/", "ui/", "server/"))]
+        places[(own[-1] if own else frames[-1]).strip()] += int(count)
+    total = sum(places.values()) or 1
+    return {place: round(n / total, 3) for place, n in places.most_common(top)}
 
 
 async def run(args, extra_env: dict) -> dict:
     from playwright.async_api import async_playwright
     index = args.index or build_index(args.shared)
     report = {}
-    with running_app(index, extra_env) as app:
+    if args.split_cores:  # this harness and Playwright's driver stay with the browsers
+        os.sched_setaffinity(0, {0})
+    with server(index, extra_env, args.split_cores) as app:
         async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=chromium(args.same_priority), args=CHROMIUM_ARGS)
+            browser = await p.chromium.launch(executable_path=chromium(args.same_priority, args.split_cores),
+                                              args=CHROMIUM_ARGS)
             try:
                 await crowd(browser, app, 1, 1)  # the server loads its model
                 report["one_person"] = await crowd(browser, app, 1, args.questions)
                 if args.phases:
                     report["one_person_phases"] = await phases(browser, app, args.phases, args.people)
-                report["crowd"] = await crowd(browser, app, args.people, args.questions)
+                with profiled(app.pid, args.profile) as profile:
+                    report["crowd"] = await crowd(browser, app, args.people, args.questions)
+                if profile:
+                    report["crowd_server_profile"] = profile
                 if args.soak:
                     report["soak"] = await soak(browser, app, args.soak)
             finally:
@@ -252,6 +315,10 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--phases", type=int, default=0,
                         help="Also split one person's answers' CPU into until drawn / after (this many questions).")
+    parser.add_argument("--split-cores", action="store_true",
+                        help="Browsers and this harness on the first core, the server alone on the last (taskset).")
+    parser.add_argument("--profile", type=int, default=0,
+                        help="Sample the server with py-spy during the crowd; print its N busiest places.")
     parser.add_argument("--no-cache-too", action="store_true",
                         help="Also measure with the answers' sentence cache off (BOUSSOLE_SENTENCE_CACHE=0).")
     args = parser.parse_args()

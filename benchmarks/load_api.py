@@ -6,9 +6,10 @@ One client first asks every question of the run alone, one after the other (its 
 denominator); then ``--clients`` clients, each on its own keep-alive connection, start together
 and each asks ``--questions`` different questions through ``POST /api/v1/ask``; the crowd's p95
 over one client's p50 is the ratio. Both phases ask the same questions, once warmed (the answers'
-sentence cache is then in the same state for both). The server's CPU per answer is read from
+sentence cache is then in the same state for both; a first crowd warms the batch sizes). The server's CPU per answer is read from
 ``/proc`` in each phase. With ``--nginx``, two replicas of `boussole ui` behind Debian's nginx
-with ``deploy/nginx-boussole.conf``, as the README's deployment runs them. Prints one JSON line
+with ``deploy/nginx-boussole.conf`` and the settings of ``deploy/boussole@.service``, as the
+README's deployment runs them. Prints one JSON line
 per run, then a summary.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -103,6 +105,12 @@ def together(url: str, asked: list[str], clients: int) -> tuple[list[float], flo
     return latencies, wall
 
 
+def own_cpu() -> float:
+    """CPU seconds of this process: the clients' share of the machine."""
+    times = os.times()
+    return times.user + times.system
+
+
 def server_cpu(pids: list[int]) -> float:
     return sum(cpu_seconds(p) for p in pids)
 
@@ -110,15 +118,15 @@ def server_cpu(pids: list[int]) -> float:
 def one_run(url: str, pids: list[int], asked: list[str], clients: int) -> dict:
     cpu0 = server_cpu(pids)
     one = alone(url, asked)
-    cpu1, busy1 = server_cpu(pids), machine_busy_seconds()
+    cpu1, busy1, own1 = server_cpu(pids), machine_busy_seconds(), own_cpu()
     crowd, wall = together(url, asked, clients)
-    cpu2, busy2 = server_cpu(pids), machine_busy_seconds()
+    cpu2, busy2, own2 = server_cpu(pids), machine_busy_seconds(), own_cpu()
     p50, p95 = statistics.median(one), percentile(crowd, 0.95)
     return {"one_p50_ms": round(p50, 1), "crowd_p95_ms": round(p95, 1), "ratio": round(p95 / p50, 2),
             "one_after_another_s": round(sum(one) / 1000, 2), "crowd_wall_s": round(wall, 2),
             "server_cpu_ms_per_answer": {"alone": round((cpu1 - cpu0) * 1000 / len(asked)),
                                          "crowd": round((cpu2 - cpu1) * 1000 / len(asked))},
-            "machine_cpu_s_crowd": round(busy2 - busy1, 2)}
+            "machine_cpu_s_crowd": round(busy2 - busy1, 2), "clients_cpu_s_crowd": round(own2 - own1, 2)}
 
 
 @contextmanager
@@ -129,12 +137,19 @@ def single(index: Path, env: dict):
         yield app.url, [app.pid]
 
 
+def unit_environment() -> dict[str, str]:
+    """The ``Environment=`` settings of deploy/boussole@.service: the replicas run as shipped."""
+    lines = (ROOT / "deploy" / "boussole@.service").read_text(encoding="utf-8").splitlines()
+    return dict(line.removeprefix("Environment=").split("=", 1) for line in lines if line.startswith("Environment="))
+
+
 @contextmanager
 def behind_nginx(index: Path, env: dict):
     """Two replicas and nginx with the deployment's site file (tests/test_deploy.py's way)."""
     from test_deploy import nginx, nginx_config
     if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
         raise SystemExit("nginx is missing: `make nginx` installs Debian's")
+    env = {**unit_environment(), **env}
     with ExitStack() as stack, tempfile.TemporaryDirectory() as folder:
         replicas = [stack.enter_context(single(index, env)) for _ in range(2)]
         ports = [int(url.rsplit(":", 1)[1]) for url, _ in replicas]
@@ -151,18 +166,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--nginx", action="store_true", help="Two replicas behind nginx (deploy/).")
     parser.add_argument("--index", type=Path, default=None)
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="A setting for the server(s), e.g. BOUSSOLE_MODEL_THREADS=1 (repeatable).")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     args = parser.parse_args()
     index = args.index or build_index(args.shared)
     per_run = args.clients * args.questions
     asked = questions(per_run * args.runs)
     runs = []
-    with (behind_nginx if args.nginx else single)(index, ENV) as (url, pids):
-        alone(url, asked)  # warm: the model's first calls and the sentence cache, for both phases alike
+    env = {**ENV, **dict(pair.split("=", 1) for pair in args.env)}
+    with (behind_nginx if args.nginx else single)(index, env) as (url, pids):
+        # warm, for both phases alike: the model's first calls, the sentence cache, and a crowd
+        # (the first batch of each size costs torch its kernels' set-up)
+        alone(url, asked)
+        together(url, asked[:per_run], args.clients)
         for r in range(args.runs):
             report = one_run(url, pids, asked[r * per_run:(r + 1) * per_run], args.clients)
             runs.append(report)
-            print(json.dumps({"run": r + 1, "nginx": args.nginx, **report}), flush=True)
+            print(json.dumps({"run": r + 1, "nginx": args.nginx, "env": args.env, **report}), flush=True)
     ratios = [r["ratio"] for r in runs]
     print(json.dumps({"summary": True, "nginx": args.nginx, "clients": args.clients, "ratios": ratios,
                       "worst_ratio": max(ratios),

@@ -100,11 +100,14 @@ def _hf_snapshot(name: str, offline: bool) -> str | None:
 class Embedder:
     """A loaded sentence-transformers model with the query/passage prompts applied."""
 
-    def __init__(self, source: ModelSource, batch_size: int = 32):
+    def __init__(self, source: ModelSource, batch_size: int = 32, threads: int = 0):
         import torch
         from sentence_transformers import SentenceTransformer
 
-        torch.set_num_threads(max(1, os.cpu_count() or 1))
+        # Two replicas each computing on every core ran four threads on two cores: torch's
+        # threads wait for each other by spinning, and each answer took many times longer
+        # (benchmarks/load_api.py --nginx).
+        torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
         self.source = source if source.weights else replace(source, weights=weights_digest(source.path))
         self.batch_size = batch_size
         self._model = SentenceTransformer(source.path, device="cpu", local_files_only=True)
@@ -213,4 +216,4 @@ def check_same_model(recorded: dict, loaded: ModelSource) -> None:
 
 
 def load_embedder(settings: Settings) -> Embedder:
-    return Embedder(resolve_model(settings), settings.batch_size)
+    return Embedder(resolve_model(settings), settings.batch_size, settings.model_threads)

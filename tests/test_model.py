@@ -1,6 +1,8 @@
 """The embedding model without the hub: resolution order and the offline rebuild."""
 
 import os
+import subprocess
+import sys
 
 import numpy as np
 from conftest import ROOT
@@ -86,3 +88,17 @@ def test_a_cache_of_size_zero_embeds_every_time(embedder):
     cached.embed_passages(SENTENCES[:1])
     cached.embed_passages(SENTENCES[:1])
     assert counting.embedded == SENTENCES[:1] * 2
+
+
+def test_the_model_computes_with_the_threads_the_settings_give():
+    """Two replicas on two cores each take one thread (deploy/boussole@.service); a process's
+    torch threads are global, so each count is read in a process of its own."""
+    script = ("from core.settings import Settings; from core.model import load_embedder; import torch; "
+              "load_embedder(Settings.from_env()); print(torch.get_num_threads())")
+    counts = {}
+    for given in ("1", "0"):
+        env = dict(os.environ, BOUSSOLE_MODEL_THREADS=given, HF_HUB_OFFLINE="1")
+        done = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        counts[given] = int(done.stdout.split()[-1])
+    assert counts == {"1": 1, "0": os.cpu_count()}
