@@ -251,7 +251,8 @@ def server(index: Path, extra_env: dict, split_cores: bool):
 @contextmanager
 def profiled(pid: int, top: int):
     """py-spy sampling the server while the block runs; then the ``top`` places (function and
-    line of Boussole's own code, else of the library) where its threads were busy, as shares."""
+    line of Boussole's own code, else of the library) where its threads were busy, as shares of
+    the busy samples (threads waiting are left out)."""
     if not top:
         yield {}
         return
@@ -267,11 +268,18 @@ def profiled(pid: int, top: int):
     summary.update(busiest(out, top))
 
 
+# Where a thread waits rather than works (py-spy cannot always tell idle threads here).
+WAITING = ("Condition.wait", "EpollSelector.select", "_worker (concurrent", "sleep (", "polling_path_watcher.py:90",
+           "Event.wait", "Thread.join", "Barrier.wait")
+
+
 def busiest(samples: Path, top: int) -> dict:
     places: Counter = Counter()
     for line in samples.read_text().splitlines():
         stack, count = line.rsplit(" ", 1)
         frames = stack.split(";")
+        if any(w in frames[-1] for w in WAITING):
+            continue
         own = [f for f in frames if str(ROOT) in f or f.split(" (", 1)[-1].startswith(("api/", "core/", "retrieval/", "ui/", "server/"))]
         places[(own[-1] if own else frames[-1]).strip()] += int(count)
     total = sum(places.values()) or 1

@@ -107,7 +107,9 @@ class Embedder:
         # Two replicas each computing on every core ran four threads on two cores: torch's
         # threads wait for each other by spinning, and each answer took many times longer
         # (benchmarks/load_api.py --nginx).
-        torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
+        # By default, one thread per core this process may run on (taskset, a container's
+        # cpuset), not per core of the machine.
+        torch.set_num_threads(threads or len(os.sched_getaffinity(0)))
         self.source = source if source.weights else replace(source, weights=weights_digest(source.path))
         self.batch_size = batch_size
         self._model = SentenceTransformer(source.path, device="cpu", local_files_only=True)

@@ -36,7 +36,7 @@ class Settings:
     chunk_target_words: int = field(default=90, metadata={"help": "Preferred passage length."})
     chunk_overlap_words: int = field(default=15, metadata={"help": "Words repeated from the previous passage."})
     title_fields: bool = field(default=True, metadata={"help": "Put the document title, section heading and themes into each passage's vector and BM25 text."})
-    model_threads: int = field(default=0, metadata={"help": "Threads the model computes with (0: one per core). Replicas sharing a machine: its cores divided by their number (deploy/)."})
+    model_threads: int = field(default=0, metadata={"help": "Threads the model computes with (0: one per core it may use). Replicas sharing a machine: its cores divided by their number (deploy/)."})
     batch_size: int = field(default=8, metadata={"help": "Embedding batch size (small batches pad less: measured faster on CPU)."})
     k: int = field(default=8, metadata={"help": "Number of passages returned by default."})
     max_per_doc: int = field(default=2, metadata={"help": "At most this many passages of one document per result page."})

@@ -70,6 +70,8 @@ def follow_up_search(searcher: Searcher, previous_questions: list[str], question
     A question that stands alone, or that its context brings no closer to any passage (« qui
     signe le contrat de ville ? » after a question on employment), shows only documents its own
     search found: the context may reorder them, not bring the previous topic's back."""
+    if previous_questions:
+        searcher.embed_ahead([question, f"{previous_questions[-1]} {question}"])
     alone = searcher.search(question, k=k, filters=filters)
     if not previous_questions:
         return alone

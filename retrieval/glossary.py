@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources import files
 
 from core.analysis import fold
@@ -27,30 +27,44 @@ class Entry:
     def is_acronym(self) -> bool:
         return self.term.replace("+", "").isupper()
 
+    @cached_property
+    def folded_forms(self) -> tuple[str, ...]:
+        return tuple(folded_phrase(v) for v in (self.term, *self.variants))
+
 
 @dataclass(frozen=True)
 class Glossary:
     entries: tuple[Entry, ...]
 
     def found_in(self, text: str) -> list[Entry]:
-        """Entries whose term (or, for terms, a variant) appears in ``text``."""
-        return [e for e in self.entries if _matches_term(e, text)]
+        """Entries whose term (or, for terms, a variant) appears in ``text``. The text is folded
+        once, not once per entry: every excerpt card of every answer on the page asks, at each
+        of Streamlit's reruns (an eighth of the server's CPU per web answer, benchmarks/load.py)."""
+        acronyms = {entry.term for _, _, entry in self.acronyms_in(text)}
+        folded = folded_phrase(text)
+        return [e for e in self.entries
+                if (e.term in acronyms if e.is_acronym else any(_contains(folded, v) for v in e.folded_forms))]
 
     def acronyms_in(self, text: str) -> list[tuple[int, int, Entry]]:
         """The first occurrence of each acronym in ``text``, in one pass: (start, end, entry).
         Longer terms are tried first (« REP+ » before « REP »)."""
-        acronyms = sorted((e for e in self.entries if e.is_acronym), key=lambda e: -len(e.term))
+        acronyms, pattern = self._acronyms
         if not acronyms:
             return []
-        pattern = "|".join(re.escape(e.term) for e in acronyms)
         found, seen = [], set()
-        for match in re.finditer(rf"(?<![\w+])(?:{pattern})(?![\w+])", text, re.IGNORECASE):
+        for match in pattern.finditer(text):
             entry = next((e for e in acronyms if e.term == match.group() or (
                 not e.case_sensitive and e.term.lower() == match.group().lower())), None)
             if entry and entry.term not in seen:
                 seen.add(entry.term)
                 found.append((match.start(), match.end(), entry))
         return found
+
+    @cached_property
+    def _acronyms(self) -> tuple[list[Entry], re.Pattern]:
+        acronyms = sorted((e for e in self.entries if e.is_acronym), key=lambda e: -len(e.term))
+        alternatives = "|".join(re.escape(e.term) for e in acronyms)
+        return acronyms, re.compile(rf"(?<![\w+])(?:{alternatives})(?![\w+])", re.IGNORECASE)
 
     def expand(self, question: str) -> str:
         """Words to add to a question: the full form of each acronym and vice versa."""

@@ -79,12 +79,17 @@ class SearchOptions:
     use_wording: bool = True  # everyday words searched with the publications' words too (``wording``)
 
 
+QUESTION_VECTORS = 256  # questions' vectors kept (1.5 KB each): a follow-up's two readings, a crowd's questions
+
+
 class Searcher:
     def __init__(self, settings: Settings, embedder: Embedder, handle: IndexHandle):
         self.settings = settings
         self.embedder = embedder
-        # a server's threads asking at once share one call of the model (core/batching.py)
-        self._embed_questions = Batcher(embedder.embed_queries)
+        # a server's threads asking at once share one call of the model (core/batching.py); the
+        # last questions' vectors are kept, so that texts embedded together ahead of their
+        # searches (``embed_ahead``) are not embedded again
+        self._embed_questions = Batcher(CachedEmbedder(embedder, QUESTION_VECTORS).embed_queries)
         # for answers: the sentences of cited excerpts, remembered across questions
         self.answer_embedder = CachedEmbedder(embedder, settings.sentence_cache)
         self.handle = handle
@@ -111,6 +116,13 @@ class Searcher:
         shown = {h.passage.id for h in result.hits}
         return [Hit(0, 0.0, p, index.documents[doc_id]) for doc_id in documents
                 for p in index.document_passages(doc_id) if p.id not in shown]
+
+    def embed_ahead(self, queries: list[str], options: SearchOptions = SearchOptions()) -> None:
+        """Embed the search texts of ``queries`` in one call of the model, for searches about to
+        run: a follow-up is searched alone and in its context, and one call of two short texts
+        costs little more than one of either."""
+        if options.use_dense:
+            self._embed_questions([search_text(q, options)[0] for q in queries])
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None,
                options: SearchOptions = SearchOptions(), per_doc: int | None = None) -> SearchResult:

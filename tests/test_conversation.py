@@ -129,3 +129,27 @@ def test_the_conversation_sets_name_only_documents_that_exist(name):
     questions = load_questions(ROOT / "data" / "eval" / name)
     assert sum(q.follow_up for q in questions) >= 20
     assert {source for q in questions for source in q.relevant} <= known
+
+
+class CountingModel:
+    """The embedder, counting the calls that embed questions."""
+
+    def __init__(self, embedder):
+        self.embedder, self.calls = embedder, []
+        self.dimension, self.source = embedder.dimension, embedder.source
+
+    def embed_queries(self, texts):
+        self.calls.append(list(texts))
+        return self.embedder.embed_queries(texts)
+
+    def embed_passages(self, texts):
+        return self.embedder.embed_passages(texts)
+
+
+def test_a_follow_up_s_two_readings_take_one_call_of_the_model(seed_searcher):
+    model = CountingModel(seed_searcher.embedder)
+    searcher = Searcher(seed_searcher.settings, model, seed_searcher.handle)
+    follow_up_search(searcher, ["Comment les conseils citoyens sont-ils composés ?"], "et qui les anime ?")
+    readings = [call for call in model.calls if any("et qui les anime" in text for text in call)]
+    assert len(readings) == 1 and len(readings[0]) == 2  # (the other calls embed the hub probes)
+

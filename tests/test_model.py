@@ -101,4 +101,15 @@ def test_the_model_computes_with_the_threads_the_settings_give():
         done = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         counts[given] = int(done.stdout.split()[-1])
-    assert counts == {"1": 1, "0": os.cpu_count()}
+    assert counts == {"1": 1, "0": len(os.sched_getaffinity(0))}
+
+
+def test_by_default_the_model_takes_one_thread_per_core_the_process_may_run_on():
+    """A server confined to one core (taskset, a container) must not run two threads on it."""
+    script = ("from core.settings import Settings; from core.model import load_embedder; import torch; "
+              "load_embedder(Settings.from_env()); print(torch.get_num_threads())")
+    env = dict(os.environ, BOUSSOLE_MODEL_THREADS="0", HF_HUB_OFFLINE="1")
+    done = subprocess.run(["taskset", "-c", "0", sys.executable, "-c", script], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split()[-1]) == 1

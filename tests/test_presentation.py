@@ -65,3 +65,16 @@ def test_acronym_tooltips_are_inserted_in_one_pass_without_nesting():
     assert html.count("<abbr") == html.count("</abbr>") == 6
     assert all("<" not in title for title, _ in titles)  # no markup inside a tooltip
     assert re.sub(r"<[^>]+>", "", html).replace("&#x27;", "'") == text
+
+
+def test_a_card_s_glossary_notes_are_the_entries_found_one_by_one(seed_index):
+    """The one-pass lookup finds, in real passages, exactly what each entry's own test finds."""
+    from retrieval.glossary import _matches_term
+    from retrieval.index import Index
+    glossary = load_glossary()
+    index = Index.open(seed_index.index_path)
+    texts = [p.text for p in index.passages(list(range(index.size))).values()]
+    texts += ["Les écoles en REP+ et le REP voisin", "la caf du quartier", "un Qpv ; la politique de la ville"]
+    assert any(glossary.found_in(t) for t in texts)
+    for text in texts:
+        assert glossary.found_in(text) == [e for e in glossary.entries if _matches_term(e, text)], text
