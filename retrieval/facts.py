@@ -27,14 +27,17 @@ _NUMBER = (r"(?:\d+(?:[ \u00a0.,]\d+)*|deux|trois|quatre|cinq|six|sept|huit|neuf
 # a count: a number that is neither a year (« en 2024 pour les contrats ») nor a section's (« 3.3 Décrire »)
 _COUNT = (r"(?:(?<![\d.,])(?!(?:19|20)\d\d\b)\d+(?:[ \u00a0.]\d{3})*(?![.,]?\d)|"
           r"\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|"
-          r"cinquante|soixante|cent|mille))")
+          r"cinquante|soixante|cent|mille|millions?|milliers|centaines|dizaines))")
 _TIME_UNIT = r"(?:ans?|annees?|mois|semaines?|jours?|heures?|minutes?|trimestres?|semestres?)"
 _MONTH = r"(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)"
 _YEAR = r"(?:1[89]|20)\d\d"
 
-# what a sentence stating a fact of each kind holds (matched on folded text: no accents, lower case)
+# what a sentence stating a fact of each kind holds (matched on folded text: no accents, lower case);
+# a duration may be vague or written short (« plusieurs semaines », « de 1h30 », « sous 24h »), a
+# count in thousands (« un million de lignes », « plusieurs milliers de documents »)
 STATEMENTS = {
-    "duration": re.compile(rf"\b{_NUMBER}\s+(?:\w+\s+)?{_TIME_UNIT}\b|\btous les {_TIME_UNIT}\b|\bchaque {_TIME_UNIT}\b"),
+    "duration": re.compile(rf"\b(?:{_NUMBER}|plusieurs|quelques)\s+(?:\w+\s+)?{_TIME_UNIT}\b|\btous les {_TIME_UNIT}\b|"
+                           rf"\bchaque {_TIME_UNIT}\b|\b\d+\s?h(?:\d\d)?\b|\b\d+\s?min\b"),
     "date": re.compile(rf"\b{_YEAR}\b|\b\d{{1,2}}(?:er)?\s+{_MONTH}\b|\b{_MONTH}\s+{_YEAR}\b|"
                        r"\bl'annee (?:du|de la|suivante|precedente|qui suit)\b|\bau plus tard\b|\ba compter du\b"),
     "amount": re.compile(rf"\b{_NUMBER}\s*(?:€|euros?|%|pour cent)|\bsmic\b|\bmois de salaire\b|\bgratuit"),
@@ -59,9 +62,9 @@ _ASKS = [
     ("duration", re.compile(r"\bcombien de temps\b|\bpendant combien\b|\bduree\b|\bdure(?:nt)?\b|\bdure t il\b|"
                             r"\bquel (?:delai|preavis)\b|\bdans quel delai\b|\btous les combien\b|\ba quelle frequence\b|"
                             r"\bcombien d'(?:heures|annees|ans)\b|\bcombien de (?:jours|mois|semaines|heures)\b")),
-    # « quand » asks when only where it opens the question or a verb follows it: « que faire quand
-    # le contrat se termine ? » asks what to do
-    ("date", re.compile(r"(?:^|: |, )(?:et |mais )?quand\b|\bquand (?:a|ont|est|sont|aura|auront|doit|doivent|faut il|"
+    # « quand » asks when only where it opens or ends the question (« il a eu lieu quand ? ») or a
+    # verb follows it: « que faire quand le contrat se termine ? » asks what to do
+    ("date", re.compile(r"(?:^|: |, )(?:et |mais )?quand\b|\bquand\s*\?*$|\bquel(?:le)? est la date\b|\bquand (?:a|ont|est|sont|aura|auront|doit|doivent|faut il|"
                         r"commence|commencent|se|s'|peut on|peut)\b|\bquelle (?:est la )?date\b|\ba quelle date\b|\ben quelle annee\b|\bde quand\b|"
                         r"\bdepuis quand\b|\bjusqu'a quand\b")),
     ("amount", re.compile(r"\bquel(?:le)? (?:est (?:le|la) )?(?:montant|salaire|prix|cout|budget|tarif|remuneration|"
@@ -74,7 +77,8 @@ _ASKS = [
     ("person", re.compile(r"^qui\b|\bpar qui\b|\bavec qui\b|\ba qui\b|\bqui (?:est|sont|a|ont|fait|decide|fixe|"
                           r"signe|preside|dirige|anime|organise)\b|\bquel(?:le)? (?:organisme|acteur|association|service|"
                           r"structure|institution|personne)\b")),
-    ("place", re.compile(r"^ou\b|\bou (?:se|s'|a|ont|est|sont|y|trouver|se trouve)\b|\bdans quelle (?:ville|commune|region)\b|"
+    # « où » ending the question asks where (« on doit la mettre où ? »); « ou » inside it may mean « or »
+    ("place", re.compile(r"^ou\b|\bou\s*\?*$|\bou (?:se|s'|a|ont|est|sont|y|trouver|se trouve)\b|\bdans quelle (?:ville|commune|region)\b|"
                          r"\ba quel endroit\b|\bquel lieu\b")),
 ]
 # words of the question that say what it asks, not what it is about (and the verbs « on peut »,
@@ -88,8 +92,9 @@ _EXCEPTION = re.compile(r"\bpar derogation\b|\ba defaut\b|\bsauf\b|\btoutefois\b
                         r"\b(?:peut|peuvent) (?:egalement|aussi)\b")
 _ASKS_EXCEPTION = re.compile(r"\bexception|\bderog|\bne (?:peut|peuvent|pourra|pourront)\b|"
                              r"\bne (?:sont|est|peut on) (?:pas|plus)\b|\bn'(?:est|ont|a|ai|avons) (?:pas|plus)\b|\ben retard\b")
-# spoken forms of the question words: « c'est quoi le taux ? » asks what « quel est le taux ? » does
-_SPOKEN = [(re.compile(r"\bc'est quoi (?=l[ea] |l')"), "quel est "), (re.compile(r"\bc'est quand\b"), "quand est")]
+# spoken forms of the question words: « c'est quoi le taux ? » (« c quoi », « c koi ») asks what
+# « quel est le taux ? » does
+_SPOKEN = [(re.compile(r"\bc(?:'est| ?) ?(?:quoi|koi) (?=l[ea] |l')"), "quel est "), (re.compile(r"\bc'est quand\b"), "quand est")]
 _AVERAGE = re.compile(r"\ben moyenne\b|\b(?:duree|salaire|montant|cout|prix|age|nombre|temps|delai|taux|"
                       r"revenu|remuneration)s? moyen(?:ne)?s?\b")  # not « le moyen de… »
 _COUNTED = re.compile(r"\bcombien (?:de |d'|y a t il de |y a t il d')\s*([a-z-]+)")

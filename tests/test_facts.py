@@ -34,6 +34,11 @@ CONTRACTS = "Combien de temps durent les contrats de ville ?"
     ("À partir de quel âge on peut être adulte-relais ?", "age"),
     ("Qui reconnaît la composition du conseil citoyen ?", "person"),
     ("Où s'est tenu le séminaire sur l'image des quartiers ?", "place"),
+    # the question word said last, or spelt as spoken
+    ("le webinaire sur l'acces au numerique dans les quartiers il a eu lieu quand", "date"),
+    ("la journee pour imaginer la politique de la ville dans 10 ans c'était quand ?", "date"),
+    ("c koi la date du webinaire sur la culture ?", "date"),
+    ("la mention explicite on doit la mettre où ?", "place"),
 ])
 def test_the_kind_of_fact_a_question_asks_for_is_recognised(question, kind):
     assert asked_fact(question).kind == kind
@@ -53,6 +58,25 @@ def test_a_duration_is_stated_by_a_number_of_years_not_by_any_number():
     fact = asked_fact(CONTRACTS)
     assert states(fact, "Les contrats de ville sont conclus pour une durée de six ans.")
     assert not states(fact, "Le contrat de ville fixe les objectifs de la politique de la ville.")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ces séminaires, organisés sous format visioconférence de 1h30, ont réuni 132 participants.",
+    "Celle-ci sera par la suite automatiquement récupérée par schema.data.gouv.fr et publiée (généralement sous 24h).",
+    "Même en disposant de GPU de dernières générations, il faut compter plusieurs jours voire plusieurs semaines "
+    "pour un apprentissage complet du modèle.",
+])
+def test_a_duration_is_stated_by_hours_written_short_or_by_several_units(sentence):  # the guides' and notices' words
+    assert states(asked_fact("Les séances duraient combien de temps ?"), sentence)
+
+
+def test_a_count_is_stated_in_millions_or_thousands_of_what_is_counted():
+    assert states(asked_fact("Ça marche jusqu'à combien de lignes ?"),
+                  "Le site adresse.data.gouv.fr est limité à des utilisations ponctuelles et des volumétries de données "
+                  "considérées faibles (moins d’un million de lignes).")
+    assert states(asked_fact("Il faut combien de documents annotés ?"),
+                  "Il est en général nécessaire de disposer de l’ordre de plusieurs milliers de documents afin "
+                  "d’obtenir des résultats optimaux.")
 
 
 def test_a_count_is_stated_only_by_a_number_going_with_what_is_counted():
@@ -129,6 +153,13 @@ def test_spoken_question_words_ask_what_the_written_ones_do():
     assert asked_fact("C'est quoi le taux de chômage en ce moment ?").kind == "amount"
     assert asked_fact("C'est quand la prochaine réunion du conseil citoyen ?").kind == "date"
     assert asked_fact("C'est quoi un contrat de ville ?") is None  # a definition
+
+
+def test_a_date_asked_last_in_the_question_is_answered_by_the_sentence_dating_it(seed_searcher):
+    answer = respond(seed_searcher.settings, seed_searcher,
+                     "le webinaire sur l'acces au numerique dans les quartiers il a eu lieu quand", k=5)
+    assert not answer.no_answer and len(answer.sentences) == 1
+    assert "15 octobre 2020" in answer.sentences[0].text
 
 
 def test_an_everyday_word_is_held_by_the_publications_word_for_it():

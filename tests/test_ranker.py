@@ -57,7 +57,6 @@ def test_a_definition_asked_is_answered_by_the_sentence_that_defines_it(seed_loi
     assert "quartiers prioritaires de la politique de la ville sont situés" in answer.sentences[0].text, answer.text
 
 
-@pytest.mark.xfail(reason="the role, in card [1], is not among the likeliest sentences (README « Answers »: learned on three dev sets in three voices, 155 answerable questions)", strict=False)
 def test_what_a_body_does_is_in_the_answer(seed_loi):
     # its role is in card [1]: « Ces conseils citoyens sont associés à l'élaboration… »
     answer = respond(seed_loi.settings, seed_loi, "on peut faire quoi au conseil citoyen")
