@@ -52,6 +52,7 @@ class Settings:
     max_file_bytes: int = field(default=100 * 1024 * 1024, metadata={"help": "Files larger than this are refused."})
     max_pdf_pages: int = field(default=2000, metadata={"help": "PDFs with more pages are refused."})
     max_seconds_per_file: float = field(default=120.0, metadata={"help": "Extraction time limit per file."})
+    sentence_vectors_up_to: int = field(default=200_000, metadata={"help": "Up to this many passages, a build stores a vector for each sentence an answer may quote; above, answers embed a sentence when they first cite it (kept in the sentence cache)."})
     hnsw_threshold: int = field(default=200_000, metadata={"help": "Above this many passages, use an HNSW index."})
     llm_url: str = field(default="", metadata={"help": "OpenAI-compatible endpoint base URL (optional)."})
     llm_model: str = field(default="", metadata={"help": "Model name sent to the LLM endpoint."})

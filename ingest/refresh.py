@@ -125,7 +125,8 @@ def _refresh(settings, paths, full, progress, embedder, show_bars) -> RefreshRep
     fresh, carried, copies = _one_per_text(fresh, carried, keep, old_docs, roots, settings, report)
     new_items = _chunk_and_embed(fresh, params, settings.title_fields, embedder, report, progress, show_bars)
     items = carried + new_items
-    _embed_sentences(items, embedder, report, progress, show_bars)
+    if sum(len(item.passages) for item in items) <= settings.sentence_vectors_up_to:
+        _embed_sentences(items, embedder, report, progress, show_bars)
     t0 = time.perf_counter()
     items.sort(key=lambda item: (item.document.root, item.document.source))
     manifest = _manifest(items, source, params, identity, embedder.dimension, report, records, copies)
@@ -258,7 +259,11 @@ def _chunk_and_embed(fresh: list[Document], params: ChunkParams, title_fields: b
 def _embed_sentences(items: list[IndexedDocument], embedder: Embedder, report: RefreshReport,
                      progress, show_bars) -> None:
     """Embed, once at ingest, the sentences answers quote: composing an answer then only looks
-    their vectors up, where embedding them was most of a question's cost (benchmarks/load.py)."""
+    their vectors up, where embedding them was most of a question's cost (benchmarks/load.py).
+    About four sentences a passage, embedded after the passages: about as long again as the
+    passages' own embedding, and 6 KB a passage. Above ``sentence_vectors_up_to`` passages
+    (the 2 M of a national collection: 12 GB and days of CPU for sentences mostly never cited)
+    answers embed a sentence when first cited instead (benchmarks/sentence_vectors.py)."""
     t0 = time.perf_counter()
     missing = [item for item in items if item.sentence_vectors is None]
     found = [[(p.ordinal, start, end, text) for p in item.passages

@@ -155,3 +155,14 @@ def test_without_stored_sentence_vectors_only_the_shown_passages_are_read(
     searcher = Searcher(settings, embedder, IndexHandle(settings.index_path))
     result = searcher.search("Combien de temps durent les contrats de ville ?")
     assert searcher.unshown_passages(result, answer_documents(result, factual=True)) == []
+
+
+def test_a_build_above_the_sentence_bound_stores_none_and_its_answers_embed_what_they_cite(
+        base_settings, embedder, sources, tmp_path):
+    settings = base_settings.with_(index_dir=tmp_path / "index", sources=sources, sentence_vectors_up_to=5)
+    report = refresh(settings, embedder=embedder)
+    assert report.passages > 5 and "sentences" not in report.seconds
+    searcher = Searcher(settings, embedder, IndexHandle(settings.index_path))
+    assert not searcher.handle.get().has_sentence_vectors
+    answer = respond(settings, searcher, "Qu'est-ce qu'un conseil citoyen ?")
+    assert answer.sentences and not answer.no_answer
