@@ -6,8 +6,9 @@ Sets (data/eval): the message bank's dev half (personal-bank-dev.jsonl, written 
 typos, missing accents), a second dev bank by another writer who never read the code
 (personal-bank-dev2.jsonl: names, phones said in words, plates, IBAN, signatures, distractors) and the
 older sets (personal-dev.jsonl, and the same lower-cased without accents, as people often type); with
---heldout, the bank's held-out half, the fresh held-out bank (personal-bank-heldout2.jsonl) and
-personal-heldout.jsonl too. Each line: {"text" (or "question"): ..., "personal": [exact substrings that must go]}.
+--heldout, the bank's held-out half, the fresh held-out banks (personal-bank-heldout2.jsonl; and
+personal-bank-heldout3.jsonl, ten more hands, written after the second pass and measured once)
+and personal-heldout.jsonl too. Each line: {"text" (or "question"): ..., "personal": [exact substrings that must go]}.
 
 Words are the text's runs of letters and digits (``\\w+``), case-folded, longer than one character;
 the placeholders (« [nom] »…) are not words of the scrubbed text.
@@ -46,7 +47,7 @@ from insights import scrub  # noqa: E402
 BEFORE = "25d9481"
 DEV_SETS = {"bank-dev": "personal-bank-dev.jsonl", "bank-dev2": "personal-bank-dev2.jsonl", "old-dev": "personal-dev.jsonl"}
 HELDOUT_SETS = {"bank-heldout": "personal-bank-heldout.jsonl", "bank-heldout2": "personal-bank-heldout2.jsonl",
-                "old-heldout": "personal-heldout.jsonl"}
+                "bank-heldout3": "personal-bank-heldout3.jsonl", "old-heldout": "personal-heldout.jsonl"}
 PLACEHOLDER = re.compile("|".join(re.escape(p) for p in scrub.PLACEHOLDERS.values()) + r"|\[récit personnel\]")
 
 
