@@ -225,10 +225,12 @@ def content_ranker(monkeypatch):
 
 @pytest.fixture(scope="session", autouse=True)
 def checkout_index_untouched():
-    """No test writes into the checkout's own index folder: `make run` serves it, and a harvest
-    record left there by a test shows as the centre's last night (it happened twice)."""
-    record = ROOT / "data" / "index" / "last-harvest.json"
-    before = record.stat().st_mtime_ns if record.exists() else None
+    """No test writes into the checkout's own index folder or its visitors' votes: `make run`
+    serves them, and a harvest record left there by a test shows as the centre's last night (it
+    happened twice)."""
+    records = [ROOT / "data" / "index" / "last-harvest.json", ROOT / "data" / "feedback.sqlite"]
+    stamp = lambda: [r.stat().st_mtime_ns if r.exists() else None for r in records]  # noqa: E731
+    before = stamp()
     yield
-    after = record.stat().st_mtime_ns if record.exists() else None
-    assert after == before, f"a test wrote {record}: give its Settings an index_dir under tmp_path"
+    written = [str(r) for r, was, now in zip(records, before, stamp()) if was != now]
+    assert not written, f"a test wrote {written}: give its Settings an index_dir and data_dir under tmp_path"

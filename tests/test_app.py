@@ -23,8 +23,11 @@ CARD = "<article class='bsl-card'"
 
 
 @pytest.fixture
-def app(mixed_index, monkeypatch):
+def app(mixed_index, monkeypatch, tmp_path):
     monkeypatch.setenv("BOUSSOLE_INDEX", str(mixed_index.index_path))
+    # the votes go to DATA_DIR/feedback.sqlite: a test's, not the checkout's (`make run` shows them)
+    monkeypatch.setenv("BOUSSOLE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BOUSSOLE_SOURCES", str(mixed_index.sources_path))
     st.cache_resource.clear()
 
     def start(switch_to=None, /, **params):
