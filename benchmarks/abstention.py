@@ -60,6 +60,7 @@ from core.abstention import (  # noqa: E402
     load_probes,
     threshold_from,
 )
+from core.logistic import LogisticModel  # noqa: E402
 from core.model import load_embedder  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from retrieval.index import IndexHandle  # noqa: E402
@@ -310,9 +311,9 @@ def fit(results, compositions: list[str]) -> dict:
     x, y, weight = np.array(x), np.array(y), np.array(weight)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     fitted = LogisticRegression(C=1.0, max_iter=1000).fit((x - mean) / scale, y, sample_weight=weight)
-    data = {"weights": dict(zip(names, map(float, fitted.coef_[0]))), "intercept": float(fitted.intercept_[0]),
-            "mean": dict(zip(names, map(float, mean))), "scale": dict(zip(names, map(float, scale))),
-            "threshold": 0.5,
+    logistic = LogisticModel(tuple(names), tuple(map(float, fitted.coef_[0])), float(fitted.intercept_[0]),
+                             tuple(map(float, mean)), tuple(map(float, scale)))
+    data = {**logistic.to_json(), "threshold": 0.5,
             "trained_on": {c: {k: len(v) for k, v in groups(results[c][0], "dev").items()} for c in compositions}}
     data["threshold"] = choose_probability(Model.from_json(data), {c: results[c] for c in compositions})
     return data

@@ -31,6 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.answers import FactQuestion, fact_questions, fiches_questions, measure, span_in  # noqa: E402
 from benchmarks.common import BENCH_INDEXES, ROOT, indexed_settings  # noqa: E402
+from core.logistic import LogisticModel  # noqa: E402
 from core.model import load_embedder  # noqa: E402
 from retrieval.answer import Answer, Ranked, answer_documents, citations_of, compose, ranked_candidates  # noqa: E402
 from retrieval.facts import asked_fact  # noqa: E402
@@ -76,7 +77,7 @@ def ask_all(questions: list[FactQuestion], shared: Path) -> list[Asked]:
     return asked
 
 
-def fit(asked: list[Asked], c: float = C) -> tuple[tuple[float, ...], float]:
+def fit(asked: list[Asked], c: float = C) -> LogisticModel:
     from sklearn.linear_model import LogisticRegression
     rows = [a for a in asked if a.ranked is not None and a.labels.any()]
     x = np.vstack([a.ranked.features for a in rows])
@@ -86,7 +87,7 @@ def fit(asked: list[Asked], c: float = C) -> tuple[tuple[float, ...], float]:
     mean, scale = x.mean(axis=0), np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
     model = LogisticRegression(C=c, max_iter=5000).fit((x - mean) / scale, y)
     weights = model.coef_[0] / scale
-    return tuple(float(w) for w in weights), float(model.intercept_[0] - weights @ mean)
+    return LogisticModel(FEATURES, tuple(float(w) for w in weights), float(model.intercept_[0] - weights @ mean))
 
 
 def top_one(asked: list[Asked], ranker: Ranker) -> float:
@@ -100,8 +101,7 @@ def cross_validated(asked: list[Asked], c: float, folds: int = 5) -> float:
     for k in range(folds):
         train = [a for i, a in enumerate(asked) if i % folds != k]
         test = [a for i, a in enumerate(asked) if i % folds == k]
-        weights, intercept = fit(train, c)
-        ranker = Ranker(weights, intercept, 0.0, 1.01, 1.0)
+        ranker = Ranker(fit(train, c), 0.0, 1.01, 1.0)
         hits.append((top_one(test, ranker), sum(a.ranked is not None and a.labels.any() for a in test)))
     return round(sum(h * n for h, n in hits) / sum(n for _, n in hits), 4)
 
@@ -110,7 +110,7 @@ def fold_rankers(asked: list[Asked], c: float = C, folds: int = FOLDS) -> list[R
     """For each question, the ranker fitted on the other folds: the thresholds are then chosen on
     answers composed by weights that never saw their question."""
     fitted = [fit([a for i, a in enumerate(asked) if i % folds != k], c) for k in range(folds)]
-    return [Ranker(*fitted[i % folds], unstated_below=0.0, second_within=1.01, keep_within=1.0) for i in range(len(asked))]
+    return [Ranker(fitted[i % folds], unstated_below=0.0, second_within=1.01, keep_within=1.0) for i in range(len(asked))]
 
 
 def answers(asked: list[Asked], rankers: list[Ranker], **thresholds) -> list[tuple[FactQuestion, Answer]]:
@@ -150,10 +150,11 @@ def main() -> None:
     everything = fiches + dev
     for c in (0.1, C, 10.0):
         print(json.dumps({"C": c, "cross_validated_top_one": cross_validated(everything, c)}))
-    weights, intercept = fit(everything)
-    fitted = Ranker(weights, intercept, 0, 1.01, 1)
+    logistic = fit(everything)
+    fitted = Ranker(logistic, 0, 1.01, 1)
     print(json.dumps({"train_top_one": {"dev sets": top_one(dev, fitted)} | ({"fiches-train": top_one(fiches, fitted)} if fiches else {}),
-                      "weights": dict(zip(FEATURES, [round(w, 3) for w in weights])), "intercept": round(intercept, 3)},
+                      "weights": dict(zip(FEATURES, [round(w, 3) for w in logistic.weights])),
+                      "intercept": round(logistic.intercept, 3)},
                      ensure_ascii=False))
     rankers, chosen = fold_rankers(everything), {"keep_within": 0.7, "second_within": 1.01}
     for field, grid in (("unstated_below", UNSTATED_GRID), ("second_within", SECOND_GRID), ("keep_within", KEEP_GRID)):
@@ -164,7 +165,7 @@ def main() -> None:
                       "fiches-train": measure(answers(fiches, rankers[:len(fiches)], **chosen)) if fiches else None,
                       "dev sets": measure(answers(dev, rankers[len(fiches):], **chosen)), "chosen": chosen},
                      ensure_ascii=False))
-    ranker = Ranker(weights, intercept, **chosen)
+    ranker = Ranker(logistic, **chosen)
     if not args.dry_run:
         RANKER_PATH.write_text(json.dumps(ranker.to_json(), indent=1) + "\n", encoding="utf-8")
         print(f"written {RANKER_PATH.relative_to(ROOT)}")

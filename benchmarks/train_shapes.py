@@ -26,6 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.shapes import TRAINING, labelled  # noqa: E402
+from core.logistic import LogisticModel  # noqa: E402
 from retrieval.shapes import FEATURES, SHAPES_PATH, ShapeModel, question_features  # noqa: E402
 
 CS = (0.1, 1.0, 10.0, 100.0)  # the regularisation, chosen as the threshold is, by cross-validated cost
@@ -81,9 +82,10 @@ def main() -> None:
              if (p >= chosen["threshold"]) != bool(label)]
     print(json.dumps({"cross_validated_errors": wrong}, ensure_ascii=False))
     fitted = LogisticRegression(C=c, max_iter=1000).fit(x, y)
-    model = ShapeModel(tuple(float(w) for w in fitted.coef_[0]), float(fitted.intercept_[0]), chosen["threshold"])
-    print(json.dumps({"weights": {n: round(w, 3) for n, w in zip(FEATURES, model.weights)},
-                      "intercept": round(model.intercept, 3), "threshold": model.threshold}, ensure_ascii=False))
+    model = ShapeModel(LogisticModel(FEATURES, tuple(float(w) for w in fitted.coef_[0]), float(fitted.intercept_[0])),
+                       chosen["threshold"])
+    print(json.dumps({"weights": {n: round(w, 3) for n, w in zip(FEATURES, model.logistic.weights)},
+                      "intercept": round(model.logistic.intercept, 3), "threshold": model.threshold}, ensure_ascii=False))
     if not args.dry_run:
         SHAPES_PATH.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
         print(f"wrote {SHAPES_PATH.relative_to(SHAPES_PATH.parent.parent)}")

@@ -45,6 +45,7 @@ from importlib.resources import files
 import numpy as np
 
 from core.analysis import Analyzer
+from core.logistic import LogisticModel
 
 # Chosen on the dev halves (benchmarks/abstention.py --choose): the README gives the figures.
 QUANTILE = 0.95
@@ -222,24 +223,16 @@ def features(evidence: Evidence, calibration: dict) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class Model:
-    """A logistic regression on standardised features: the probability a question is off-topic."""
-    features: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    coef: tuple[float, ...]
-    intercept: float
+    """The probability a question is off-topic, and the threshold at or over which it is declined."""
+    logistic: LogisticModel  # on standardised features, named in the file's order
     threshold: float
 
     def probability(self, named: dict[str, float]) -> float:
-        z = self.intercept + sum(c * (named[f] - m) / s for f, m, s, c in
-                                 zip(self.features, self.mean, self.scale, self.coef))
-        return float(1 / (1 + np.exp(-z)))
+        return self.logistic.probability(named)
 
     @classmethod
     def from_json(cls, data: dict) -> Model:
-        names = tuple(data["weights"])
-        return cls(names, tuple(data["mean"][f] for f in names), tuple(data["scale"][f] for f in names),
-                   tuple(data["weights"][f] for f in names), float(data["intercept"]), float(data["threshold"]))
+        return cls(LogisticModel.from_json(data), float(data["threshold"]))
 
 
 @cache

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from core.analysis import Analyzer
+from core.logistic import LogisticModel
 from retrieval.facts import (AskedFact, about_share, around_statement, asks_definition, asks_exception, defines,
                              says_average, states, states_exception)
 from retrieval.search import Hit
@@ -49,30 +50,23 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Ranker:
-    weights: tuple[float, ...]  # one per feature of FEATURES, on the features as computed
-    intercept: float
+    logistic: LogisticModel  # over FEATURES, on the features as computed
     unstated_below: float  # a factual question whose best stating sentence is less likely is declined
     second_within: float  # a second stating sentence at least this share as likely follows the best
     keep_within: float  # an explanation's other sentences at least this share as likely as its best
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         """How likely each sentence (a row of ``sentence_features``) is to state the answer."""
-        if not len(features):
-            return np.zeros(0)
-        return 1 / (1 + np.exp(-(features @ np.array(self.weights) + self.intercept)))
+        return self.logistic.probabilities(features)
 
     def to_json(self) -> dict:
-        return {"weights": dict(zip(FEATURES, self.weights)), "intercept": self.intercept,
-                "unstated_below": self.unstated_below, "second_within": self.second_within,
-                "keep_within": self.keep_within}
+        return {**self.logistic.to_json(), "unstated_below": self.unstated_below,
+                "second_within": self.second_within, "keep_within": self.keep_within}
 
     @classmethod
     def from_json(cls, data: dict) -> Ranker:
-        missing = [name for name in FEATURES if name not in data["weights"]]
-        if missing:
-            raise ValueError(f"ranker weights lack {', '.join(missing)}: retrain with benchmarks/train_ranker.py")
-        return cls(tuple(float(data["weights"][name]) for name in FEATURES), float(data["intercept"]),
-                   float(data["unstated_below"]), float(data["second_within"]), float(data["keep_within"]))
+        return cls(LogisticModel.from_json(data, FEATURES, "benchmarks/train_ranker.py"), float(data["unstated_below"]),
+                   float(data["second_within"]), float(data["keep_within"]))
 
 
 @cache

@@ -13,13 +13,13 @@ a request answered in sentences still shows the documents cited, so the threshol
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from core.analysis import fold, without_plural
+from core.logistic import LogisticModel
 from core.sentences import sentence_spans
 from retrieval.answer import Answer, citations_of
 from retrieval.search import SearchResult
@@ -119,23 +119,15 @@ SPOKEN = {"koi": "quoi", "kwa": "quoi", "qd": "quand", "cb": "combien", "cmb": "
 
 @dataclass(frozen=True)
 class ShapeModel:
-    weights: tuple[float, ...]  # one per feature of FEATURES
-    intercept: float
+    logistic: LogisticModel  # over FEATURES, each a yes or no
     threshold: float  # a question at least this likely to ask for documents gets the list
 
-    def probability(self, features: tuple[float, ...]) -> float:
-        z = sum(w * x for w, x in zip(self.weights, features)) + self.intercept
-        return 1 / (1 + math.exp(-z))
-
     def to_json(self) -> dict:
-        return {"weights": dict(zip(FEATURES, self.weights)), "intercept": self.intercept, "threshold": self.threshold}
+        return {**self.logistic.to_json(), "threshold": self.threshold}
 
     @classmethod
     def from_json(cls, data: dict) -> ShapeModel:
-        weights = data["weights"]
-        if lacking := sorted(set(FEATURES) - set(weights)):  # features added since it was trained
-            raise ValueError(f"shape weights lack {', '.join(lacking)}: retrain with benchmarks/train_shapes.py")
-        return cls(tuple(float(weights[name]) for name in FEATURES), float(data["intercept"]), float(data["threshold"]))
+        return cls(LogisticModel.from_json(data, FEATURES, "benchmarks/train_shapes.py"), float(data["threshold"]))
 
 
 @cache
@@ -145,7 +137,7 @@ def load_shape_model(path: Path = SHAPES_PATH) -> ShapeModel:
 
 def asks_for_documents(question: str) -> bool:
     model = load_shape_model()
-    return model.probability(question_features(question)) >= model.threshold
+    return model.logistic.probability(question_features(question)) >= model.threshold
 
 
 def question_features(question: str) -> tuple[float, ...]:

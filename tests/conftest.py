@@ -217,8 +217,8 @@ def content_ranker(monkeypatch):
     import retrieval.answer
     from retrieval.ranker import FEATURES, load_ranker
     shipped = load_ranker()
-    weights = tuple(0.0 if name in ("first_excerpt", "excerpt_rank") else w for name, w in zip(FEATURES, shipped.weights))
-    ranker = replace(shipped, weights=weights, unstated_below=0.0)
+    weights = tuple(0.0 if name in ("first_excerpt", "excerpt_rank") else w for name, w in zip(FEATURES, shipped.logistic.weights))
+    ranker = replace(shipped, logistic=replace(shipped.logistic, weights=weights), unstated_below=0.0)
     monkeypatch.setattr(retrieval.answer, "load_ranker", lambda: ranker)
     return ranker
 

@@ -34,8 +34,8 @@ def test_the_shipped_model_loads_and_weighs_every_named_feature():
     data = json.loads(files("core").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
     assert set(data["weights"]) == set(FEATURES) == set(data["mean"]) == set(data["scale"])
     model = load_model()
-    assert set(model.features) == set(FEATURES) and 0 < model.threshold < 1
-    assert all(weight != 0 for weight in model.coef)
+    assert set(model.logistic.names) == set(FEATURES) and 0 < model.threshold < 1
+    assert all(weight != 0 for weight in model.logistic.weights)
 
 
 def test_a_build_calibrates_what_the_learned_decision_reads(work_searcher):

@@ -32,7 +32,7 @@ def seed_loi(base_settings, embedder, tmp_path_factory):
 def test_the_shipped_ranker_has_one_learned_weight_per_named_feature():
     shipped = json.loads(RANKER_PATH.read_text(encoding="utf-8"))
     assert list(shipped["weights"]) == list(FEATURES)
-    assert len(load_ranker().weights) == len(FEATURES)
+    assert len(load_ranker().logistic.weights) == len(FEATURES)
     assert 0 < load_ranker().unstated_below < 1
 
 

@@ -104,5 +104,5 @@ def test_a_question_word_at_the_end_keeps_the_answer_shape(question):
 
 def test_the_shipped_model_has_a_weight_for_every_named_feature():
     model = load_shape_model(SHAPES_PATH)
-    assert len(model.weights) == len(FEATURES) == len(question_features("Avez-vous un guide ?"))
+    assert len(model.logistic.weights) == len(FEATURES) == len(question_features("Avez-vous un guide ?"))
     assert 0 < model.threshold < 1
