@@ -661,7 +661,7 @@ def trimmed(span, lexicon: Lexicon) -> tuple[int, int] | None:
 
 def names(doc, lexicon: Lexicon, matcher) -> list[Found]:
     found = (recognised_names(doc, lexicon) + cued_names(doc, lexicon, matcher) + uncued_names(doc, lexicon)
-             + capitalised_first_names(doc, lexicon) + signature(doc, lexicon))
+             + capitalised_first_names(doc, lexicon) + surnames_in_capitals(doc, lexicon) + signature(doc, lexicon))
     found += coordinated_names(doc, lexicon, found)
     # a place named after someone is no person: « école Jules Ferry », « centre social paul bert » (not
     # « la maison de quartier avec nassim »)
@@ -687,6 +687,24 @@ def capitalised_first_names(doc, lexicon: Lexicon) -> list[Found]:
             if t.text.istitle() and t.i not in places and doc[t.i - 1].text not in _SENTENCE_END
             and lexicon.names.get_gender(t.text, "france") in COMMON_IN_FRANCE and lexicon.looks_like_name(t.text)
             and (not lexicon.is_word(t.text) or lexicon.is_rare(t.text) or _subject(doc, t.i, lexicon))]
+
+
+def surnames_in_capitals(doc, lexicon: Lexicon) -> list[Found]:
+    """The administrative way of writing a person, the surname in capitals beside the first name:
+    « DIALLO Aminata », « Aminata DIALLO ». The word in capitals must look like a name (no acronym
+    of the glossary, no French word, more than three letters) and the word beside it be a first
+    name given somewhere, capitalised, and no French word: « Le CCAS », « le CCAS Lundi » and « le QPV
+    Nord » are left (« Le » and « Lundi » are first names somewhere)."""
+    found = []
+    for t in doc:
+        if not (t.text.isupper() and len(t.text) > 3 and lexicon.looks_like_name(t.text)):
+            continue
+        for n in (t.i - 1, t.i + 1):
+            beside = doc[n].text if 0 <= n < len(doc) else ""
+            if beside.istitle() and lexicon.looks_like_name(beside) and lexicon.is_first_name(beside, anywhere=True):
+                start, end = min(t.i, n), max(t.i, n)
+                found.append(Found(doc[start].idx, doc[end].idx + len(doc[end]), "name"))
+    return found
 
 
 def _subject(doc, i: int, lexicon: Lexicon) -> bool:

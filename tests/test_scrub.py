@@ -261,3 +261,17 @@ def test_a_pronoun_without_its_apostrophe_is_no_name(scrub):
 ])
 def test_what_only_looks_like_the_new_kinds_of_data_stays(scrub, message):
     assert scrub(message) == message
+
+
+@pytest.mark.parametrize("message, person", [
+    ("Le dossier est suivi par KOUYATÉ Mariam, référente du quartier.", "KOUYATÉ Mariam"),
+    ("Pour toute question, écrire à Baptiste LEMARCHAND, chargé de mission.", "Baptiste LEMARCHAND"),
+])
+def test_a_surname_in_capitals_beside_a_first_name_is_removed(scrub, message, person):
+    scrubbed = scrub(message)
+    assert person.split()[0] not in scrubbed and person.split()[1] not in scrubbed and "[nom]" in scrubbed
+
+
+def test_an_acronym_beside_a_capitalised_word_is_no_surname(scrub):
+    message = "Le CCAS Lundi et le PACTE Ambition, puis le QPV Nord"
+    assert scrub(message) == message
